@@ -1,0 +1,1 @@
+"""siRNA layer: datasets and the canonical table, validation, metrics, splits."""

@@ -1,0 +1,122 @@
+"""Experimental conditions: concentrations in nM and durations in hours."""
+
+from __future__ import annotations
+
+import math
+import re
+
+from rnakit.errors import ValueRangeError
+
+#: Molar units → factor to nM. Mass units (µg/mL) are not here: they need a molecular weight.
+CONCENTRATION_TO_NM: dict[str, float] = {
+    "pm": 1e-3,
+    "nm": 1.0,
+    "um": 1e3,
+    "µm": 1e3,
+    "μm": 1e3,  # Greek mu as well as the micro sign
+    "mm": 1e6,
+}
+
+_NUMBER_WITH_UNIT = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([^\d\s].*?)?\s*$")
+
+
+def concentration_to_nm(
+    value: object,
+    unit: str | None = None,
+    *,
+    file: str | None = None,
+    row: int | str | None = None,
+    column: str | None = None,
+) -> float:
+    """Convert a concentration to nM.
+
+    ``value`` is a number, or text with its unit attached (``"50nM"``, ``"0.5 uM"``); ``unit``
+    is used when the value carries none. Missing values give NaN. Unknown units, non-numeric
+    and negative values raise ValueRangeError naming file, row and column.
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return math.nan
+    text_unit = None
+    if isinstance(value, str):
+        if not value.strip():
+            return math.nan
+        match = _NUMBER_WITH_UNIT.match(value)
+        if match is None:
+            raise ValueRangeError(
+                f"concentration {value!r} is not a number", file=file, row=row, column=column
+            )
+        number = float(match.group(1))
+        text_unit = match.group(2)
+    else:
+        try:
+            number = float(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            raise ValueRangeError(
+                f"concentration {value!r} is not a number", file=file, row=row, column=column
+            ) from None
+    if math.isnan(number):
+        return math.nan
+    if number < 0:
+        raise ValueRangeError(
+            f"concentration {number:g} is negative", file=file, row=row, column=column
+        )
+    chosen = text_unit or unit
+    if chosen is None or (isinstance(chosen, float) and math.isnan(chosen)):
+        raise ValueRangeError(
+            f"concentration {value!r} has no unit (expected pM, nM, uM/µM or mM)",
+            file=file, row=row, column=column,
+        )
+    factor = CONCENTRATION_TO_NM.get(str(chosen).strip().lower())
+    if factor is None:
+        raise ValueRangeError(
+            f"unknown concentration unit {chosen!r} (expected pM, nM, uM/µM or mM)",
+            file=file, row=row, column=column,
+        )
+    return number * factor
+
+
+def hours_from_text(
+    value: object,
+    *,
+    file: str | None = None,
+    row: int | str | None = None,
+    column: str | None = None,
+) -> float:
+    """Parse a duration in hours from a number or text such as ``"48h"``; missing → NaN."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return math.nan
+    text = str(value).strip().lower()
+    if not text:
+        return math.nan
+    if text.endswith("h"):
+        text = text[:-1].strip()
+    try:
+        hours = float(text)
+    except ValueError:
+        raise ValueRangeError(
+            f"duration {value!r} is not a number of hours", file=file, row=row, column=column
+        ) from None
+    if hours < 0:
+        raise ValueRangeError(f"duration {hours:g} h is negative", file=file, row=row, column=column)
+    return hours
+
+
+def concentrations_to_nm(
+    values: "pd.Series", units: "pd.Series | str | None", *, file: str | None, column: str
+) -> "pd.Series":
+    """Vectorised :func:`concentration_to_nm` over a column; each distinct (value, unit) is parsed once.
+
+    Errors name the 1-based data row where the offending pair first occurs.
+    """
+    import pandas as pd
+
+    unit_series = units if isinstance(units, pd.Series) else pd.Series([units] * len(values), index=values.index)
+    pairs = pd.DataFrame({"value": values.astype("object"), "unit": unit_series.astype("object")})
+    converted: dict[tuple, float] = {}
+    out = []
+    for position, (value, unit) in enumerate(pairs.itertuples(index=False, name=None), start=1):
+        key = (repr(value), repr(unit))
+        if key not in converted:
+            converted[key] = concentration_to_nm(value, unit, file=file, row=position, column=column)
+        out.append(converted[key])
+    return pd.Series(out, index=values.index, dtype="float64")

@@ -1,0 +1,115 @@
+"""Reader for the SAIS 2024 competition format (19 columns, training and test files)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from rnakit.errors import InputFormatError
+from rnakit.seq.alphabet import normalise_rna
+from rnakit.sirna.conditions import concentrations_to_nm
+from rnakit.sirna.datasets.registry import register_reader
+from rnakit.sirna.modifications import parse_mod_tokens
+from rnakit.sirna.schema import canonical_frame, require_columns
+from rnakit.tabular import read_delimited
+
+COMPETITION_COLUMNS = (
+    "id", "publication_id", "gene_target_symbol_name", "gene_target_ncbi_id", "gene_target_species",
+    "siRNA_duplex_id", "siRNA_sense_seq", "siRNA_antisense_seq", "cell_line_donor",
+    "siRNA_concentration", "concentration_unit", "Transfection_method",
+    "Duration_after_transfection_h", "modified_siRNA_sense_seq", "modified_siRNA_antisense_seq",
+    "modified_siRNA_sense_seq_list", "modified_siRNA_antisense_seq_list", "gene_target_seq",
+    "mRNA_remaining_pct",
+)
+COMPETITION_LABEL = "mRNA_remaining_pct"
+
+
+def looks_like_competition_file(columns: list[str]) -> bool:
+    """True when a header has the competition's sequence columns (the format is then assumed)."""
+    return {"siRNA_antisense_seq", "siRNA_sense_seq", "siRNA_duplex_id"} <= set(columns)
+
+
+def _tokens(column: pd.Series, *, allow_unknown: bool, file: str, name: str) -> list:
+    parsed: dict[str, tuple[str, ...] | None] = {}
+    out = []
+    for row, text in enumerate(column.tolist(), start=1):
+        key = text if isinstance(text, str) else None
+        if key not in parsed:
+            parsed[key] = parse_mod_tokens(key, allow_unknown=allow_unknown, file=file, row=row, column=name)
+        out.append(parsed[key])
+    return out
+
+
+def _strip(column: pd.Series) -> pd.Series:
+    return column.astype("string").str.strip().astype("object").where(column.notna(), None)
+
+
+def read_competition(
+    path: str | os.PathLike[str], *, allow_unknown_mods: bool = False, frame: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Read a competition training or test file (``.csv`` or ``.csv.gz``) into the canonical table.
+
+    Rows keep their order and ``id``; an empty label column (a test file) gives NaN labels.
+    ``frame`` passes a table already read from ``path``.
+    """
+    file = str(path)
+    raw = frame if frame is not None else read_delimited(path)
+    require_columns(raw, [c for c in COMPETITION_COLUMNS if c != COMPETITION_LABEL], file=file)
+    n = len(raw)
+    # Transcripts are long (2–10 kb) and shared by many rows: normalise each distinct one once.
+    transcripts = raw["gene_target_seq"]
+    distinct = {t: normalise_rna(t) for t in transcripts.dropna().unique()}
+    label = raw[COMPETITION_LABEL] if COMPETITION_LABEL in raw else pd.Series([float("nan")] * n)
+    numeric_label = pd.to_numeric(label, errors="coerce")
+    bad_label = label.notna() & numeric_label.isna()
+    if bad_label.any():
+        row = int(bad_label.to_numpy().nonzero()[0][0]) + 1
+        raise InputFormatError(
+            f"label {label.iloc[row - 1]!r} is not a number", file=file, row=row, column=COMPETITION_LABEL
+        )
+    hours = pd.to_numeric(raw["Duration_after_transfection_h"], errors="coerce")
+    bad_hours = raw["Duration_after_transfection_h"].notna() & hours.isna()
+    if bad_hours.any():
+        row = int(bad_hours.to_numpy().nonzero()[0][0]) + 1
+        raise InputFormatError(
+            "duration is not a number of hours", file=file, row=row, column="Duration_after_transfection_h"
+        )
+    columns = {
+        "id": _strip(raw["id"]),
+        "guide": [normalise_rna(s) if isinstance(s, str) else None for s in raw["siRNA_antisense_seq"]],
+        "passenger": [normalise_rna(s) if isinstance(s, str) else None for s in raw["siRNA_sense_seq"]],
+        "guide_mods": _tokens(raw["modified_siRNA_antisense_seq_list"], allow_unknown=allow_unknown_mods,
+                              file=file, name="modified_siRNA_antisense_seq_list"),
+        "passenger_mods": _tokens(raw["modified_siRNA_sense_seq_list"], allow_unknown=allow_unknown_mods,
+                                  file=file, name="modified_siRNA_sense_seq_list"),
+        "transcript": transcripts.map(distinct).astype("object").where(transcripts.notna(), None),
+        "transcript_id": _strip(raw["gene_target_ncbi_id"]),
+        "gene": _strip(raw["gene_target_symbol_name"]),
+        "species": _strip(raw["gene_target_species"]),
+        "concentration_nm": concentrations_to_nm(
+            raw["siRNA_concentration"], raw["concentration_unit"], file=file, column="siRNA_concentration"
+        ),
+        "hours": hours,
+        "transfection": _strip(raw["Transfection_method"]),
+        "cell_line": _strip(raw["cell_line_donor"]),
+        "duplex": _strip(raw["siRNA_duplex_id"]),
+        "publication": _strip(raw["publication_id"]),
+        "source": ["sais_sirna_2024"] * n,
+        "remaining_pct": numeric_label,
+        "label_kind": ["remaining"] * n,
+    }
+    return canonical_frame(columns, n)
+
+
+@register_reader("sais")
+def read_sais_train(folder: Path) -> pd.DataFrame:
+    """The competition training file of the shared data folder."""
+    return read_competition(folder / "train_data.csv.gz")
+
+
+@register_reader("sais_test")
+def read_sais_test(folder: Path) -> pd.DataFrame:
+    """The competition's preliminary-round test file (labels empty)."""
+    return read_competition(folder / "sample_submission.csv.gz")

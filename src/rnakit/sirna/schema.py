@@ -1,0 +1,118 @@
+"""The canonical siRNA table every reader produces and every later step consumes.
+
+One row is one measurement: an siRNA duplex tested on a target under some conditions.
+Strands are RNA (ACGU), 5'→3'. The label is ``remaining_pct``: % of target mRNA left
+(lower = more potent), as in the SAIS 2024 competition; readers convert other conventions
+with :func:`to_remaining_pct` and record the source convention in ``label_kind``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import Enum
+
+import numpy as np
+import pandas as pd
+
+from rnakit.errors import InputFormatError, ValueRangeError
+
+#: column → meaning. Order is the canonical column order.
+CANONICAL_COLUMNS: dict[str, str] = {
+    "id": "row identifier (the competition's id, else '<dataset>:<row>')",
+    "guide": "antisense (guide) strand 5'→3', RNA",
+    "passenger": "sense (passenger) strand 5'→3', RNA; missing when the source does not give it",
+    "guide_mods": "guide modification tokens in the competition vocabulary, one per nucleotide or linkage; None when unknown",
+    "passenger_mods": "passenger modification tokens, as guide_mods",
+    "transcript": "full target transcript 5'→3', RNA",
+    "context": "local target window around the site, RNA",
+    "transcript_id": "accession of the target transcript",
+    "gene": "target gene symbol as given",
+    "species": "species of the target",
+    "concentration_nm": "siRNA concentration in nM",
+    "hours": "time after transfection in hours",
+    "transfection": "transfection method",
+    "cell_line": "cell line or donor",
+    "duplex": "duplex identifier",
+    "publication": "publication or patent identifier",
+    "group": "a user-given grouping key (e.g. an experiment), for grouped splits",
+    "source": "dataset the row comes from",
+    "remaining_pct": "label: % mRNA remaining (lower = more potent)",
+    "label_kind": "label convention of the source: remaining, inhibition or fraction",
+}
+
+STRING_COLUMNS = (
+    "id", "guide", "passenger", "transcript", "context", "transcript_id", "gene", "species",
+    "transfection", "cell_line", "duplex", "publication", "group", "source", "label_kind",
+)
+FLOAT_COLUMNS = ("concentration_nm", "hours", "remaining_pct")
+TOKEN_COLUMNS = ("guide_mods", "passenger_mods")
+
+
+class LabelKind(str, Enum):
+    """How a source states efficacy."""
+
+    remaining = "remaining"  # % mRNA remaining (lower = more potent)
+    inhibition = "inhibition"  # % knockdown = 100 − remaining
+    fraction = "fraction"  # knockdown as a fraction in [0, 1] = 1 − remaining/100
+
+
+def to_remaining_pct(values: Iterable[float] | pd.Series, kind: LabelKind | str) -> pd.Series:
+    """Convert efficacy values of convention ``kind`` to % mRNA remaining.
+
+    remaining → x; inhibition (%) → 100 − x; fraction of knockdown → 100·(1 − x).
+    """
+    series = pd.Series(values, dtype="float64") if not isinstance(values, pd.Series) else values.astype("float64")
+    kind = LabelKind(kind)
+    if kind is LabelKind.remaining:
+        return series
+    if kind is LabelKind.inhibition:
+        return 100.0 - series
+    return 100.0 * (1.0 - series)
+
+
+def canonical_frame(columns: dict[str, object], n_rows: int) -> pd.DataFrame:
+    """Build a canonical table from a partial ``{column: values}``; absent columns are missing.
+
+    Unknown keys are kept after the canonical columns (e.g. a dataset's reference scores).
+    """
+    data: dict[str, object] = {}
+    for name in CANONICAL_COLUMNS:
+        if name in columns:
+            data[name] = columns[name]
+        elif name in TOKEN_COLUMNS:
+            data[name] = [None] * n_rows
+        elif name in FLOAT_COLUMNS:
+            data[name] = np.full(n_rows, np.nan)
+        else:
+            data[name] = [None] * n_rows
+    extra = {k: v for k, v in columns.items() if k not in CANONICAL_COLUMNS}
+    frame = pd.DataFrame({**data, **extra})
+    if len(frame) != n_rows:
+        raise ValueError(f"expected {n_rows} rows, got {len(frame)}")
+    for name in FLOAT_COLUMNS:
+        frame[name] = pd.to_numeric(frame[name], errors="raise").astype("float64")
+    for name in STRING_COLUMNS:
+        frame[name] = frame[name].astype("object").where(frame[name].notna(), None)
+    return frame
+
+
+def require_columns(frame: pd.DataFrame, required: Iterable[str], *, file: str) -> None:
+    """Raise InputFormatError naming the first required column missing from ``frame``."""
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise InputFormatError(
+            f"missing required column{'s' if len(missing) > 1 else ''} "
+            + ", ".join(repr(c) for c in missing)
+            + f" (found: {', '.join(map(str, frame.columns[:12]))}{', …' if len(frame.columns) > 12 else ''})",
+            file=file,
+        )
+
+
+def check_label_kind(kind: str, *, file: str | None = None) -> LabelKind:
+    """Parse a ``--label-kind`` value, with a clear error for an unknown one."""
+    try:
+        return LabelKind(kind)
+    except ValueError:
+        raise ValueRangeError(
+            f"unknown label kind {kind!r} (expected remaining, inhibition or fraction)", file=file
+        ) from None

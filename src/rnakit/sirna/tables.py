@@ -1,0 +1,139 @@
+"""One entry point from "what the user named" to the canonical siRNA table.
+
+A source is a file (the competition format is recognised by its header; any other CSV/TSV is
+read through :class:`ColumnOptions`) or the name of a registered dataset.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+import pandas as pd
+
+from rnakit.errors import InputFormatError
+from rnakit.seq.alphabet import normalise_rna
+from rnakit.sirna.conditions import concentrations_to_nm
+from rnakit.sirna.datasets import load_dataset, registry
+from rnakit.sirna.datasets.sais import looks_like_competition_file, read_competition
+from rnakit.sirna.schema import canonical_frame, check_label_kind, require_columns, to_remaining_pct
+from rnakit.tabular import read_delimited
+
+
+@dataclass(frozen=True)
+class ColumnOptions:
+    """How to read a user's own CSV/TSV: which column holds what (None = absent)."""
+
+    guide_col: str | None = None
+    passenger_col: str | None = None
+    transcript_col: str | None = None
+    context_col: str | None = None
+    label_col: str | None = None
+    label_kind: str = "remaining"
+    gene_col: str | None = None
+    group_col: str | None = None
+    id_col: str | None = None
+    concentration_col: str | None = None
+    concentration_unit: str | None = None
+    hours_col: str | None = None
+    cell_line_col: str | None = None
+
+    def given(self) -> bool:
+        """True when any column mapping was given (so a file is read as a generic table)."""
+        defaults = ColumnOptions()
+        return any(getattr(self, f.name) != getattr(defaults, f.name) for f in fields(self))
+
+
+def _sequences(column: pd.Series) -> list[str | None]:
+    return [normalise_rna(str(s)) if pd.notna(s) else None for s in column]
+
+
+def _text(column: pd.Series) -> list[str | None]:
+    return [str(v).strip() if pd.notna(v) else None for v in column]
+
+
+def read_generic(path: str | os.PathLike[str], options: ColumnOptions, frame: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Read a user's CSV/TSV through ``options`` into the canonical table."""
+    file = str(path)
+    raw = frame if frame is not None else read_delimited(path)
+    if options.guide_col is None:
+        raise InputFormatError(
+            "cannot tell which column holds the guide (antisense) strand: pass --guide-col", file=file
+        )
+    if options.transcript_col and options.context_col:
+        raise InputFormatError("give --transcript-col or --context-col, not both", file=file)
+    kind = check_label_kind(options.label_kind, file=file)
+    mapping = {
+        "guide": options.guide_col, "passenger": options.passenger_col,
+        "transcript": options.transcript_col, "context": options.context_col,
+        "remaining_pct": options.label_col, "gene": options.gene_col, "group": options.group_col,
+        "id": options.id_col, "concentration_nm": options.concentration_col,
+        "hours": options.hours_col, "cell_line": options.cell_line_col,
+    }
+    require_columns(raw, [c for c in mapping.values() if c is not None], file=file)
+    n = len(raw)
+    columns: dict[str, object] = {"source": [Path(file).name] * n}
+    for canonical, name in mapping.items():
+        if name is None:
+            continue
+        values = raw[name]
+        if canonical in ("guide", "passenger", "transcript", "context"):
+            columns[canonical] = _sequences(values)
+        elif canonical == "remaining_pct":
+            numeric = pd.to_numeric(values, errors="coerce")
+            bad = values.notna() & numeric.isna()
+            if bad.any():
+                row = int(bad.to_numpy().nonzero()[0][0]) + 1
+                raise InputFormatError(f"label {values.iloc[row - 1]!r} is not a number", file=file, row=row, column=name)
+            columns["remaining_pct"] = to_remaining_pct(numeric, kind)
+            columns["label_kind"] = [kind.value] * n
+        elif canonical == "concentration_nm":
+            columns[canonical] = concentrations_to_nm(values, options.concentration_unit, file=file, column=name)
+        elif canonical == "hours":
+            numeric = pd.to_numeric(values.astype("string").str.rstrip("hH"), errors="coerce")
+            bad = values.notna() & numeric.isna()
+            if bad.any():
+                row = int(bad.to_numpy().nonzero()[0][0]) + 1
+                raise InputFormatError("duration is not a number of hours", file=file, row=row, column=name)
+            columns[canonical] = numeric
+        else:
+            columns[canonical] = _text(values)
+    if "id" not in columns:
+        stem = Path(file).name
+        columns["id"] = [f"{stem}:{i}" for i in range(1, n + 1)]
+    return canonical_frame(columns, n)
+
+
+def load_table(
+    source: str | os.PathLike[str],
+    options: ColumnOptions | None = None,
+    *,
+    data_dir: str | os.PathLike[str] | None = None,
+    allow_unknown_mods: bool = False,
+) -> pd.DataFrame:
+    """Read ``source`` (a file or a registered dataset name) into the canonical siRNA table."""
+    options = options or ColumnOptions()
+    path = Path(source)
+    if path.exists():
+        if path.is_dir():
+            raise InputFormatError("is a directory, expected a CSV/TSV file", file=str(source))
+        raw = read_delimited(path)
+        if options.given():
+            return read_generic(path, options, frame=raw)
+        if looks_like_competition_file(list(raw.columns)):
+            return read_competition(path, allow_unknown_mods=allow_unknown_mods, frame=raw)
+        raise InputFormatError(
+            "not the competition format and no column mapping given: pass --guide-col "
+            "(and --passenger-col, --label-col, … as needed)",
+            file=str(source),
+        )
+    if str(source) in registry():
+        if options.given():
+            raise InputFormatError(
+                "column options (--guide-col, …) apply to files, not to registered datasets", file=str(source)
+            )
+        return load_dataset(str(source), data_dir)
+    raise InputFormatError(
+        f"no such file, and not a known dataset (known: {', '.join(registry())})", file=str(source)
+    )

@@ -1,0 +1,51 @@
+"""Reading delimited text tables (CSV/TSV, optionally gzipped) with clear errors."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from rnakit.errors import InputFormatError
+
+
+def _separator(path: Path, first_line: str) -> str:
+    suffixes = [s.lower() for s in path.suffixes]
+    if ".tsv" in suffixes or ".tab" in suffixes:
+        return "\t"
+    if ".csv" in suffixes:
+        return ","
+    return "\t" if first_line.count("\t") > first_line.count(",") else ","
+
+
+def read_delimited(path: str | os.PathLike[str], *, dtype: object = None) -> pd.DataFrame:
+    """Read a CSV or TSV file (``.gz`` allowed) with a header row.
+
+    The separator comes from the extension (``.csv``, ``.tsv``/``.tab``), else from the header line.
+    Raises InputFormatError for a missing file, an empty file, a header-only file, or rows with
+    more fields than the header.
+    """
+    file = Path(path)
+    if not file.is_file():
+        raise InputFormatError("no such file", file=str(path))
+    opener = gzip.open if file.suffix.lower() == ".gz" else open
+    try:
+        with opener(file, "rt", encoding="utf-8-sig", newline="") as handle:  # type: ignore[operator]
+            first_line = handle.readline()
+    except (OSError, EOFError, UnicodeDecodeError) as exc:
+        raise InputFormatError(f"cannot read the file ({exc})", file=str(path)) from None
+    if not first_line.strip():
+        raise InputFormatError("empty file (expected a header row)", file=str(path))
+    separator = _separator(file, first_line)
+    try:
+        frame = pd.read_csv(file, sep=separator, dtype=dtype, encoding="utf-8-sig", quoting=csv.QUOTE_MINIMAL)
+    except pd.errors.ParserError as exc:
+        raise InputFormatError(f"malformed table ({str(exc).strip()})", file=str(path)) from None
+    except (OSError, EOFError, UnicodeDecodeError) as exc:
+        raise InputFormatError(f"cannot read the file ({exc})", file=str(path)) from None
+    if frame.empty:
+        raise InputFormatError("the file has a header but no data rows", file=str(path))
+    return frame
