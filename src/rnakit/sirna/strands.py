@@ -13,8 +13,9 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from rnakit.seq.alphabet import reverse_complement_rna
 
-#: Guide nucleotides 1..19 pair with the target; 3' overhangs beyond them need not.
-SITE_CORE = 19
+#: Guide nucleotides 2..19 must pair with the target. Position 1 is left out (designs often put a
+#: U there whatever the target says) and so are 3' overhangs beyond 19.
+SITE_START, SITE_END = 1, 19
 #: A site with at most this many mismatches over the core still counts as found.
 MAX_SITE_MISMATCHES = 2
 #: The passenger is "nearly complementary" with at most this many mismatches over ≥ 15 paired nt.
@@ -41,7 +42,7 @@ class SiteMatch:
 
     status: ``exact``, ``mismatch`` (1..MAX_SITE_MISMATCHES), ``swapped`` (not found, but the
     guide itself is: the strands are probably exchanged) or ``absent``.
-    position: 0-based start of the target site in the transcript (None when not found).
+    position: 0-based start of the 19-nt target site in the transcript (None when not found).
     """
 
     status: str
@@ -49,9 +50,12 @@ class SiteMatch:
     mismatches: int | None
 
 
-def best_site(guide: str, transcript: str, core: int = SITE_CORE) -> tuple[int, int]:
-    """(0-based position, mismatches) of the best match of reverse-complement(guide[:core])."""
-    site = reverse_complement_rna(guide[:core])
+def best_site(guide: str, transcript: str) -> tuple[int, int]:
+    """(0-based position, mismatches) of the best match of the reverse complement of guide 2..19.
+
+    The position is where the 19-nt site starts: the target nucleotide facing guide position 19.
+    """
+    site = reverse_complement_rna(guide[SITE_START:SITE_END])
     exact = transcript.find(site)
     if exact >= 0:
         return exact, 0
@@ -71,7 +75,7 @@ def locate_site(guide: str, transcript: str) -> SiteMatch:
         return SiteMatch("exact", position, 0)
     if mismatches <= MAX_SITE_MISMATCHES:
         return SiteMatch("mismatch", position, mismatches)
-    if guide[:SITE_CORE] in transcript:
+    if guide[SITE_START:SITE_END] in transcript:
         return SiteMatch("swapped", None, None)
     return SiteMatch("absent", None, None)
 

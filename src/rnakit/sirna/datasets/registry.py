@@ -43,6 +43,7 @@ class DatasetInfo:
     origin: str
     rows: int
     files: dict[str, str]  # file name (relative to folder) → sha256
+    genes: int | None = None  # distinct target genes (case-insensitive), or transcripts where no gene is given
 
 
 @functools.cache

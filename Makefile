@@ -1,0 +1,26 @@
+# One command each: `make demo` sets up and runs rnakit on the bundled example; `make test` sets up and runs the tests.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.rnakit-installed
+
+.PHONY: setup demo test clean
+
+setup: $(STAMP)
+
+# Reinstall whenever the dependency list changes. torch is pinned in pyproject.toml (CPU build).
+$(STAMP): pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit("rnakit needs Python >= 3.11, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+demo: setup
+	$(BIN)/rnakit sirna validate examples/tiny_sirna.csv
+	$(BIN)/rnakit sirna score --truth examples/tiny_sirna.csv --pred examples/tiny_predictions.csv
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf $(VENV) build src/*.egg-info .pytest_cache

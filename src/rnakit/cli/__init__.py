@@ -1,0 +1,61 @@
+"""The ``rnakit`` command line: one thin Typer app per area, each command calling the Python API."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Optional
+
+import typer
+from typer.core import TyperGroup
+
+from rnakit import __version__
+from rnakit.cli.console import print_error
+from rnakit.cli.planned import graph_app, hybrid_app, lncrna_app
+from rnakit.cli.sirna import sirna_app
+from rnakit.errors import RnakitError
+
+
+class _UserErrorsAsOneLine(TyperGroup):
+    """Turn a user's mistake (an RnakitError) into one line on stderr and exit status 1."""
+
+    def invoke(self, ctx: typer.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except RnakitError as error:
+            print_error(str(error))
+            raise typer.Exit(1) from None
+
+
+app = typer.Typer(
+    cls=_UserErrorsAsOneLine,
+    name="rnakit",
+    help="Machine learning on RNA: siRNA efficacy prediction and design, RNA–RNA hybridisation, "
+    "lincRNA identification, sequence graphs.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(sirna_app, name="sirna")
+app.add_typer(hybrid_app, name="hybrid")
+app.add_typer(lncrna_app, name="lncrna")
+app.add_typer(graph_app, name="graph")
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"rnakit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        Optional[bool],
+        typer.Option("--version", callback=_show_version, is_eager=True, help="Print the version and exit."),
+    ] = None,
+) -> None:
+    """Machine learning on RNA."""
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,150 @@
+"""``rnakit sirna``: siRNA datasets, validation and scoring."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.table import Table
+
+from rnakit.cli.console import out
+from rnakit.cli.options import AllowUnknownModsOption, DataDirOption, JsonOption, with_column_options
+from rnakit.sirna.datasets import dataset_folder, registry
+from rnakit.errors import DatasetNotFoundError
+from rnakit.sirna.scoring import SUBMISSION_ID, SUBMISSION_LABEL, read_predictions, score_predictions
+from rnakit.sirna.tables import ColumnOptions, load_table
+from rnakit.sirna.validate import FLAG_DESCRIPTIONS, ValidationReport, validate_table
+
+sirna_app = typer.Typer(
+    help="siRNA knockdown efficacy: datasets, validation, scoring.",
+    no_args_is_help=True,
+)
+
+DataArgument = Annotated[str, typer.Argument(help="A CSV/TSV file (.gz allowed) or the name of a known dataset (see 'rnakit sirna datasets').")]
+
+
+@sirna_app.command("datasets")
+def datasets_command(data_dir: DataDirOption = None, as_json: JsonOption = False) -> None:
+    """List the known siRNA datasets: rows, genes, label convention, licence, and whether their files are here."""
+    rows = []
+    for info in registry().values():
+        try:
+            folder = str(dataset_folder(info.name, data_dir))
+        except DatasetNotFoundError:
+            folder = None
+        rows.append({
+            "name": info.name, "rows": info.rows, "genes": info.genes, "label_kind": info.label_kind,
+            "licence": info.licence, "available": folder is not None, "folder": folder,
+            "description": info.description,
+        })
+    if as_json:
+        out.print_json(json.dumps(rows))
+        return
+    table = Table(title="Known siRNA datasets (name them wherever a file is expected)")
+    for column in ("name", "rows", "genes", "label", "licence", "here"):
+        table.add_column(column, justify="right" if column in ("rows", "genes") else "left")
+    for row in rows:
+        table.add_row(
+            row["name"], f"{row['rows']:,}", "" if row["genes"] is None else str(row["genes"]),
+            row["label_kind"], row["licence"], "yes" if row["available"] else "no",
+        )
+    out.print(table)
+
+
+def _print_report(report: ValidationReport, show: int) -> None:
+    summary = report.summary
+    overview = Table(title=f"{report.file}: {'training' if report.is_training else 'unlabelled'} table", show_header=False)
+    overview.add_column("what")
+    overview.add_column("value")
+    for key in ("rows", "genes", "rows_without_gene", "duplexes", "distinct_guides", "transcripts"):
+        overview.add_row(key.replace("_", " "), f"{summary[key]:,}")
+    if "label" in summary:
+        label = summary["label"]
+        overview.add_row(
+            "% mRNA remaining",
+            f"n={label['n']:,}  min {label['min']:.4g}  median {label['median']:.4g}  mean {label['mean']:.4g}  "
+            f"max {label['max']:.4g}  <30: {label['below_30']:,}  >100: {label['above_100']:,}",
+        )
+    if "concentration_nm" in summary:
+        conc = summary["concentration_nm"]
+        overview.add_row("concentration (nM)", f"min {conc['min']:g}  median {conc['median']:g}  max {conc['max']:g}")
+    for key in ("hours", "transfection", "cell_line", "species"):
+        if key in summary:
+            overview.add_row(key.replace("_", " "), ", ".join(f"{k}: {v:,}" for k, v in summary[key].items()))
+    if report.site_counts:
+        overview.add_row("target site in transcript", ", ".join(f"{k}: {v:,}" for k, v in report.site_counts.items()))
+    out.print(overview)
+
+    flagged = {name: rows for name, rows in report.flags.items() if rows}
+    if flagged:
+        flags = Table(title="Flagged rows (kept; check them)")
+        for column in ("check", "rows", "first rows", "meaning"):
+            flags.add_column(column)
+        for name, rows in flagged.items():
+            flags.add_row(name, f"{len(rows):,}", ", ".join(map(str, rows[:show])), FLAG_DESCRIPTIONS[name])
+        out.print(flags)
+    if report.errors:
+        errors = Table(title=f"{len(report.errors):,} error(s)", title_style="bold red")
+        for column in ("row", "column", "problem"):
+            errors.add_column(column)
+        for problem in report.errors[:show]:
+            errors.add_row(str(problem.row), problem.column, problem.message)
+        out.print(errors)
+        out.print(f"[bold red]invalid:[/] {len(report.errors):,} error(s) in {report.file}")
+    else:
+        out.print(f"[bold green]valid:[/] {report.n_rows:,} rows, no errors")
+
+
+@sirna_app.command("validate")
+@with_column_options
+def validate_command(
+    data: DataArgument,
+    columns: ColumnOptions,
+    data_dir: DataDirOption = None,
+    allow_unknown_mods: AllowUnknownModsOption = False,
+    show: Annotated[int, typer.Option("--show", help="How many flagged rows and errors to list.")] = 10,
+    as_json: JsonOption = False,
+) -> None:
+    """Check an siRNA table and summarise it; exit status 1 when it has errors."""
+    table = load_table(data, columns, data_dir=data_dir, allow_unknown_mods=allow_unknown_mods)
+    report = validate_table(table, file=data, is_training=True if columns.label_col else None)
+    if as_json:
+        out.print_json(json.dumps({
+            "file": report.file, "rows": report.n_rows, "training": report.is_training,
+            "summary": report.summary, "site_counts": report.site_counts,
+            "flags": {k: {"count": len(v), "rows": v[:show]} for k, v in report.flags.items()},
+            "errors": [{"row": p.row, "column": p.column, "message": p.message} for p in report.errors[:show]],
+            "n_errors": len(report.errors),
+        }))
+    else:
+        _print_report(report, show)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@sirna_app.command("score")
+@with_column_options
+def score_command(
+    truth: Annotated[str, typer.Option("--truth", help="Measured labels: a competition file, a dataset name, or your CSV/TSV with --label-col and --id-col.")],
+    pred: Annotated[Path, typer.Option("--pred", help=f"Predictions: CSV/TSV with columns '{SUBMISSION_ID}' and '{SUBMISSION_LABEL}' (% mRNA remaining).")],
+    columns: ColumnOptions,
+    data_dir: DataDirOption = None,
+    pred_col: Annotated[str, typer.Option("--pred-col", help="Column of the prediction file with predicted % mRNA remaining.")] = SUBMISSION_LABEL,
+    as_json: JsonOption = False,
+) -> None:
+    """Score predictions against measured % mRNA remaining with the competition score and the usual metrics."""
+    table = load_table(truth, columns, data_dir=data_dir)
+    predictions = read_predictions(pred, id_col=columns.id_col or SUBMISSION_ID, pred_col=pred_col)
+    metrics = score_predictions(table, predictions, truth_file=truth, pred_file=str(pred))
+    if as_json:
+        out.print_json(json.dumps({k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in metrics.items()}))
+        return
+    result = Table(title=f"{pred} vs {truth}")
+    result.add_column("metric")
+    result.add_column("value", justify="right")
+    for key, value in metrics.items():
+        result.add_row(key, str(value) if key == "n" else f"{value:.4f}")
+    out.print(result)

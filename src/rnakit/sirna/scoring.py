@@ -1,0 +1,71 @@
+"""Scoring a prediction file against measured labels, joined on ``id``."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pandas as pd
+
+from rnakit.errors import InputFormatError, MismatchError
+from rnakit.sirna.metrics import evaluate
+from rnakit.sirna.schema import require_columns
+from rnakit.tabular import read_delimited
+
+SUBMISSION_ID = "id"
+SUBMISSION_LABEL = "mRNA_remaining_pct"
+
+
+def read_predictions(
+    path: str | os.PathLike[str], *, id_col: str = SUBMISSION_ID, pred_col: str = SUBMISSION_LABEL
+) -> pd.Series:
+    """Predicted % mRNA remaining indexed by id (the competition's submission format by default)."""
+    file = str(path)
+    frame = read_delimited(path, dtype={id_col: str})
+    require_columns(frame, [id_col, pred_col], file=file)
+    ids = frame[id_col].astype(str).str.strip()
+    duplicated = ids[ids.duplicated()]
+    if len(duplicated):
+        row = int(duplicated.index[0]) + 1
+        raise InputFormatError(f"duplicate id {duplicated.iloc[0]!r}", file=file, row=row, column=id_col)
+    values = pd.to_numeric(frame[pred_col], errors="coerce")
+    bad = ~np.isfinite(values.to_numpy(dtype=float))
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0]) + 1
+        raise InputFormatError(
+            f"prediction {frame[pred_col].iloc[row - 1]!r} is not a finite number", file=file, row=row, column=pred_col
+        )
+    return pd.Series(values.to_numpy(dtype=float), index=ids.to_numpy(), name=pred_col)
+
+
+def _first_few(ids: list[str], limit: int = 5) -> str:
+    shown = ", ".join(ids[:limit])
+    return shown + (", …" if len(ids) > limit else "")
+
+
+def align_predictions(truth: pd.DataFrame, predictions: pd.Series, *, pred_file: str) -> np.ndarray:
+    """Predictions in the order of ``truth``'s rows; every truth id must be predicted exactly once."""
+    truth_ids = truth["id"].astype(str)
+    missing = [i for i in truth_ids if i not in predictions.index]
+    extra = sorted(set(predictions.index) - set(truth_ids))
+    if missing or extra:
+        parts = []
+        if missing:
+            parts.append(f"{len(missing)} truth id(s) have no prediction (first: {_first_few(missing)})")
+        if extra:
+            parts.append(f"{len(extra)} predicted id(s) are not in the truth (first: {_first_few(extra)})")
+        raise MismatchError("; ".join(parts), file=pred_file)
+    return predictions.loc[truth_ids.to_numpy()].to_numpy(dtype=float)
+
+
+def score_predictions(truth: pd.DataFrame, predictions: pd.Series, *, truth_file: str, pred_file: str) -> dict[str, float]:
+    """Every metric of :func:`rnakit.sirna.metrics.evaluate` for predictions joined to ``truth``."""
+    unlabelled = truth["remaining_pct"].isna().to_numpy()
+    if unlabelled.any():
+        row = int(np.flatnonzero(unlabelled)[0]) + 1
+        raise InputFormatError(
+            f"{int(unlabelled.sum())} row(s) have no measured label: the truth file must be labelled",
+            file=truth_file, row=row, column="remaining_pct",
+        )
+    predicted = align_predictions(truth, predictions, pred_file=pred_file)
+    return evaluate(truth["remaining_pct"].to_numpy(dtype=float), predicted)

@@ -1,0 +1,35 @@
+import gzip
+
+import pytest
+
+from rnakit.errors import InputFormatError
+from rnakit.seq.fasta import read_fasta
+
+
+def test_reads_records_in_order_with_first_word_as_id(tmp_path):
+    path = tmp_path / "t.fa"
+    path.write_text(">NM_1 some gene\nACGU\nAC\n>NM_2\nGG\n")
+    assert read_fasta(path) == {"NM_1": "ACGUAC", "NM_2": "GG"}
+
+
+def test_reads_gzip(tmp_path):
+    path = tmp_path / "t.fa.gz"
+    with gzip.open(path, "wt") as handle:
+        handle.write(">a\nACGU\n")
+    assert read_fasta(path) == {"a": "ACGU"}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "empty FASTA"),
+        ("ACGU\n", "not FASTA"),
+        (">a\nACGU\n>b\n", "record b: record has no sequence"),
+        (">a\nAC\n>a\nGG\n", "record a: duplicate record id"),
+    ],
+)
+def test_bad_fasta_gets_a_clear_error(tmp_path, text, message):
+    path = tmp_path / "bad.fa"
+    path.write_text(text)
+    with pytest.raises(InputFormatError, match=message):
+        read_fasta(path)
