@@ -8,15 +8,9 @@ from pathlib import Path
 import pytest
 
 from rnakit.sirna.datasets import default_data_dir
+from rnakit.sirna.datasets.sais import COMPETITION_COLUMNS
 
-COMPETITION_HEADER = [
-    "id", "publication_id", "gene_target_symbol_name", "gene_target_ncbi_id", "gene_target_species",
-    "siRNA_duplex_id", "siRNA_sense_seq", "siRNA_antisense_seq", "cell_line_donor",
-    "siRNA_concentration", "concentration_unit", "Transfection_method",
-    "Duration_after_transfection_h", "modified_siRNA_sense_seq", "modified_siRNA_antisense_seq",
-    "modified_siRNA_sense_seq_list", "modified_siRNA_antisense_seq_list", "gene_target_seq",
-    "mRNA_remaining_pct",
-]
+COMPETITION_HEADER = list(COMPETITION_COLUMNS)
 
 # A 40-nt target; the guide below pairs with target nt 6..28 (23 nt, Alnylam 21/23 layout).
 TARGET_DNA = "GGATCCATGCTTGACCGATTACGGCATTAGCCAAGTTACG"

@@ -125,3 +125,9 @@ def test_generic_reader_errors(tmp_path):
     generated = load_table(path, ColumnOptions(guide_col="g"))
     assert generated["id"].tolist() == ["mine.csv:1"]
     assert pd.isna(generated["remaining_pct"].iloc[0])
+
+
+def test_non_numeric_label_is_named(tmp_path):
+    path = write_rows(tmp_path / "l.csv", [competition_row(), competition_row(id=2, mRNA_remaining_pct="high")])
+    with pytest.raises(InputFormatError, match=r"row 2: column 'mRNA_remaining_pct': label 'high' is not a number"):
+        load_table(path)

@@ -120,3 +120,17 @@ def concentrations_to_nm(
             converted[key] = concentration_to_nm(value, unit, file=file, row=position, column=column)
         out.append(converted[key])
     return pd.Series(out, index=values.index, dtype="float64")
+
+
+def hours_column(values: "pd.Series", *, file: str | None, column: str) -> "pd.Series":
+    """Vectorised :func:`hours_from_text`; errors name the 1-based data row of the first bad value."""
+    import pandas as pd
+
+    parsed: dict[str, float] = {}
+    out = []
+    for position, value in enumerate(values.tolist(), start=1):
+        key = repr(value)
+        if key not in parsed:
+            parsed[key] = hours_from_text(value, file=file, row=position, column=column)
+        out.append(parsed[key])
+    return pd.Series(out, index=values.index, dtype="float64")

@@ -116,3 +116,13 @@ def check_label_kind(kind: str, *, file: str | None = None) -> LabelKind:
         raise ValueRangeError(
             f"unknown label kind {kind!r} (expected remaining, inhibition or fraction)", file=file
         ) from None
+
+
+def numeric_labels(values: pd.Series, *, file: str, column: str) -> pd.Series:
+    """Labels as floats (empty cells → NaN); raise naming the first non-numeric cell's row."""
+    numeric = pd.to_numeric(values, errors="coerce")
+    bad = values.notna() & numeric.isna()
+    if bad.any():
+        row = int(bad.to_numpy().nonzero()[0][0]) + 1
+        raise InputFormatError(f"label {values.iloc[row - 1]!r} is not a number", file=file, row=row, column=column)
+    return numeric.astype("float64")

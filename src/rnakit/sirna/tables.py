@@ -14,10 +14,16 @@ import pandas as pd
 
 from rnakit.errors import InputFormatError
 from rnakit.seq.alphabet import normalise_rna
-from rnakit.sirna.conditions import concentrations_to_nm
+from rnakit.sirna.conditions import concentrations_to_nm, hours_column
 from rnakit.sirna.datasets import load_dataset, registry
 from rnakit.sirna.datasets.sais import looks_like_competition_file, read_competition
-from rnakit.sirna.schema import canonical_frame, check_label_kind, require_columns, to_remaining_pct
+from rnakit.sirna.schema import (
+    canonical_frame,
+    check_label_kind,
+    numeric_labels,
+    require_columns,
+    to_remaining_pct,
+)
 from rnakit.tabular import read_delimited
 
 
@@ -81,22 +87,12 @@ def read_generic(path: str | os.PathLike[str], options: ColumnOptions, frame: pd
         if canonical in ("guide", "passenger", "transcript", "context"):
             columns[canonical] = _sequences(values)
         elif canonical == "remaining_pct":
-            numeric = pd.to_numeric(values, errors="coerce")
-            bad = values.notna() & numeric.isna()
-            if bad.any():
-                row = int(bad.to_numpy().nonzero()[0][0]) + 1
-                raise InputFormatError(f"label {values.iloc[row - 1]!r} is not a number", file=file, row=row, column=name)
-            columns["remaining_pct"] = to_remaining_pct(numeric, kind)
+            columns["remaining_pct"] = to_remaining_pct(numeric_labels(values, file=file, column=name), kind)
             columns["label_kind"] = [kind.value] * n
         elif canonical == "concentration_nm":
             columns[canonical] = concentrations_to_nm(values, options.concentration_unit, file=file, column=name)
         elif canonical == "hours":
-            numeric = pd.to_numeric(values.astype("string").str.rstrip("hH"), errors="coerce")
-            bad = values.notna() & numeric.isna()
-            if bad.any():
-                row = int(bad.to_numpy().nonzero()[0][0]) + 1
-                raise InputFormatError("duration is not a number of hours", file=file, row=row, column=name)
-            columns[canonical] = numeric
+            columns[canonical] = hours_column(values, file=file, column=name)
         else:
             columns[canonical] = _text(values)
     if "id" not in columns:

@@ -7,12 +7,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from rnakit.errors import InputFormatError
 from rnakit.seq.alphabet import normalise_rna
-from rnakit.sirna.conditions import concentrations_to_nm
+from rnakit.sirna.conditions import concentrations_to_nm, hours_column
 from rnakit.sirna.datasets.registry import register_reader
 from rnakit.sirna.modifications import parse_mod_tokens
-from rnakit.sirna.schema import canonical_frame, require_columns
+from rnakit.sirna.schema import canonical_frame, numeric_labels, require_columns
 from rnakit.tabular import read_delimited
 
 COMPETITION_COLUMNS = (
@@ -62,20 +61,8 @@ def read_competition(
     transcripts = raw["gene_target_seq"]
     distinct = {t: normalise_rna(t) for t in transcripts.dropna().unique()}
     label = raw[COMPETITION_LABEL] if COMPETITION_LABEL in raw else pd.Series([float("nan")] * n)
-    numeric_label = pd.to_numeric(label, errors="coerce")
-    bad_label = label.notna() & numeric_label.isna()
-    if bad_label.any():
-        row = int(bad_label.to_numpy().nonzero()[0][0]) + 1
-        raise InputFormatError(
-            f"label {label.iloc[row - 1]!r} is not a number", file=file, row=row, column=COMPETITION_LABEL
-        )
-    hours = pd.to_numeric(raw["Duration_after_transfection_h"], errors="coerce")
-    bad_hours = raw["Duration_after_transfection_h"].notna() & hours.isna()
-    if bad_hours.any():
-        row = int(bad_hours.to_numpy().nonzero()[0][0]) + 1
-        raise InputFormatError(
-            "duration is not a number of hours", file=file, row=row, column="Duration_after_transfection_h"
-        )
+    numeric_label = numeric_labels(label, file=file, column=COMPETITION_LABEL)
+    hours = hours_column(raw["Duration_after_transfection_h"], file=file, column="Duration_after_transfection_h")
     columns = {
         "id": _strip(raw["id"]),
         "guide": [normalise_rna(s) if isinstance(s, str) else None for s in raw["siRNA_antisense_seq"]],
