@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -18,6 +18,8 @@ Reader = Callable[[Path], pd.DataFrame]
 _READERS: dict[str, Reader] = {}
 
 DATA_DIR_ENV = "RNAKIT_DATA_DIR"
+#: Where ``rnakit sirna datasets fetch`` puts datasets when no data directory is given or found.
+USER_DATA_DIR = Path.home() / ".cache" / "rnakit" / "data"
 
 
 def register_reader(name: str) -> Callable[[Reader], Reader]:
@@ -44,6 +46,7 @@ class DatasetInfo:
     rows: int
     files: dict[str, str]  # file name (relative to folder) → sha256
     genes: int | None = None  # distinct target genes (case-insensitive), or transcripts where no gene is given
+    urls: dict[str, str] = field(default_factory=dict)  # file → public address, for files published unchanged
 
 
 @functools.cache
@@ -55,12 +58,13 @@ def registry() -> dict[str, DatasetInfo]:
 
 
 def default_data_dir() -> Path | None:
-    """``$RNAKIT_DATA_DIR``, else a ``shared/data`` beside the working directory or the checkout."""
+    """``$RNAKIT_DATA_DIR``, else a ``shared/data`` beside the working directory or the checkout,
+    else the folder ``fetch`` downloads into; None when none of them exists."""
     env = os.environ.get(DATA_DIR_ENV)
     if env:
         return Path(env)
     checkout = Path(__file__).resolve().parents[4]  # src/rnakit/sirna/datasets → checkout root
-    for candidate in (Path.cwd() / ".." / "shared" / "data", checkout / ".." / "shared" / "data"):
+    for candidate in (Path.cwd() / ".." / "shared" / "data", checkout / ".." / "shared" / "data", USER_DATA_DIR):
         if candidate.is_dir():
             return candidate.resolve()
     return None
