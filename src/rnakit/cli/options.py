@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import typing
 from pathlib import Path
 from typing import Annotated, Any, Callable, Optional
 
@@ -37,7 +38,12 @@ def with_column_options(command: Callable[..., Any]) -> Callable[..., Any]:
     Written once here so every data-reading command offers the same options with the same help.
     """
     signature = inspect.signature(command)
-    kept = [p for p in signature.parameters.values() if p.name != "columns"]
+    # Resolve the command's own (possibly postponed) annotations in its module, not this one.
+    hints = typing.get_type_hints(command, include_extras=True)
+    kept = [
+        p.replace(annotation=hints.get(p.name, p.annotation))
+        for p in signature.parameters.values() if p.name != "columns"
+    ]
     added = [
         inspect.Parameter(
             name, inspect.Parameter.KEYWORD_ONLY,

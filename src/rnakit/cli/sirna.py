@@ -10,9 +10,10 @@ from typing import Annotated, Optional
 import typer
 from rich.table import Table
 
-from rnakit.cli.console import out
+from rnakit.cli.console import out, print_error
 from rnakit.cli.options import AllowUnknownModsOption, DataDirOption, JsonOption, with_column_options
-from rnakit.sirna.datasets import dataset_folder, registry
+from rnakit.sirna.datasets import dataset_folder, get_info, registry
+from rnakit.sirna.datasets.fetch import fetch_dataset
 from rnakit.errors import DatasetNotFoundError
 from rnakit.sirna.scoring import SUBMISSION_ID, SUBMISSION_LABEL, read_predictions, score_predictions
 from rnakit.sirna.tables import ColumnOptions, load_table
@@ -26,9 +27,11 @@ sirna_app = typer.Typer(
 DataArgument = Annotated[str, typer.Argument(help="A CSV/TSV file (.gz allowed) or the name of a known dataset (see 'rnakit sirna datasets').")]
 
 
-@sirna_app.command("datasets")
-def datasets_command(data_dir: DataDirOption = None, as_json: JsonOption = False) -> None:
-    """List the known siRNA datasets: rows, genes, label convention, licence, and whether their files are here."""
+datasets_app = typer.Typer(help="Known siRNA datasets: list them (the default) or fetch one.")
+sirna_app.add_typer(datasets_app, name="datasets")
+
+
+def _list_datasets(data_dir: Path | None, as_json: bool) -> None:
     rows = []
     for info in registry().values():
         try:
@@ -38,20 +41,45 @@ def datasets_command(data_dir: DataDirOption = None, as_json: JsonOption = False
         rows.append({
             "name": info.name, "rows": info.rows, "genes": info.genes, "label_kind": info.label_kind,
             "licence": info.licence, "available": folder is not None, "folder": folder,
-            "description": info.description,
+            "fetchable": bool(info.urls), "description": info.description,
         })
     if as_json:
         out.print_json(json.dumps(rows))
         return
     table = Table(title="Known siRNA datasets (name them wherever a file is expected)")
-    for column in ("name", "rows", "genes", "label", "licence", "here"):
+    for column in ("name", "rows", "genes", "label", "licence", "here", "fetch"):
         table.add_column(column, justify="right" if column in ("rows", "genes") else "left")
     for row in rows:
         table.add_row(
             row["name"], f"{row['rows']:,}", "" if row["genes"] is None else str(row["genes"]),
             row["label_kind"], row["licence"], "yes" if row["available"] else "no",
+            "yes" if row["fetchable"] else "no",
         )
     out.print(table)
+    out.print("genes: distinct target-gene symbols, case-insensitive (HAO1 = Hao1), or transcripts where no gene is given")
+
+
+@datasets_app.callback(invoke_without_command=True)
+def datasets_command(ctx: typer.Context, data_dir: DataDirOption = None, as_json: JsonOption = False) -> None:
+    """List the known siRNA datasets: rows, genes, label convention, licence, and whether their files are here."""
+    if ctx.invoked_subcommand is None:
+        _list_datasets(data_dir, as_json)
+
+
+@datasets_app.command("list")
+def list_command(data_dir: DataDirOption = None, as_json: JsonOption = False) -> None:
+    """List the known siRNA datasets (same as 'rnakit sirna datasets')."""
+    _list_datasets(data_dir, as_json)
+
+
+@datasets_app.command("fetch")
+def fetch_command(
+    name: Annotated[str, typer.Argument(help="Dataset name (see 'rnakit sirna datasets').")],
+    data_dir: DataDirOption = None,
+) -> None:
+    """Download a dataset into the data directory and verify every file's sha256."""
+    paths = fetch_dataset(get_info(name), data_dir)
+    out.print(f"{name}: {len(paths)} file(s) verified in {paths[0].parent}")
 
 
 def _print_report(report: ValidationReport, show: int) -> None:
@@ -93,7 +121,8 @@ def _print_report(report: ValidationReport, show: int) -> None:
         for problem in report.errors[:show]:
             errors.add_row(str(problem.row), problem.column, problem.message)
         out.print(errors)
-        out.print(f"[bold red]invalid:[/] {len(report.errors):,} error(s) in {report.file}")
+        first = report.errors[0].as_error(report.file)
+        print_error(f"{len(report.errors):,} error(s); first: {first}")
     else:
         out.print(f"[bold green]valid:[/] {report.n_rows:,} rows, no errors")
 

@@ -1,0 +1,113 @@
+"""The command line, driven as a user would: exit codes, one-line errors, JSON output."""
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from rnakit import __version__
+from rnakit.cli import app
+from tests.conftest import ANTISENSE, COMPETITION_HEADER, EXAMPLES, SENSE, competition_row, write_rows
+
+runner = CliRunner()
+
+
+def run(*args: str):
+    return runner.invoke(app, list(args))
+
+
+def test_help_lists_every_area_and_planned_ones_say_so():
+    result = run("--help")
+    assert result.exit_code == 0
+    for area in ("sirna", "hybrid", "lncrna", "graph"):
+        assert area in result.stdout
+    for area in ("hybrid", "lncrna", "graph"):
+        assert "NOT AVAILABLE YET" in " ".join(run(area, "--help").stdout.split())
+
+
+def test_version():
+    result = run("--version")
+    assert result.exit_code == 0 and result.stdout.strip() == f"rnakit {__version__}"
+
+
+def test_validate_bundled_example():
+    result = run("sirna", "validate", str(EXAMPLES / "tiny_sirna.csv"), "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["rows"] == 12 and report["n_errors"] == 0 and report["training"]
+    assert report["site_counts"] == {"exact": 12}
+    assert report["summary"]["genes"] == 2
+
+
+def test_score_bundled_example_matches_hand_computation():
+    result = run("sirna", "score", "--truth", str(EXAMPLES / "tiny_sirna.csv"),
+                 "--pred", str(EXAMPLES / "tiny_predictions.csv"), "--json")
+    assert result.exit_code == 0, result.output
+    metrics = json.loads(result.stdout)
+    # |errors| = 2.5 4.5 6.2 6.6 7.9 4.1 4.7 2.2 5.6 3.1 5.4 12.8 → MAE = 65.6 / 12.
+    # truth < 30: rows 1,4,6,8,10,12; prediction < 30: rows 1,4,6,8,12 → TP 5, FP 0, FN 1, F1 = 10/11.
+    # predictions in [0, 30]: rows 1,4,6,8,12 → RangeMAE = (2.5+6.6+4.1+2.2+12.8) / 5 = 5.64.
+    mae, f1, range_mae = 65.6 / 12, 10 / 11, 5.64
+    assert metrics["n"] == 12
+    assert metrics["mae"] == pytest.approx(mae)
+    assert metrics["f1"] == pytest.approx(f1)
+    assert metrics["range_mae"] == pytest.approx(range_mae)
+    assert metrics["score"] == pytest.approx(0.5 * (1 - mae / 100) + 0.5 * f1 * (1 - range_mae / 100))
+    assert set(metrics) == {"n", "score", "mae", "rmse", "f1", "range_mae", "pearson", "spearman", "auc"}
+
+
+def one_line_error(result) -> str:
+    assert result.exit_code == 1, result.output
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error:"), result.stderr
+    assert "Traceback" not in result.output
+    return lines[0]
+
+
+def test_bad_base_fails_validation_naming_row_and_column(tmp_path):
+    bad = ANTISENSE[:6] + "J" + ANTISENSE[7:]
+    path = write_rows(tmp_path / "bad.csv", [competition_row(), competition_row(id=2, siRNA_antisense_seq=bad)])
+    line = one_line_error(run("sirna", "validate", str(path)))
+    assert "bad.csv: row 2: column 'guide'" in line and "'J' at position 7" in line
+
+
+def test_unknown_unit_is_a_one_line_error(tmp_path):
+    path = write_rows(tmp_path / "unit.csv", [competition_row(concentration_unit="ng/ml")])
+    line = one_line_error(run("sirna", "validate", str(path)))
+    assert "row 1: column 'siRNA_concentration': unknown concentration unit 'ng/ml'" in line
+
+
+def test_missing_column_is_a_one_line_error(tmp_path):
+    header = [c for c in COMPETITION_HEADER if c != "siRNA_sense_seq"]
+    path = write_rows(tmp_path / "cols.csv", [competition_row()], header=header)
+    line = one_line_error(run("sirna", "validate", str(path)))
+    assert "missing required column 'siRNA_sense_seq'" in line
+
+
+def test_score_with_missing_and_extra_ids(tmp_path, competition_file):
+    pred = write_rows(tmp_path / "pred.csv", [{"id": 1, "mRNA_remaining_pct": 50}, {"id": 99, "mRNA_remaining_pct": 5}],
+                      header=["id", "mRNA_remaining_pct"])
+    line = one_line_error(run("sirna", "score", "--truth", str(competition_file), "--pred", str(pred)))
+    assert "2 truth id(s) have no prediction (first: 2, 3)" in line
+    assert "1 predicted id(s) are not in the truth (first: 99)" in line
+
+
+def test_validate_own_tsv_with_column_options(tmp_path):
+    path = write_rows(tmp_path / "mine.tsv", [{"as": ANTISENSE, "ss": SENSE, "inh": 70}],
+                      header=["as", "ss", "inh"], delimiter="\t")
+    result = run("sirna", "validate", str(path), "--guide-col", "as", "--passenger-col", "ss",
+                 "--label-col", "inh", "--label-kind", "inhibition", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["summary"]["label"]["median"] == pytest.approx(30.0)
+
+
+def test_datasets_lists_the_registry():
+    result = run("sirna", "datasets", "--json")
+    assert result.exit_code == 0
+    names = {row["name"] for row in json.loads(result.stdout)}
+    assert {"sais_sirna_2024", "sais_sirna_2024_test"} <= names
+
+
+def test_fetch_of_a_dataset_that_cannot_be_downloaded_says_why(tmp_path):
+    line = one_line_error(run("sirna", "datasets", "fetch", "sais_sirna_2024", "--data-dir", str(tmp_path)))
+    assert "cannot be downloaded" in line and "github.com/CYC7b/Datawhale" in line
