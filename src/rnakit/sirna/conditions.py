@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 import re
 
+import pandas as pd
+
 from rnakit.errors import ValueRangeError
 
 #: Molar units → factor to nM. Mass units (µg/mL) are not here: they need a molecular weight.
@@ -18,6 +20,10 @@ CONCENTRATION_TO_NM: dict[str, float] = {
 }
 
 _NUMBER_WITH_UNIT = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([^\d\s].*?)?\s*$")
+
+
+def _missing(value: object) -> bool:
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
 
 
 def concentration_to_nm(
@@ -34,7 +40,7 @@ def concentration_to_nm(
     is used when the value carries none. Missing values give NaN. Unknown units, non-numeric
     and negative values raise ValueRangeError naming file, row and column.
     """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if _missing(value):
         return math.nan
     text_unit = None
     if isinstance(value, str):
@@ -61,7 +67,7 @@ def concentration_to_nm(
             f"concentration {number:g} is negative", file=file, row=row, column=column
         )
     chosen = text_unit or unit
-    if chosen is None or (isinstance(chosen, float) and math.isnan(chosen)):
+    if _missing(chosen):
         raise ValueRangeError(
             f"concentration {value!r} has no unit (expected pM, nM, uM/µM or mM)",
             file=file, row=row, column=column,
@@ -83,7 +89,7 @@ def hours_from_text(
     column: str | None = None,
 ) -> float:
     """Parse a duration in hours from a number or text such as ``"48h"``; missing → NaN."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if _missing(value):
         return math.nan
     text = str(value).strip().lower()
     if not text:
@@ -102,14 +108,12 @@ def hours_from_text(
 
 
 def concentrations_to_nm(
-    values: "pd.Series", units: "pd.Series | str | None", *, file: str | None, column: str
-) -> "pd.Series":
+    values: pd.Series, units: pd.Series | str | None, *, file: str | None, column: str
+) -> pd.Series:
     """Vectorised :func:`concentration_to_nm` over a column; each distinct (value, unit) is parsed once.
 
     Errors name the 1-based data row where the offending pair first occurs.
     """
-    import pandas as pd
-
     unit_series = units if isinstance(units, pd.Series) else pd.Series([units] * len(values), index=values.index)
     pairs = pd.DataFrame({"value": values.astype("object"), "unit": unit_series.astype("object")})
     converted: dict[tuple, float] = {}
@@ -122,10 +126,8 @@ def concentrations_to_nm(
     return pd.Series(out, index=values.index, dtype="float64")
 
 
-def hours_column(values: "pd.Series", *, file: str | None, column: str) -> "pd.Series":
+def hours_column(values: pd.Series, *, file: str | None, column: str) -> pd.Series:
     """Vectorised :func:`hours_from_text`; errors name the 1-based data row of the first bad value."""
-    import pandas as pd
-
     parsed: dict[str, float] = {}
     out = []
     for position, value in enumerate(values.tolist(), start=1):

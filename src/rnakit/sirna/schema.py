@@ -65,9 +65,9 @@ def to_remaining_pct(values: Iterable[float] | pd.Series, kind: LabelKind | str)
     kind = LabelKind(kind)
     if kind is LabelKind.remaining:
         return series
-    if kind is LabelKind.inhibition:
-        return 100.0 - series
-    return 100.0 * (1.0 - series)
+    converted = 100.0 - series if kind is LabelKind.inhibition else 100.0 * (1.0 - series)
+    # Round away binary noise (100 − 98.9 = 1.0999999999999943) so values read as measured.
+    return converted.round(10)
 
 
 def canonical_frame(columns: dict[str, object], n_rows: int) -> pd.DataFrame:

@@ -1,0 +1,81 @@
+"""Readers for the Mysara 2012 workbook sheets: Huesken 2005 (A), the Ichihara 2007 compilation (B)
+and Mysara's dataset C. One format: accession, 21-nt antisense (19 + 2-nt overhang in lower case),
+19-nt sense, six published predictor scores and % inhibition.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from rnakit.seq.fasta import read_fasta
+from rnakit.sirna.datasets.registry import register_reader
+from rnakit.sirna.schema import canonical_frame, numeric_labels, require_columns, to_remaining_pct
+from rnakit.tabular import read_delimited
+
+ANTISENSE, SENSE, ACCESSION, INHIBITION = "Antisense, 21 mer", "Sense, 19 mer", "Accession number", "% Inhibition"
+#: Published predictors' scores: baselines to compare with, never input features.
+REFERENCE_SCORES = {
+    "s-Biopredsi": "ref_s_biopredsi", "DSIR": "ref_dsir", "ThermoComposition21": "ref_thermocomposition21",
+    "i-Score": "ref_i_score", "Scales": "ref_scales", "Whole DG": "ref_whole_dg",
+}
+
+
+def transcripts_by_accession(data_dir: Path) -> dict[str, str]:
+    """RNA transcripts by accession from siRNAEfficacyDB's FASTA beside this folder (empty if absent).
+
+    siRNAEfficacyDB re-tabulates these same sets and ships their NCBI transcripts.
+    """
+    fasta = data_dir / "sirnaefficacydb" / "mrna_transcripts.fasta"
+    if not fasta.is_file():
+        return {}
+    return {accession: seq.upper().replace("T", "U") for accession, seq in read_fasta(fasta).items()}
+
+
+def read_mysara_sheet(path: Path, *, source: str, publication: str, cell_line: str | None = None) -> pd.DataFrame:
+    """One sheet of the workbook, exported to CSV, as the canonical table."""
+    file = str(path)
+    raw = read_delimited(path)
+    require_columns(raw, [ACCESSION, ANTISENSE, SENSE, INHIBITION, *REFERENCE_SCORES], file=file)
+    n = len(raw)
+    accession = raw[ACCESSION].astype(str).str.strip()
+    accession = accession.where(accession != "-", None)  # "-" marks an unknown accession
+    transcripts = transcripts_by_accession(path.parent.parent)
+    columns: dict[str, object] = {
+        "id": [f"{source}:{i}" for i in range(1, n + 1)],
+        # The lower-case overhang is still part of the guide strand.
+        "guide": raw[ANTISENSE].str.strip().str.upper().str.replace("T", "U").tolist(),
+        "passenger": raw[SENSE].str.strip().str.upper().str.replace("T", "U").tolist(),
+        "transcript_id": accession.tolist(),
+        "transcript": [transcripts.get(a) if a else None for a in accession],
+        "cell_line": [cell_line] * n,
+        "publication": [publication] * n,
+        "source": [source] * n,
+        "remaining_pct": to_remaining_pct(numeric_labels(raw[INHIBITION], file=file, column=INHIBITION), "inhibition"),
+        "label_kind": ["inhibition"] * n,
+    }
+    for published, ours in REFERENCE_SCORES.items():
+        columns[ours] = pd.to_numeric(raw[published], errors="coerce").to_numpy()
+    return canonical_frame(columns, n)
+
+
+@register_reader("huesken2005")
+def read_huesken(folder: Path) -> pd.DataFrame:
+    """Huesken et al. 2005: 2,431 siRNAs, H1299 reporter assay."""
+    return read_mysara_sheet(folder / "huesken2005_datasetA.csv", source="huesken2005",
+                             publication="Huesken 2005", cell_line="H1299")
+
+
+@register_reader("ichihara2007")
+def read_ichihara(folder: Path) -> pd.DataFrame:
+    """Ichihara et al. 2007 compilation of the classic small sets (Reynolds, Vickers, Harborth, …)."""
+    return read_mysara_sheet(folder / "ichihara2007_datasetB.csv", source="ichihara2007",
+                             publication="Ichihara 2007 compilation")
+
+
+@register_reader("mysara2012_c")
+def read_mysara_c(folder: Path) -> pd.DataFrame:
+    """Mysara et al. 2012 dataset C: a small independent set."""
+    return read_mysara_sheet(folder / "mysara2012_datasetC.csv", source="mysara2012_c",
+                             publication="Mysara 2012 dataset C")
