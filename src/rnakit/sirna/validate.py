@@ -20,7 +20,8 @@ from rnakit.sirna.modifications import bases_of
 from rnakit.sirna.strands import locate_site, nearly_complementary
 
 STRAND_LENGTH_RANGE = (15, 30)
-TRANSCRIPT_LETTERS = RNA_LETTERS | {"N"}
+#: Transcripts from GenBank may hold IUPAC ambiguity codes (R, Y, N, ...); strands may not.
+TRANSCRIPT_LETTERS = RNA_LETTERS | set("RYKMSWBDHVN")
 EFFECTIVE_BELOW = 30.0
 
 FLAG_DESCRIPTIONS = {
