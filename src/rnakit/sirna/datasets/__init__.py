@@ -12,7 +12,7 @@ from rnakit.sirna.datasets.registry import (
 )
 
 # Importing the reader modules registers them.
-from rnakit.sirna.datasets import ensirna, mysara, sais, sdg, sirnaefficacydb  # noqa: E402,F401  isort:skip
+from rnakit.sirna.datasets import cmsirnadb, ensirna, mysara, sais, sdg, sirnaefficacydb  # noqa: E402,F401  isort:skip
 
 __all__ = [
     "DATA_DIR_ENV",
