@@ -12,7 +12,15 @@ from rnakit.sirna.datasets.registry import (
 )
 
 # Importing the reader modules registers them.
-from rnakit.sirna.datasets import cmsirnadb, ensirna, mysara, sais, sdg, sirnaefficacydb  # noqa: E402,F401  isort:skip
+from rnakit.sirna.datasets import (  # noqa: E402,F401  isort:skip
+    cmsirnadb,
+    ensirna,
+    gnn4sirna,
+    mysara,
+    sais,
+    sdg,
+    sirnaefficacydb,
+)
 
 __all__ = [
     "DATA_DIR_ENV",
