@@ -77,14 +77,13 @@ def canonical_frame(columns: dict[str, object], n_rows: int) -> pd.DataFrame:
     """
     data: dict[str, object] = {}
     for name in CANONICAL_COLUMNS:
-        if name in columns:
-            data[name] = columns[name]
-        elif name in TOKEN_COLUMNS:
-            data[name] = [None] * n_rows
-        elif name in FLOAT_COLUMNS:
-            data[name] = np.full(n_rows, np.nan)
+        values = columns.get(name)
+        if name in FLOAT_COLUMNS:
+            data[name] = np.full(n_rows, np.nan) if values is None else values
         else:
-            data[name] = [None] * n_rows
+            # Python objects, not Arrow strings: a transcript repeated on thousands of rows is then
+            # one shared string, not thousands of copies (one shared transcript is 3.7 Mb).
+            data[name] = pd.Series([None] * n_rows if values is None else list(values), dtype="object")
     extra = {k: v for k, v in columns.items() if k not in CANONICAL_COLUMNS}
     frame = pd.DataFrame({**data, **extra})
     if len(frame) != n_rows:
@@ -92,7 +91,7 @@ def canonical_frame(columns: dict[str, object], n_rows: int) -> pd.DataFrame:
     for name in FLOAT_COLUMNS:
         frame[name] = pd.to_numeric(frame[name], errors="raise").astype("float64")
     for name in STRING_COLUMNS:
-        frame[name] = frame[name].astype("object").where(frame[name].notna(), None)
+        frame[name] = frame[name].where(frame[name].notna(), None)
     return frame
 
 
