@@ -41,14 +41,14 @@ def _list_datasets(data_dir: Path | None, as_json: bool) -> None:
         rows.append({
             "name": info.name, "rows": info.rows, "genes": info.genes, "label_kind": info.label_kind,
             "licence": info.licence, "available": folder is not None, "folder": folder,
-            "fetchable": bool(info.urls), "description": info.description,
+            "fetchable": bool(info.urls), "description": info.description, "notes": info.notes,
         })
     if as_json:
         out.print_json(json.dumps(rows))
         return
     table = Table(title="Known siRNA datasets (name them wherever a file is expected)")
     for column in ("name", "rows", "genes", "label", "licence", "here", "fetch"):
-        table.add_column(column, justify="right" if column in ("rows", "genes") else "left")
+        table.add_column(column, justify="right" if column in ("rows", "genes") else "left", no_wrap=column == "name")
     for row in rows:
         table.add_row(
             row["name"], f"{row['rows']:,}", "" if row["genes"] is None else str(row["genes"]),

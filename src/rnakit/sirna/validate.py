@@ -183,7 +183,7 @@ def _summary(table: pd.DataFrame) -> dict[str, object]:
         counts = table[column].dropna().value_counts()
         if len(counts):
             shown = counts.head(8)
-            summary[column] = {str(k): int(v) for k, v in shown.items()}
+            summary[column] = {(f"{k:g} h" if column == "hours" else str(k)): int(v) for k, v in shown.items()}
             if len(counts) > len(shown):
                 summary[column]["(others)"] = int(counts.iloc[len(shown):].sum())
     return summary

@@ -47,6 +47,7 @@ class DatasetInfo:
     files: dict[str, str]  # file name (relative to folder) → sha256
     genes: int | None = None  # distinct target genes (case-insensitive), or transcripts where no gene is given
     urls: dict[str, str] = field(default_factory=dict)  # file → public address, for files published unchanged
+    notes: str = ""  # terms of use and caveats beyond the licence's name
 
 
 @functools.cache
