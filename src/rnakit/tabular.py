@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import gzip
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -21,12 +22,14 @@ def _separator(path: Path, first_line: str) -> str:
     return "\t" if first_line.count("\t") > first_line.count(",") else ","
 
 
-def read_delimited(path: str | os.PathLike[str], *, dtype: object = None) -> pd.DataFrame:
+def read_delimited(
+    path: str | os.PathLike[str], *, dtype: object = None, required: Iterable[str] = ()
+) -> pd.DataFrame:
     """Read a CSV or TSV file (``.gz`` allowed) with a header row.
 
     The separator comes from the extension (``.csv``, ``.tsv``/``.tab``), else from the header line.
     Raises InputFormatError for a missing file, an empty file, a header-only file, or rows with
-    more fields than the header.
+    more fields than the header, and names any ``required`` column that is missing.
     """
     file = Path(path)
     if not file.is_file():
@@ -48,4 +51,18 @@ def read_delimited(path: str | os.PathLike[str], *, dtype: object = None) -> pd.
         raise InputFormatError(f"cannot read the file ({exc})", file=str(path)) from None
     if frame.empty:
         raise InputFormatError("the file has a header but no data rows", file=str(path))
+    require_columns(frame, required, file=str(path))
     return frame
+
+
+def require_columns(frame: pd.DataFrame, required: Iterable[str], *, file: str) -> None:
+    """Raise InputFormatError naming every required column missing from ``frame``."""
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise InputFormatError(
+            f"missing required column{'s' if len(missing) > 1 else ''} "
+            + ", ".join(repr(c) for c in missing)
+            + f" (found: {', '.join(map(str, frame.columns[:12]))}{', …' if len(frame.columns) > 12 else ''})",
+            file=file,
+        )
+

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from rnakit.errors import InputFormatError, ValueRangeError
+from rnakit.seq.alphabet import normalise_rna
 
 #: column → meaning. Order is the canonical column order.
 CANONICAL_COLUMNS: dict[str, str] = {
@@ -95,16 +96,9 @@ def canonical_frame(columns: dict[str, object], n_rows: int) -> pd.DataFrame:
     return frame
 
 
-def require_columns(frame: pd.DataFrame, required: Iterable[str], *, file: str) -> None:
-    """Raise InputFormatError naming the first required column missing from ``frame``."""
-    missing = [c for c in required if c not in frame.columns]
-    if missing:
-        raise InputFormatError(
-            f"missing required column{'s' if len(missing) > 1 else ''} "
-            + ", ".join(repr(c) for c in missing)
-            + f" (found: {', '.join(map(str, frame.columns[:12]))}{', …' if len(frame.columns) > 12 else ''})",
-            file=file,
-        )
+def rna_strings(values: Iterable[object]) -> list[str | None]:
+    """Normalise a column of strands or transcripts to RNA (missing stays None)."""
+    return [normalise_rna(str(v)) if v is not None and not pd.isna(v) else None for v in values]
 
 
 def check_label_kind(kind: str, *, file: str | None = None) -> LabelKind:

@@ -9,7 +9,6 @@ import pandas as pd
 
 from rnakit.errors import InputFormatError, MismatchError
 from rnakit.sirna.metrics import evaluate
-from rnakit.sirna.schema import require_columns
 from rnakit.tabular import read_delimited
 
 SUBMISSION_ID = "id"
@@ -21,8 +20,7 @@ def read_predictions(
 ) -> pd.Series:
     """Predicted % mRNA remaining indexed by id (the competition's submission format by default)."""
     file = str(path)
-    frame = read_delimited(path, dtype={id_col: str})
-    require_columns(frame, [id_col, pred_col], file=file)
+    frame = read_delimited(path, dtype={id_col: str}, required=[id_col, pred_col])
     ids = frame[id_col].astype(str).str.strip()
     duplicated = ids[ids.duplicated()]
     if len(duplicated):

@@ -13,7 +13,6 @@ from pathlib import Path
 import pandas as pd
 
 from rnakit.errors import InputFormatError
-from rnakit.seq.alphabet import normalise_rna
 from rnakit.sirna.conditions import concentrations_to_nm, hours_column
 from rnakit.sirna.datasets import load_dataset, registry
 from rnakit.sirna.datasets.sais import looks_like_competition_file, read_competition
@@ -21,10 +20,10 @@ from rnakit.sirna.schema import (
     canonical_frame,
     check_label_kind,
     numeric_labels,
-    require_columns,
+    rna_strings,
     to_remaining_pct,
 )
-from rnakit.tabular import read_delimited
+from rnakit.tabular import read_delimited, require_columns
 
 
 @dataclass(frozen=True)
@@ -49,10 +48,6 @@ class ColumnOptions:
         """True when any column mapping was given (so a file is read as a generic table)."""
         defaults = ColumnOptions()
         return any(getattr(self, f.name) != getattr(defaults, f.name) for f in fields(self))
-
-
-def _sequences(column: pd.Series) -> list[str | None]:
-    return [normalise_rna(str(s)) if pd.notna(s) else None for s in column]
 
 
 def _text(column: pd.Series) -> list[str | None]:
@@ -85,7 +80,7 @@ def read_generic(path: str | os.PathLike[str], options: ColumnOptions, frame: pd
             continue
         values = raw[name]
         if canonical in ("guide", "passenger", "transcript", "context"):
-            columns[canonical] = _sequences(values)
+            columns[canonical] = rna_strings(values)
         elif canonical == "remaining_pct":
             columns["remaining_pct"] = to_remaining_pct(numeric_labels(values, file=file, column=name), kind)
             columns["label_kind"] = [kind.value] * n

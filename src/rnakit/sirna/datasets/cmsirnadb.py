@@ -14,7 +14,7 @@ import pandas as pd
 from rnakit.seq.alphabet import normalise_rna, reverse_complement_rna
 from rnakit.seq.fasta import read_fasta
 from rnakit.sirna.datasets.registry import register_reader
-from rnakit.sirna.schema import canonical_frame, numeric_labels, require_columns, to_remaining_pct
+from rnakit.sirna.schema import canonical_frame, numeric_labels, rna_strings, to_remaining_pct
 from rnakit.sirna.strands import SITE_END, SITE_START
 from rnakit.tabular import read_delimited
 
@@ -51,17 +51,16 @@ def read_cmsirnadb(folder: Path) -> pd.DataFrame:
     """``cmsirnadb_full.csv``; per-position modification strings kept as ``*_mod_string`` columns."""
     path = folder / "cmsirnadb_full.csv"
     file = str(path)
-    raw = read_delimited(path)
-    require_columns(raw, COLUMNS, file=file)
+    raw = read_delimited(path, required=COLUMNS)
     n = len(raw)
-    guides = raw["base_antisense"].astype(str).map(normalise_rna)
+    guides = pd.Series(rna_strings(raw["base_antisense"]), index=raw.index)
     genes = raw["target_gene"].astype(str).str.strip()
     transcripts = {acc: normalise_rna(seq) for acc, seq in read_fasta(folder / "cmsirnadb_full_transcripts.fasta").items()}
     accession = transcript_per_row(genes, guides, transcripts)
     columns = {
         "id": [f"cmsirnadb:{i}" for i in range(1, n + 1)],
         "guide": guides.tolist(),
-        "passenger": raw["base_sense"].astype(str).map(normalise_rna).tolist(),
+        "passenger": rna_strings(raw["base_sense"]),
         "transcript_id": accession,
         "transcript": [transcripts[a] if a else None for a in accession],
         "gene": genes.tolist(),

@@ -15,15 +15,12 @@ import pandas as pd
 from rnakit.errors import InputFormatError
 from rnakit.seq.alphabet import normalise_rna
 from rnakit.sirna.datasets.registry import register_reader
-from rnakit.sirna.schema import canonical_frame, numeric_labels, require_columns, to_remaining_pct
+from rnakit.sirna.schema import canonical_frame, numeric_labels, rna_strings, to_remaining_pct
+from rnakit.tabular import require_columns
 from rnakit.tabular import read_delimited
 
 UNMODIFIED_PARTS = {"train": "train_1.csv", "valid": "valid_1.csv", "test": "test.csv", "patent": "patent.csv"}
 MODIFIED_PARTS = {"train": "train_88_1.xlsx", "valid": "valid_88_1.xlsx", "test": "test_88.xlsx", "patent": "patent.xlsx"}
-
-
-def _sequences(column: pd.Series) -> list[str]:
-    return [normalise_rna(str(s)) for s in column]
 
 
 @register_reader("ensirna")
@@ -32,8 +29,7 @@ def read_ensirna(folder: Path) -> pd.DataFrame:
     parts = []
     for subset, name in UNMODIFIED_PARTS.items():
         path = folder / "unmodified" / name
-        raw = read_delimited(path)
-        require_columns(raw, ["siRNA", "anti seq", "sense seq", "mRNA_seq", "position", "efficacy"], file=str(path))
+        raw = read_delimited(path, required=["siRNA", "anti seq", "sense seq", "mRNA_seq", "position", "efficacy"])
         raw["subset"] = subset
         raw["file"] = str(path)
         parts.append(raw)
@@ -45,8 +41,8 @@ def read_ensirna(folder: Path) -> pd.DataFrame:
     accession = raw["mRNA"] if "mRNA" in raw else pd.Series([None] * n)
     columns = {
         "id": raw["siRNA"].astype(str).str.strip().tolist(),
-        "guide": _sequences(raw["anti seq"]),
-        "passenger": _sequences(raw["sense seq"]),
+        "guide": rna_strings(raw["anti seq"]),
+        "passenger": rna_strings(raw["sense seq"]),
         "transcript": raw["mRNA_seq"].map(distinct).tolist(),
         "transcript_id": accession.where(accession.notna(), None).tolist(),
         "duplex": raw["siRNA"].astype(str).str.strip().tolist(),
@@ -88,8 +84,8 @@ def read_ensirna_mod(folder: Path) -> pd.DataFrame:
     label = numeric_labels(raw["PCT"], file=str(folder / "modified"), column="PCT")
     columns = {
         "id": [f"ensirna_mod:{i}" for i in range(1, n + 1)],  # upstream ids repeat across doses
-        "guide": _sequences(raw["anti raw seq"]),
-        "passenger": _sequences(raw["sense raw seq"]),
+        "guide": rna_strings(raw["anti raw seq"]),
+        "passenger": rna_strings(raw["sense raw seq"]),
         "concentration_nm": pd.to_numeric(raw["cc"], errors="coerce").to_numpy(),
         "duplex": raw["ID"].astype(str).str.strip().tolist(),
         "publication": raw["source"].astype(str).str.strip().tolist(),

@@ -15,7 +15,7 @@ from rnakit.errors import InputFormatError
 from rnakit.seq.alphabet import normalise_rna, reverse_complement_rna
 from rnakit.seq.fasta import read_fasta
 from rnakit.sirna.datasets.registry import register_reader
-from rnakit.sirna.schema import canonical_frame, numeric_labels, require_columns, to_remaining_pct
+from rnakit.sirna.schema import canonical_frame, numeric_labels, to_remaining_pct
 from rnakit.tabular import read_delimited
 
 
@@ -24,8 +24,7 @@ def read_gnn4sirna(folder: Path) -> pd.DataFrame:
     """``raw/dataset_3``: pairs joined to their siRNA and mRNA FASTA records (``subset`` column)."""
     base = folder / "raw" / "dataset_3"
     path = base / "sirna_mrna_efficacy.csv"
-    raw = read_delimited(path)
-    require_columns(raw, ["siRNA", "mRNA", "efficacy"], file=str(path))
+    raw = read_delimited(path, required=["siRNA", "mRNA", "efficacy"])
     sirnas = read_fasta(base / "siRNA_3.fas")
     mrnas = {acc: normalise_rna(seq) for acc, seq in read_fasta(base / "mRNA_3.fas").items()}
     ids = raw["siRNA"].astype(str).str.strip()

@@ -11,7 +11,7 @@ import pandas as pd
 
 from rnakit.seq.fasta import read_fasta
 from rnakit.sirna.datasets.registry import register_reader
-from rnakit.sirna.schema import canonical_frame, numeric_labels, require_columns, to_remaining_pct
+from rnakit.sirna.schema import canonical_frame, numeric_labels, rna_strings, to_remaining_pct
 from rnakit.tabular import read_delimited
 
 ANTISENSE, SENSE, ACCESSION, INHIBITION = "Antisense, 21 mer", "Sense, 19 mer", "Accession number", "% Inhibition"
@@ -36,8 +36,7 @@ def transcripts_by_accession(data_dir: Path) -> dict[str, str]:
 def read_mysara_sheet(path: Path, *, source: str, publication: str, cell_line: str | None = None) -> pd.DataFrame:
     """One sheet of the workbook, exported to CSV, as the canonical table."""
     file = str(path)
-    raw = read_delimited(path)
-    require_columns(raw, [ACCESSION, ANTISENSE, SENSE, INHIBITION, *REFERENCE_SCORES], file=file)
+    raw = read_delimited(path, required=[ACCESSION, ANTISENSE, SENSE, INHIBITION, *REFERENCE_SCORES])
     n = len(raw)
     accession = raw[ACCESSION].astype(str).str.strip()
     accession = accession.where(accession != "-", None)  # "-" marks an unknown accession
@@ -45,8 +44,8 @@ def read_mysara_sheet(path: Path, *, source: str, publication: str, cell_line: s
     columns: dict[str, object] = {
         "id": [f"{source}:{i}" for i in range(1, n + 1)],
         # The lower-case overhang is still part of the guide strand.
-        "guide": raw[ANTISENSE].str.strip().str.upper().str.replace("T", "U").tolist(),
-        "passenger": raw[SENSE].str.strip().str.upper().str.replace("T", "U").tolist(),
+        "guide": rna_strings(raw[ANTISENSE]),
+        "passenger": rna_strings(raw[SENSE]),
         "transcript_id": accession.tolist(),
         "transcript": [transcripts.get(a) if a else None for a in accession],
         "cell_line": [cell_line] * n,

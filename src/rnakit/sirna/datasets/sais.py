@@ -11,8 +11,8 @@ from rnakit.seq.alphabet import normalise_rna
 from rnakit.sirna.conditions import concentrations_to_nm, hours_column
 from rnakit.sirna.datasets.registry import register_reader
 from rnakit.sirna.modifications import parse_mod_tokens
-from rnakit.sirna.schema import canonical_frame, numeric_labels, require_columns
-from rnakit.tabular import read_delimited
+from rnakit.sirna.schema import canonical_frame, numeric_labels, rna_strings
+from rnakit.tabular import read_delimited, require_columns
 
 COMPETITION_COLUMNS = (
     "id", "publication_id", "gene_target_symbol_name", "gene_target_ncbi_id", "gene_target_species",
@@ -65,8 +65,8 @@ def read_competition(
     hours = hours_column(raw["Duration_after_transfection_h"], file=file, column="Duration_after_transfection_h")
     columns = {
         "id": _strip(raw["id"]),
-        "guide": [normalise_rna(s) if isinstance(s, str) else None for s in raw["siRNA_antisense_seq"]],
-        "passenger": [normalise_rna(s) if isinstance(s, str) else None for s in raw["siRNA_sense_seq"]],
+        "guide": rna_strings(raw["siRNA_antisense_seq"]),
+        "passenger": rna_strings(raw["siRNA_sense_seq"]),
         "guide_mods": _tokens(raw["modified_siRNA_antisense_seq_list"], allow_unknown=allow_unknown_mods,
                               file=file, name="modified_siRNA_antisense_seq_list"),
         "passenger_mods": _tokens(raw["modified_siRNA_sense_seq_list"], allow_unknown=allow_unknown_mods,

@@ -15,7 +15,7 @@ import pandas as pd
 from rnakit.seq.alphabet import normalise_rna, reverse_complement_rna
 from rnakit.seq.fasta import read_fasta
 from rnakit.sirna.datasets.registry import register_reader
-from rnakit.sirna.schema import canonical_frame, numeric_labels, require_columns, to_remaining_pct
+from rnakit.sirna.schema import canonical_frame, numeric_labels, rna_strings, to_remaining_pct
 from rnakit.tabular import read_delimited
 
 
@@ -35,9 +35,8 @@ def _mod_text(column: pd.Series) -> list[str | None]:
 
 def _shabalina(folder: Path) -> pd.DataFrame:
     path = folder / "shabalina_extra.csv"
-    raw = read_delimited(path)
-    require_columns(raw, ["Sequence", "Gene", "Accession_number", "Activity_Remaining_Pct"], file=str(path))
-    sense = [normalise_rna(s) for s in raw["Sequence"]]
+    raw = read_delimited(path, required=["Sequence", "Gene", "Accession_number", "Activity_Remaining_Pct"])
+    sense = rna_strings(raw["Sequence"])
     n = len(raw)
     return canonical_frame({
         "id": [f"shabalina:{i}" for i in range(1, n + 1)],
@@ -55,14 +54,13 @@ def _shabalina(folder: Path) -> pd.DataFrame:
 
 def _martinelli(folder: Path) -> pd.DataFrame:
     path = folder / "martinelli_extra.csv"
-    raw = read_delimited(path)
-    require_columns(raw, ["Experiment_ID", "PMID", "Gene", "Accession_number", "Sequence", "Modification_sense",
-                          "Sequence_antisense", "Modification_antisense", "PCT"], file=str(path))
+    raw = read_delimited(path, required=["Experiment_ID", "PMID", "Gene", "Accession_number", "Sequence",
+                                         "Modification_sense", "Sequence_antisense", "Modification_antisense", "PCT"])
     n = len(raw)
     return canonical_frame({
         "id": [f"martinelli:{i}" for i in range(1, n + 1)],
-        "guide": [normalise_rna(s) for s in raw["Sequence_antisense"]],
-        "passenger": [normalise_rna(s) for s in raw["Sequence"]],
+        "guide": rna_strings(raw["Sequence_antisense"]),
+        "passenger": rna_strings(raw["Sequence"]),
         "transcript": _lookup(raw["Accession_number"], _transcripts(folder / "martinelli_transcripts.fasta")),
         "transcript_id": raw["Accession_number"].tolist(),
         "gene": raw["Gene"].astype(str).str.strip().tolist(),
@@ -78,14 +76,13 @@ def _martinelli(folder: Path) -> pd.DataFrame:
 
 def _monopoli(folder: Path) -> pd.DataFrame:
     path = folder / "monopoli_extra.csv"
-    raw = read_delimited(path)
-    require_columns(raw, ["Sequence", "Gene", "Accession_number", "Reporter_Remaining_Pct"], file=str(path))
+    raw = read_delimited(path, required=["Sequence", "Gene", "Accession_number", "Reporter_Remaining_Pct"])
     n = len(raw)
     # The 20-nt sequence is the target strand (found in the transcripts); the sdRNA's own short
     # passenger is not given, so passenger stays missing rather than invented.
     return canonical_frame({
         "id": [f"monopoli:{i}" for i in range(1, n + 1)],
-        "guide": [reverse_complement_rna(normalise_rna(s)) for s in raw["Sequence"]],
+        "guide": [reverse_complement_rna(s) for s in rna_strings(raw["Sequence"])],
         "transcript": _lookup(raw["Accession_number"], _transcripts(folder / "monopoli_transcripts.fasta")),
         "transcript_id": raw["Accession_number"].tolist(),
         "gene": raw["Gene"].astype(str).str.strip().tolist(),

@@ -14,7 +14,7 @@ import pandas as pd
 from rnakit.sirna.conditions import concentrations_to_nm, hours_column
 from rnakit.sirna.datasets.registry import register_reader
 from rnakit.sirna.datasets.mysara import transcripts_by_accession
-from rnakit.sirna.schema import canonical_frame, numeric_labels, require_columns, to_remaining_pct
+from rnakit.sirna.schema import canonical_frame, numeric_labels, rna_strings, to_remaining_pct
 from rnakit.tabular import read_delimited
 
 COLUMNS = ("Accession_number", "Gene", "Antisense_21mer", "Sense_19mer", "%Inhibition", "Technology",
@@ -28,8 +28,7 @@ def read_sirnaefficacydb(folder: Path) -> pd.DataFrame:
     """``sirna_efficacy.csv`` with transcripts from ``mrna_transcripts.fasta`` joined by accession."""
     path = folder / "sirna_efficacy.csv"
     file = str(path)
-    raw = read_delimited(path)
-    require_columns(raw, COLUMNS, file=file)
+    raw = read_delimited(path, required=COLUMNS)
     n = len(raw)
     transcripts = transcripts_by_accession(folder.parent)
     accession = raw["Accession_number"].astype(str).str.strip()
@@ -37,8 +36,8 @@ def read_sirnaefficacydb(folder: Path) -> pd.DataFrame:
     molar = concentration.where(~concentration.str.contains(_MASS_UNIT, na=False), None)
     columns = {
         "id": [f"sirnaefficacydb:{i}" for i in range(1, n + 1)],
-        "guide": raw["Antisense_21mer"].str.strip().str.upper().str.replace("T", "U").tolist(),
-        "passenger": raw["Sense_19mer"].str.strip().str.upper().str.replace("T", "U").tolist(),
+        "guide": rna_strings(raw["Antisense_21mer"]),
+        "passenger": rna_strings(raw["Sense_19mer"]),
         "transcript_id": accession.tolist(),
         "transcript": [transcripts.get(a) for a in accession],
         "gene": raw["Gene"].astype(str).str.strip().tolist(),  # e.g. 'EGFP ' has a trailing space
