@@ -171,7 +171,8 @@ def score_command(
     if as_json:
         out.print_json(json.dumps({k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in metrics.items()}))
         return
-    result = Table(title=f"{pred} vs {truth}")
+    out.print(f"predictions {pred} vs measured {truth}")
+    result = Table()
     result.add_column("metric")
     result.add_column("value", justify="right")
     for key, value in metrics.items():
