@@ -1,0 +1,1 @@
+"""Thermodynamics: nearest-neighbour stacking energies and ViennaRNA wrappers."""
