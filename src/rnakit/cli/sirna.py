@@ -5,16 +5,18 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 from rich.table import Table
 
-from rnakit.cli.console import out, print_error
+from rnakit.cli.console import err, out, print_error
 from rnakit.cli.options import AllowUnknownModsOption, DataDirOption, JsonOption, with_column_options
 from rnakit.sirna.datasets import dataset_folder, get_info, registry
 from rnakit.sirna.datasets.fetch import fetch_dataset
-from rnakit.errors import DatasetNotFoundError
+from rnakit.sirna.features import compute_features, default_cache_dir, groups, resolve_groups
+from rnakit.sirna.features.output import check_output_path, write_features
+from rnakit.errors import DatasetNotFoundError, InputFormatError
 from rnakit.sirna.scoring import SUBMISSION_ID, SUBMISSION_LABEL, read_predictions, score_predictions
 from rnakit.sirna.tables import ColumnOptions, load_table
 from rnakit.sirna.validate import FLAG_DESCRIPTIONS, ValidationReport, validate_table
@@ -178,3 +180,39 @@ def score_command(
     for key, value in metrics.items():
         result.add_row(key, str(value) if key == "n" else f"{value:.4f}")
     out.print(result)
+
+
+@sirna_app.command("features")
+@with_column_options
+def features_command(
+    data: Annotated[Optional[str], typer.Argument(help="A CSV/TSV file or a known dataset name.")] = None,
+    columns: ColumnOptions = ColumnOptions(),
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Where to write the matrix: .parquet or .csv.")] = None,
+    group_list: Annotated[Optional[str], typer.Option("--groups", help="Comma-separated feature groups (default: all; see --list).")] = None,
+    list_groups: Annotated[bool, typer.Option("--list", help="List the feature groups and exit.")] = False,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Recompute everything; do not read or write the cache.")] = False,
+    data_dir: DataDirOption = None,
+    allow_unknown_mods: AllowUnknownModsOption = False,
+) -> None:
+    """Compute a feature matrix (one row per input row, 'id' first) and write it to --output."""
+    if list_groups:
+        listing = Table(title="Feature groups")
+        listing.add_column("group", no_wrap=True)
+        listing.add_column("what it measures")
+        for group in groups().values():
+            listing.add_row(group.name, group.description)
+        out.print(listing)
+        return
+    if data is None or output is None:
+        raise InputFormatError("give the data to featurise and --output (or --list)")
+    check_output_path(output)
+    names = [g.strip() for g in group_list.split(",") if g.strip()] if group_list else None
+    resolve_groups(names)
+    table = load_table(data, columns, data_dir=data_dir, allow_unknown_mods=allow_unknown_mods)
+    with err.status("computing features…") as status:
+        matrix = compute_features(
+            table, names, cache_dir=None if no_cache else default_cache_dir(), file=data,
+            on_group=lambda group: status.update(f"computing features: {group.name}…"),
+        )
+    write_features(matrix, output)
+    out.print(f"{len(matrix):,} rows × {matrix.shape[1] - 1:,} features → {output}")

@@ -85,7 +85,8 @@ def _check_strand(value: object, row: int, column: str, required: bool, errors: 
         errors.append(Problem(row, column, f"length {len(sequence)} nt is outside {low}–{high} nt"))
 
 
-def _sequence_errors(table: pd.DataFrame) -> list[Problem]:
+def sequence_errors(table: pd.DataFrame) -> list[Problem]:
+    """Bad letters and impossible lengths in strands, transcripts and contexts."""
     errors: list[Problem] = []
     for row, guide, passenger in zip(range(1, len(table) + 1), table["guide"], table["passenger"]):
         _check_strand(guide, row, "guide", True, errors)
@@ -194,7 +195,7 @@ def validate_table(table: pd.DataFrame, *, file: str, is_training: bool | None =
     if is_training is None:
         is_training = bool(table["remaining_pct"].notna().any())
     report = ValidationReport(file=file, n_rows=len(table), is_training=is_training)
-    report.errors = _sequence_errors(table) + _label_and_id_errors(table, is_training)
+    report.errors = sequence_errors(table) + _label_and_id_errors(table, is_training)
     report.errors.sort(key=lambda p: p.row)
     report.flags, report.site_counts = _flags(table)
     report.summary = _summary(table)

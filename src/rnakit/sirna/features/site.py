@@ -1,0 +1,59 @@
+"""Where each row's guide binds: its target site in the transcript, else in the context window."""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+import pandas as pd
+
+from rnakit.sirna.strands import SiteMatch, locate_site
+
+SITE_LENGTH = 19
+FLANK = 4  # nt on each side of the site given to duplexfold (room for the guide's 3' overhang)
+
+# Shared by the feature groups of one process: each (guide, target) is searched once.
+_locate = functools.lru_cache(maxsize=262144)(locate_site)
+
+
+def locate_rows(table: pd.DataFrame) -> pd.DataFrame:
+    """Per row: ``reference`` ('transcript', 'context' or None), ``status``, 0-based ``position``
+    and ``mismatches``.
+
+    The transcript is used when present, else the context window. Rows whose site is not found
+    (status absent or swapped) keep position and mismatches NaN.
+    """
+    references, statuses, positions, mismatches = [], [], [], []
+    for guide, transcript, context in zip(table["guide"], table["transcript"], table["context"]):
+        sequence, where = (transcript, "transcript") if isinstance(transcript, str) else (context, "context")
+        if not isinstance(sequence, str) or not isinstance(guide, str):
+            references.append(None)
+            statuses.append(None)
+            positions.append(np.nan)
+            mismatches.append(np.nan)
+            continue
+        match: SiteMatch = _locate(guide, sequence)
+        references.append(where)
+        statuses.append(match.status)
+        positions.append(np.nan if match.position is None else float(match.position))
+        mismatches.append(np.nan if match.mismatches is None else float(match.mismatches))
+    return pd.DataFrame(
+        {"reference": references, "status": statuses, "position": positions, "mismatches": mismatches},
+        index=table.index,
+    )
+
+
+def target_sequences(table: pd.DataFrame) -> pd.Series:
+    """The sequence each row's site was searched in (transcript, else context), or None."""
+    return table["transcript"].where(table["transcript"].notna(), table["context"])
+
+
+def site_regions(table: pd.DataFrame) -> pd.Series:
+    """The target stretch facing the guide (site ± FLANK nt), or NaN where no site is known."""
+    sites = locate_rows(table)
+    references = target_sequences(table)
+    regions = [
+        ref[max(0, int(pos) - FLANK) : int(pos) + SITE_LENGTH + FLANK] if not np.isnan(pos) else np.nan
+        for ref, pos in zip(references, sites["position"])
+    ]
+    return pd.Series(regions, index=table.index, dtype="object")
