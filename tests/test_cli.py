@@ -111,3 +111,25 @@ def test_datasets_lists_the_registry():
 def test_fetch_of_a_dataset_that_cannot_be_downloaded_says_why(tmp_path):
     line = one_line_error(run("sirna", "datasets", "fetch", "sais_sirna_2024", "--data-dir", str(tmp_path)))
     assert "cannot be downloaded" in line and "github.com/CYC7b/Datawhale" in line
+
+
+def test_features_list_and_matrix(tmp_path, monkeypatch):
+    monkeypatch.setenv("RNAKIT_CACHE_DIR", str(tmp_path / "cache"))
+    listing = run("sirna", "features", "--list")
+    assert listing.exit_code == 0 and "modifications" in listing.stdout
+    out = tmp_path / "f.parquet"
+    result = run("sirna", "features", str(EXAMPLES / "tiny_sirna.csv"), "--groups", "composition,thermo", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    import pandas as pd
+
+    matrix = pd.read_parquet(out)
+    assert len(matrix) == 12 and matrix.columns[0] == "id"
+    assert any(c.startswith("thermo__") for c in matrix.columns)
+
+
+def test_features_bad_inputs_are_one_line_errors(tmp_path):
+    line = one_line_error(run("sirna", "features", str(EXAMPLES / "tiny_sirna.csv"), "--groups", "nope", "-o", str(tmp_path / "f.csv")))
+    assert "unknown feature group 'nope'" in line
+    line = one_line_error(run("sirna", "features", str(EXAMPLES / "tiny_sirna.csv"), "-o", str(tmp_path / "f.xlsx")))
+    assert "use a .parquet or .csv" in line
+    assert not (tmp_path / "f.xlsx").exists()
