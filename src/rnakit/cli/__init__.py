@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated, Any, Optional
 
 import typer
+from rich.logging import RichHandler
 from typer.core import TyperGroup
 
 from rnakit import __version__
-from rnakit.cli.console import print_error
+from rnakit.cli.console import err, print_error
 from rnakit.cli.planned import graph_app, hybrid_app, lncrna_app
 from rnakit.cli.sirna import sirna_app
 from rnakit.errors import RnakitError
@@ -54,6 +56,11 @@ def _root(
     ] = None,
 ) -> None:
     """Machine learning on RNA."""
+    # Warnings from the library (e.g. rows whose target site is missing) go to stderr, briefly.
+    logging.basicConfig(
+        level=logging.WARNING, format="%(message)s",
+        handlers=[RichHandler(console=err, show_time=False, show_path=False)], force=True,
+    )
 
 
 def main() -> None:

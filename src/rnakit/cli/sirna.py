@@ -8,13 +8,14 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from rich.progress import Progress, TimeElapsedColumn
 from rich.table import Table
 
 from rnakit.cli.console import err, out, print_error
 from rnakit.cli.options import AllowUnknownModsOption, DataDirOption, JsonOption, with_column_options
 from rnakit.sirna.datasets import dataset_folder, get_info, registry
 from rnakit.sirna.datasets.fetch import fetch_dataset
-from rnakit.sirna.features import compute_features, default_cache_dir, groups, resolve_groups
+from rnakit.sirna.features import FeatureGroup, compute_features, default_cache_dir, groups, resolve_groups
 from rnakit.sirna.features.output import check_output_path, write_features
 from rnakit.errors import DatasetNotFoundError, InputFormatError
 from rnakit.sirna.scoring import SUBMISSION_ID, SUBMISSION_LABEL, read_predictions, score_predictions
@@ -207,12 +208,16 @@ def features_command(
         raise InputFormatError("give the data to featurise and --output (or --list)")
     check_output_path(output)
     names = [g.strip() for g in group_list.split(",") if g.strip()] if group_list else None
-    resolve_groups(names)
+    chosen = resolve_groups(names)
     table = load_table(data, columns, data_dir=data_dir, allow_unknown_mods=allow_unknown_mods)
-    with err.status("computing features…") as status:
+    with Progress(*Progress.get_default_columns(), TimeElapsedColumn(), console=err, transient=True) as progress:
+        task = progress.add_task("features", total=len(chosen))
+
+        def advance(group: FeatureGroup) -> None:
+            progress.update(task, description=f"features: {group.name}", completed=chosen.index(group))
+
         matrix = compute_features(
-            table, names, cache_dir=None if no_cache else default_cache_dir(), file=data,
-            on_group=lambda group: status.update(f"computing features: {group.name}…"),
+            table, names, cache_dir=None if no_cache else default_cache_dir(), file=data, on_group=advance,
         )
     write_features(matrix, output)
     out.print(f"{len(matrix):,} rows × {matrix.shape[1] - 1:,} features → {output}")

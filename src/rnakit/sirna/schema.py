@@ -97,8 +97,22 @@ def canonical_frame(columns: dict[str, object], n_rows: int) -> pd.DataFrame:
 
 
 def rna_strings(values: Iterable[object]) -> list[str | None]:
-    """Normalise a column of strands or transcripts to RNA (missing stays None)."""
-    return [normalise_rna(str(v)) if v is not None and not pd.isna(v) else None for v in values]
+    """Normalise a column of strands or transcripts to RNA (missing stays None).
+
+    Each distinct value is normalised once and every row holding it gets the same string object,
+    so a transcript repeated on thousands of rows is stored (and hashed) once.
+    """
+    normalised: dict[str, str] = {}
+    out: list[str | None] = []
+    for value in values:
+        if value is None or (not isinstance(value, str) and pd.isna(value)):
+            out.append(None)
+            continue
+        text = str(value)
+        if text not in normalised:
+            normalised[text] = normalise_rna(text)
+        out.append(normalised[text])
+    return out
 
 
 def check_label_kind(kind: str, *, file: str | None = None) -> LabelKind:

@@ -13,7 +13,6 @@ from pathlib import Path
 import pandas as pd
 
 from rnakit.errors import InputFormatError
-from rnakit.seq.alphabet import normalise_rna
 from rnakit.sirna.datasets.registry import register_reader
 from rnakit.sirna.schema import canonical_frame, numeric_labels, rna_strings, to_remaining_pct
 from rnakit.tabular import require_columns
@@ -35,15 +34,13 @@ def read_ensirna(folder: Path) -> pd.DataFrame:
         parts.append(raw)
     raw = pd.concat(parts, ignore_index=True)
     n = len(raw)
-    # The full transcripts repeat on every row: normalise each distinct one once.
-    distinct = {t: normalise_rna(t) for t in raw["mRNA_seq"].dropna().unique()}
     label = numeric_labels(raw["efficacy"], file=str(folder / "unmodified"), column="efficacy")
     accession = raw["mRNA"] if "mRNA" in raw else pd.Series([None] * n)
     columns = {
         "id": raw["siRNA"].astype(str).str.strip().tolist(),
         "guide": rna_strings(raw["anti seq"]),
         "passenger": rna_strings(raw["sense seq"]),
-        "transcript": raw["mRNA_seq"].map(distinct).tolist(),
+        "transcript": rna_strings(raw["mRNA_seq"]),
         "transcript_id": accession.where(accession.notna(), None).tolist(),
         "duplex": raw["siRNA"].astype(str).str.strip().tolist(),
         "source": ["ensirna"] * n,

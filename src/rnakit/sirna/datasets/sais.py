@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from rnakit.seq.alphabet import normalise_rna
 from rnakit.sirna.conditions import concentrations_to_nm, hours_column
 from rnakit.sirna.datasets.registry import register_reader
 from rnakit.sirna.modifications import parse_mod_tokens
@@ -57,9 +56,6 @@ def read_competition(
     raw = frame if frame is not None else read_delimited(path)
     require_columns(raw, [c for c in COMPETITION_COLUMNS if c != COMPETITION_LABEL], file=file)
     n = len(raw)
-    # Transcripts are long (2–10 kb) and shared by many rows: normalise each distinct one once.
-    transcripts = raw["gene_target_seq"]
-    distinct = {t: normalise_rna(t) for t in transcripts.dropna().unique()}
     label = raw[COMPETITION_LABEL] if COMPETITION_LABEL in raw else pd.Series([float("nan")] * n)
     numeric_label = numeric_labels(label, file=file, column=COMPETITION_LABEL)
     hours = hours_column(raw["Duration_after_transfection_h"], file=file, column="Duration_after_transfection_h")
@@ -71,7 +67,7 @@ def read_competition(
                               file=file, name="modified_siRNA_antisense_seq_list"),
         "passenger_mods": _tokens(raw["modified_siRNA_sense_seq_list"], allow_unknown=allow_unknown_mods,
                                   file=file, name="modified_siRNA_sense_seq_list"),
-        "transcript": transcripts.map(distinct).astype("object").where(transcripts.notna(), None),
+        "transcript": rna_strings(raw["gene_target_seq"]),
         "transcript_id": _strip(raw["gene_target_ncbi_id"]),
         "gene": _strip(raw["gene_target_symbol_name"]),
         "species": _strip(raw["gene_target_species"]),
