@@ -133,3 +133,48 @@ def test_features_bad_inputs_are_one_line_errors(tmp_path):
     line = one_line_error(run("sirna", "features", str(EXAMPLES / "tiny_sirna.csv"), "-o", str(tmp_path / "f.xlsx")))
     assert "use a .parquet or .csv" in line
     assert not (tmp_path / "f.xlsx").exists()
+
+
+def test_train_predict_evaluate_on_the_example(tmp_path, monkeypatch):
+    monkeypatch.setenv("RNAKIT_CACHE_DIR", str(tmp_path / "cache"))
+    example = str(EXAMPLES / "tiny_sirna.csv")
+    run_dir = tmp_path / "run"
+    result = run("sirna", "train", "--data", example, "--model", "lgbm", "--cv", "gene", "--folds", "2",
+                 "--out", str(run_dir), "--threads", "1", "--groups", "composition,thermo,conditions")
+    assert result.exit_code == 0, result.output
+    for name in ("manifest.json", "oof.csv", "report.md", "report.json", "predicted_vs_measured.png",
+                 "residual_vs_measured.png", "score_per_gene.png", "model/lgbm.txt", "model/lgbm.json"):
+        assert (run_dir / name).is_file(), name
+    report = json.loads((run_dir / "report.json").read_text())
+    assert report["strategy"] == "gene" and "target gene held out" in report["split"]
+    assert len(report["per_fold"]) == 2
+    assert "target gene held out" in (run_dir / "report.md").read_text().splitlines()[2]
+    manifest = json.loads((run_dir / "manifest.json").read_text())
+    assert manifest["model"] == "lgbm" and manifest["feature_groups"] == ["composition", "thermo", "conditions"]
+    assert len(manifest["training_data_sha256"]) == 64
+
+    submission = tmp_path / "submission.csv"
+    result = run("sirna", "predict", "--model", str(run_dir), "--data", example, "-o", str(submission))
+    assert result.exit_code == 0, result.output
+    import pandas as pd
+
+    written = pd.read_csv(submission)
+    assert list(written.columns) == ["id", "mRNA_remaining_pct"]
+    assert written["id"].tolist() == list(range(1, 13))
+
+    result = run("sirna", "evaluate", "--model", str(run_dir), "--data", example, "--json")
+    assert result.exit_code == 0, result.output
+    assert set(json.loads(result.stdout)) == {"n", "score", "mae", "rmse", "f1", "range_mae", "pearson", "spearman", "auc"}
+
+
+def test_train_and_predict_bad_inputs(tmp_path):
+    example = str(EXAMPLES / "tiny_sirna.csv")
+    line = one_line_error(run("sirna", "train", "--data", example, "--model", "xgboost", "--out", str(tmp_path / "r")))
+    assert "unknown model 'xgboost'" in line
+    line = one_line_error(run("sirna", "train", "--data", example, "--cv", "shuffle", "--out", str(tmp_path / "r")))
+    assert "unknown --cv 'shuffle'" in line
+    line = one_line_error(run("sirna", "predict", "--model", str(tmp_path), "--data", example, "-o", str(tmp_path / "s.csv")))
+    assert "not a model folder" in line
+    unlabelled = write_rows(tmp_path / "test.csv", [competition_row(mRNA_remaining_pct="")])
+    line = one_line_error(run("sirna", "train", "--data", str(unlabelled), "--out", str(tmp_path / "r")))
+    assert "have no label" in line

@@ -1,24 +1,45 @@
-"""``rnakit sirna``: siRNA datasets, validation and scoring."""
+"""``rnakit sirna``: siRNA datasets, validation, scoring, features, training and prediction."""
 
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 from typing import Annotated, Optional
 
+import pandas as pd
 import typer
 from rich.progress import Progress, TimeElapsedColumn
 from rich.table import Table
 
 from rnakit.cli.console import err, out, print_error
-from rnakit.cli.options import AllowUnknownModsOption, DataDirOption, JsonOption, with_column_options
+from rnakit.cli.options import (
+    AllowUnknownModsOption,
+    DataDirOption,
+    JsonOption,
+    with_column_options,
+)
+from rnakit.errors import DatasetNotFoundError, InputFormatError
+from rnakit.files import atomic_write
 from rnakit.sirna.datasets import dataset_folder, get_info, registry
 from rnakit.sirna.datasets.fetch import fetch_dataset
-from rnakit.sirna.features import FeatureGroup, compute_features, default_cache_dir, groups, resolve_groups
+from rnakit.sirna.features import (
+    FeatureGroup,
+    compute_features,
+    default_cache_dir,
+    groups,
+    resolve_groups,
+)
 from rnakit.sirna.features.output import check_output_path, write_features
-from rnakit.errors import DatasetNotFoundError, InputFormatError
-from rnakit.sirna.scoring import SUBMISSION_ID, SUBMISSION_LABEL, read_predictions, score_predictions
+from rnakit.sirna.models.registry import model_class
+from rnakit.sirna.report import json_safe
+from rnakit.sirna.runs import evaluate_run, predict_run, train_run
+from rnakit.sirna.scoring import (
+    SUBMISSION_ID,
+    SUBMISSION_LABEL,
+    read_predictions,
+    score_predictions,
+)
+from rnakit.sirna.splits import SplitStrategy
 from rnakit.sirna.tables import ColumnOptions, load_table
 from rnakit.sirna.validate import FLAG_DESCRIPTIONS, ValidationReport, validate_table
 
@@ -171,10 +192,14 @@ def score_command(
     table = load_table(truth, columns, data_dir=data_dir)
     predictions = read_predictions(pred, id_col=columns.id_col or SUBMISSION_ID, pred_col=pred_col)
     metrics = score_predictions(table, predictions, truth_file=truth, pred_file=str(pred))
+    _print_metrics(metrics, as_json, f"predictions {pred} vs measured {truth}")
+
+
+def _print_metrics(metrics: dict[str, float], as_json: bool, heading: str) -> None:
     if as_json:
-        out.print_json(json.dumps({k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in metrics.items()}))
+        out.print_json(json.dumps(json_safe(metrics)))
         return
-    out.print(f"predictions {pred} vs measured {truth}")
+    out.print(heading)
     result = Table()
     result.add_column("metric")
     result.add_column("value", justify="right")
@@ -221,3 +246,86 @@ def features_command(
         )
     write_features(matrix, output)
     out.print(f"{len(matrix):,} rows × {matrix.shape[1] - 1:,} features → {output}")
+
+
+DataOption = Annotated[str, typer.Option("--data", help="A CSV/TSV file or a known dataset name.")]
+ModelDirOption = Annotated[Path, typer.Option("--model", help="A run folder written by 'rnakit sirna train'.")]
+
+
+def _cache(no_cache: bool) -> Path | None:
+    return None if no_cache else default_cache_dir()
+
+
+@sirna_app.command("train")
+@with_column_options
+def train_command(
+    data: DataOption,
+    out_dir: Annotated[Path, typer.Option("--out", help="Run folder to write: model, out-of-fold predictions, report.")],
+    columns: ColumnOptions = ColumnOptions(),
+    model: Annotated[str, typer.Option("--model", help="Model: lgbm.")] = "lgbm",
+    cv: Annotated[str, typer.Option("--cv", help="Cross-validation split: gene (target gene held out), duplex, publication, group, random (optimistic) or none.")] = "gene",
+    folds: Annotated[int, typer.Option("--folds", help="Number of folds.")] = 5,
+    threads: Annotated[int, typer.Option("--threads", help="CPU threads for training.")] = 2,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed (folds and models).")] = 0,
+    group_list: Annotated[Optional[str], typer.Option("--groups", help="Comma-separated feature groups (default: all).")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Recompute features instead of using the cache.")] = False,
+    data_dir: DataDirOption = None,
+    allow_unknown_mods: AllowUnknownModsOption = False,
+) -> None:
+    """Train a model with honest cross-validation, then a final model on all rows; write a report."""
+    model_class(model)
+    names = [g.strip() for g in group_list.split(",") if g.strip()] if group_list else None
+    resolve_groups(names)
+    strategy = None if cv == "none" else SplitStrategy(_known_split(cv)).value
+    table = load_table(data, columns, data_dir=data_dir, allow_unknown_mods=allow_unknown_mods)
+    with err.status(f"training {model} ({cv} split)…"):
+        summary = train_run(table, data=data, model=model, strategy=strategy, n_folds=folds, seed=seed,
+                            threads=threads, out=out_dir, cache_dir=_cache(no_cache), feature_groups=names)
+    if "cv" in summary:
+        overall = summary["cv"]["overall"]
+        out.print(f"held-out ({folds}-fold, {cv} split): score {overall['score']:.4f}  MAE {overall['mae']:.2f}  "
+                  f"F1 {overall['f1']:.3f}  Pearson {overall['pearson']:.3f}")
+    out.print(f"model and report → {out_dir}")
+
+
+def _known_split(name: str) -> str:
+    if name not in {s.value for s in SplitStrategy}:
+        raise InputFormatError(f"unknown --cv {name!r} (expected gene, duplex, publication, group, random or none)")
+    return name
+
+
+@sirna_app.command("predict")
+@with_column_options
+def predict_command(
+    model_dir: ModelDirOption,
+    data: DataOption,
+    output: Annotated[Path, typer.Option("-o", "--output", help="CSV to write: id, mRNA_remaining_pct (the submission format).")],
+    columns: ColumnOptions = ColumnOptions(),
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Recompute features instead of using the cache.")] = False,
+    data_dir: DataDirOption = None,
+    allow_unknown_mods: AllowUnknownModsOption = False,
+) -> None:
+    """Predict % mRNA remaining for every row, in input order, in the competition's submission format."""
+    table = load_table(data, columns, data_dir=data_dir, allow_unknown_mods=allow_unknown_mods)
+    predictions = predict_run(model_dir, table, data=data, cache_dir=_cache(no_cache))
+    submission = pd.DataFrame({SUBMISSION_ID: table["id"], SUBMISSION_LABEL: predictions})
+    with atomic_write(output) as handle:
+        submission.to_csv(handle, index=False)
+    out.print(f"{len(submission):,} predictions → {output}")
+
+
+@sirna_app.command("evaluate")
+@with_column_options
+def evaluate_command(
+    model_dir: ModelDirOption,
+    data: DataOption,
+    columns: ColumnOptions = ColumnOptions(),
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Recompute features instead of using the cache.")] = False,
+    data_dir: DataDirOption = None,
+    allow_unknown_mods: AllowUnknownModsOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Score a saved model on labelled data (same metrics and JSON keys as 'rnakit sirna score')."""
+    table = load_table(data, columns, data_dir=data_dir, allow_unknown_mods=allow_unknown_mods)
+    metrics = evaluate_run(model_dir, table, data=data, cache_dir=_cache(no_cache))
+    _print_metrics(metrics, as_json, f"model {model_dir} on {data}")

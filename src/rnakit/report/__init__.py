@@ -1,0 +1,1 @@
+"""Reports shared by all areas: plots and Markdown/JSON writers."""

@@ -1,0 +1,1 @@
+"""siRNA efficacy models (scikit-learn estimator contract) and their saved form."""

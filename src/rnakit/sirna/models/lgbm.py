@@ -1,0 +1,113 @@
+"""``lgbm``: LightGBM on the feature groups, trained with the competition score in mind.
+
+Rows measured below 30 % (the "effective" class the score's F1 and RangeMAE look at) weigh
+``low_weight`` times more, and a monotone shift of the predictions (see calibration.py) is fitted
+on inner out-of-fold predictions of the training rows only.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import lightgbm as lgb
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.model_selection import GroupKFold, KFold
+
+from rnakit.errors import InputFormatError
+from rnakit.sirna.metrics import EFFECTIVE_THRESHOLD
+from rnakit.sirna.models.calibration import best_shift
+from rnakit.sirna.models.encoding import encode, learn_levels
+
+log = logging.getLogger(__name__)
+
+MODEL_FILE = "lgbm.txt"
+PARAMS_FILE = "lgbm.json"
+
+
+class LgbmEfficacyModel(RegressorMixin, BaseEstimator):
+    """Predict % mRNA remaining from a feature matrix (a DataFrame, one column per feature)."""
+
+    def __init__(
+        self,
+        n_estimators: int = 600,
+        learning_rate: float = 0.03,
+        num_leaves: int = 31,
+        min_child_samples: int = 20,
+        colsample_bytree: float = 0.5,
+        subsample: float = 0.8,
+        low_weight: float = 2.0,
+        calibrate: bool = True,
+        inner_folds: int = 3,
+        threads: int = 2,
+        seed: int = 0,
+    ) -> None:
+        self.n_estimators = n_estimators
+        self.learning_rate = learning_rate
+        self.num_leaves = num_leaves
+        self.min_child_samples = min_child_samples
+        self.colsample_bytree = colsample_bytree
+        self.subsample = subsample
+        self.low_weight = low_weight
+        self.calibrate = calibrate
+        self.inner_folds = inner_folds
+        self.threads = threads
+        self.seed = seed
+
+    def _regressor(self) -> lgb.LGBMRegressor:
+        return lgb.LGBMRegressor(
+            n_estimators=self.n_estimators, learning_rate=self.learning_rate, num_leaves=self.num_leaves,
+            min_child_samples=self.min_child_samples, colsample_bytree=self.colsample_bytree,
+            subsample=self.subsample, subsample_freq=1, n_jobs=self.threads, random_state=self.seed, verbose=-1,
+        )
+
+    def _weights(self, y: np.ndarray) -> np.ndarray:
+        return np.where(y < EFFECTIVE_THRESHOLD, self.low_weight, 1.0)
+
+    def fit(self, X: pd.DataFrame, y: np.ndarray, groups: np.ndarray | None = None) -> "LgbmEfficacyModel":
+        """Fit on features ``X`` and % remaining ``y``; ``groups`` keep inner calibration folds honest."""
+        y = np.asarray(y, dtype=float)
+        self.features_ = list(X.columns)
+        self.levels_ = learn_levels(X)
+        matrix = encode(X, self.features_, self.levels_)
+        self.shift_ = 0.0
+        n_groups = len(np.unique(groups)) if groups is not None else len(y)
+        if self.calibrate and n_groups < self.inner_folds:
+            log.warning("lgbm: %d group(s) are too few for %d calibration folds; predictions are not shifted",
+                        n_groups, self.inner_folds)
+        elif self.calibrate:
+            splitter = GroupKFold(self.inner_folds) if groups is not None else KFold(self.inner_folds, shuffle=True, random_state=self.seed)
+            inner = np.zeros(len(y))
+            for train, test in splitter.split(matrix, y, groups):
+                model = self._regressor().fit(matrix[train], y[train], sample_weight=self._weights(y[train]))
+                inner[test] = model.predict(matrix[test])
+            self.shift_ = best_shift(y, inner)
+        self.booster_ = self._regressor().fit(matrix, y, sample_weight=self._weights(y)).booster_
+        return self
+
+    def predict(self, X: pd.DataFrame) -> np.ndarray:
+        """Predicted % mRNA remaining for each row of ``X``."""
+        return self.booster_.predict(encode(X, self.features_, self.levels_), num_threads=self.threads) + self.shift_
+
+    def save(self, folder: Path) -> None:
+        """Write the booster as LightGBM text and the encoding as JSON (no pickle)."""
+        folder.mkdir(parents=True, exist_ok=True)
+        self.booster_.save_model(str(folder / MODEL_FILE))
+        state = {"params": self.get_params(), "features": self.features_, "levels": self.levels_, "shift": self.shift_}
+        (folder / PARAMS_FILE).write_text(json.dumps(state, indent=1))
+
+    @classmethod
+    def load(cls, folder: Path) -> "LgbmEfficacyModel":
+        """Read a model written by :meth:`save`."""
+        try:
+            state = json.loads((folder / PARAMS_FILE).read_text())
+            booster = lgb.Booster(model_file=str(folder / MODEL_FILE))
+        except (OSError, ValueError, lgb.basic.LightGBMError) as exc:
+            raise InputFormatError(f"not a readable lgbm model folder ({exc})", file=str(folder)) from None
+        model = cls(**state["params"])
+        model.features_, model.levels_, model.shift_ = state["features"], state["levels"], float(state["shift"])
+        model.booster_ = booster
+        return model

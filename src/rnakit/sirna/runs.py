@@ -1,0 +1,80 @@
+"""Training runs and predictions from saved runs: what ``rnakit sirna train/predict/evaluate`` do."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from rnakit.errors import InputFormatError
+from rnakit.files import atomic_write
+from rnakit.sirna.features import compute_features, groups
+from rnakit.sirna.metrics import evaluate
+from rnakit.sirna.models.registry import load_model, model_class, save_model
+from rnakit.sirna.report import json_safe, write_report
+from rnakit.sirna.training import cross_validate
+
+log = logging.getLogger(__name__)
+
+
+def table_digest(table: pd.DataFrame) -> str:
+    """sha256 of the rows a model was trained on (ids, strands, label), for the manifest."""
+    digest = hashlib.sha256()
+    for row in table[["id", "guide", "passenger", "remaining_pct"]].itertuples(index=False):
+        digest.update(repr(tuple(row)).encode())
+    return digest.hexdigest()
+
+
+def _labelled(table: pd.DataFrame, data: str) -> None:
+    missing = int(table["remaining_pct"].isna().sum())
+    if missing:
+        raise InputFormatError(f"{missing} row(s) have no label: training needs measured % mRNA remaining", file=data)
+
+
+def train_run(
+    table: pd.DataFrame, *, data: str, model: str, strategy: str | None, n_folds: int, seed: int,
+    threads: int, out: Path, cache_dir: Path | None, feature_groups: list[str] | None = None,
+) -> dict:
+    """Cross-validate (unless ``strategy`` is None), fit a final model on all rows, save everything in ``out``.
+
+    Writes ``model/`` + ``manifest.json``, ``oof.csv`` (id, fold, measured, predicted) and the report.
+    """
+    _labelled(table, data)
+    estimator = model_class(model)
+    chosen = feature_groups or list(groups())
+    features = compute_features(table, chosen, cache_dir=cache_dir, file=data).drop(columns="id")
+    y = table["remaining_pct"].to_numpy(dtype=float)
+
+    def make() -> object:
+        return estimator(threads=threads, seed=seed)
+
+    summary: dict = {"data": data, "model": model, "rows": len(table), "feature_groups": chosen}
+    if strategy is not None:
+        cv = cross_validate(table, features, make, strategy, n_folds, seed)
+        write_report(out, table, cv, model, data)
+        oof = pd.DataFrame({"id": table["id"], "fold": cv.fold, "measured": y, "predicted": cv.oof})
+        with atomic_write(out / "oof.csv") as handle:
+            oof.to_csv(handle, index=False)
+        summary["cv"] = {"strategy": strategy, "folds": n_folds, "seed": seed, "overall": cv.overall, "gap": cv.gap}
+    final = make().fit(features, y)
+    save_model(final, model, out, json_safe({
+        "feature_groups": chosen, "training_data": data, "training_rows": len(table),
+        "training_data_sha256": table_digest(table), "seed": seed, "metrics": summary.get("cv"),
+    }))
+    return summary
+
+
+def predict_run(folder: Path, table: pd.DataFrame, *, data: str, cache_dir: Path | None) -> np.ndarray:
+    """Predicted % mRNA remaining for every row of ``table`` with the model saved in ``folder``."""
+    model, manifest = load_model(folder)
+    features = compute_features(table, manifest["feature_groups"], cache_dir=cache_dir, file=data).drop(columns="id")
+    return model.predict(features)
+
+
+def evaluate_run(folder: Path, table: pd.DataFrame, *, data: str, cache_dir: Path | None) -> dict[str, float]:
+    """Every metric of the saved model on labelled ``table``."""
+    _labelled(table, data)
+    return evaluate(table["remaining_pct"].to_numpy(dtype=float), predict_run(folder, table, data=data, cache_dir=cache_dir))
