@@ -1,6 +1,5 @@
-"""The lgbm model, calibration, cross-validation and the saved run, on data built here."""
+"""The lgbm model, calibration and cross-validation, on data built here (the saved run: test_cli)."""
 
-import json
 
 import numpy as np
 import pandas as pd
@@ -10,8 +9,6 @@ from rnakit.errors import InputFormatError
 from rnakit.sirna.metrics import competition_score
 from rnakit.sirna.models.calibration import best_shift
 from rnakit.sirna.models.lgbm import LgbmEfficacyModel
-from rnakit.sirna.models.registry import load_model
-from rnakit.sirna.runs import predict_run, train_run
 from rnakit.sirna.schema import canonical_frame
 from rnakit.sirna.training import cross_validate
 
