@@ -5,7 +5,8 @@
 SAIS 2024 training file: gene-held-out and duplex-grouped 5-fold. Huesken 2005: random 10-fold
 (optimistic, as published tools report it) and gene-held-out 5-fold (by target transcript),
 Pearson side by side. Models: ``lgbm`` (rnakit's) and ``gbm-plain`` (the same LightGBM on the same
-features without score-aware weights or calibration: the plain gradient-boosted reference).
+features without score-aware weights or calibration: the plain gradient-boosted reference), and
+``gru-baseline`` (the competition tutorial's model; slow on a CPU, so not in the default run).
 """
 
 from __future__ import annotations
@@ -20,29 +21,37 @@ from rich.console import Console
 from rich.table import Table
 
 from rnakit.sirna.features import compute_features, default_cache_dir
+from rnakit.sirna.models.gru import GruBaselineModel
 from rnakit.sirna.models.lgbm import LgbmEfficacyModel
+from rnakit.sirna.models.registry import model_inputs
 from rnakit.sirna.report import json_safe
 from rnakit.sirna.tables import load_table
 from rnakit.sirna.training import cross_validate
 
 MODELS = {
-    "lgbm": lambda threads: LgbmEfficacyModel(threads=threads),
-    "gbm-plain": lambda threads: LgbmEfficacyModel(low_weight=1.0, calibrate=False, threads=threads),
+    "lgbm": lambda args: LgbmEfficacyModel(threads=args.threads),
+    "gbm-plain": lambda args: LgbmEfficacyModel(low_weight=1.0, calibrate=False, threads=args.threads),
+    "gru-baseline": lambda args: GruBaselineModel(max_epochs=args.gru_epochs, threads=args.threads),
 }
 PLAN = [("sais_sirna_2024", "gene", 5), ("sais_sirna_2024", "duplex", 5),
         ("huesken2005", "random", 10), ("huesken2005", "gene", 5)]
 
 
-def run(threads: int, seed: int) -> list[dict]:
+def run(args: argparse.Namespace) -> list[dict]:
     rows = []
     for data, strategy, folds in PLAN:
+        if args.only and f"{data}:{strategy}" not in args.only:
+            continue
         table = load_table(data)
         features = compute_features(table, cache_dir=default_cache_dir(), file=data).drop(columns="id")
-        for name, make in MODELS.items():
+        for name in args.models:
+            make = MODELS[name]
+            inputs = model_inputs(name if name != "gbm-plain" else "lgbm", table, lambda: features)
             start = time.perf_counter()
-            cv = cross_validate(table, features, lambda: make(threads), strategy, folds, seed)
+            cv = cross_validate(table, inputs, lambda: make(args), strategy, folds, args.seed)
             rows.append({"data": data, "split": f"{folds}-fold {strategy}", "model": name,
                          "seconds": round(time.perf_counter() - start, 1), **cv.overall})
+            show(rows[-1:])
     return rows
 
 
@@ -62,8 +71,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--models", type=lambda t: t.split(","), default=["lgbm", "gbm-plain"],
+                        help=f"comma-separated, from {', '.join(MODELS)}")
+    parser.add_argument("--only", type=lambda t: t.split(","), default=None,
+                        help="restrict to data:split pairs, e.g. sais_sirna_2024:gene")
+    parser.add_argument("--gru-epochs", type=int, default=30, help="epoch cap of gru-baseline (early stopping inside)")
     args = parser.parse_args(argv)
-    rows = run(args.threads, args.seed)
+    rows = run(args)
     show(rows)
     if args.json:
         args.json.write_text(json.dumps(json_safe(rows), indent=1))

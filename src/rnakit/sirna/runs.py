@@ -13,7 +13,7 @@ from rnakit.errors import InputFormatError
 from rnakit.files import atomic_write
 from rnakit.sirna.features import compute_features, groups
 from rnakit.sirna.metrics import evaluate
-from rnakit.sirna.models.registry import load_model, model_class, save_model
+from rnakit.sirna.models.registry import load_model, model_class, model_inputs, save_model
 from rnakit.sirna.report import json_safe, write_report
 from rnakit.sirna.training import cross_validate
 
@@ -44,8 +44,11 @@ def train_run(
     """
     _labelled(table, data)
     estimator = model_class(model)
-    chosen = feature_groups or list(groups())
-    features = compute_features(table, chosen, cache_dir=cache_dir, file=data).drop(columns="id")
+    uses_features = not getattr(estimator, "table_columns", None)
+    chosen = (feature_groups or list(groups())) if uses_features else []
+    features = model_inputs(
+        model, table, lambda: compute_features(table, chosen, cache_dir=cache_dir, file=data).drop(columns="id")
+    )
     y = table["remaining_pct"].to_numpy(dtype=float)
 
     def make() -> object:
@@ -70,7 +73,10 @@ def train_run(
 def predict_run(folder: Path, table: pd.DataFrame, *, data: str, cache_dir: Path | None) -> np.ndarray:
     """Predicted % mRNA remaining for every row of ``table`` with the model saved in ``folder``."""
     model, manifest = load_model(folder)
-    features = compute_features(table, manifest["feature_groups"], cache_dir=cache_dir, file=data).drop(columns="id")
+    features = model_inputs(
+        manifest["model"], table,
+        lambda: compute_features(table, manifest["feature_groups"], cache_dir=cache_dir, file=data).drop(columns="id"),
+    )
     return model.predict(features)
 
 
