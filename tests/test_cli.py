@@ -178,3 +178,14 @@ def test_train_and_predict_bad_inputs(tmp_path):
     unlabelled = write_rows(tmp_path / "test.csv", [competition_row(mRNA_remaining_pct="")])
     line = one_line_error(run("sirna", "train", "--data", str(unlabelled), "--out", str(tmp_path / "r")))
     assert "have no label" in line
+
+
+def test_gru_baseline_trains_and_predicts_through_the_cli(tmp_path):
+    example = str(EXAMPLES / "tiny_sirna.csv")
+    result = run("sirna", "train", "--data", example, "--model", "gru-baseline", "--cv", "none",
+                 "--out", str(tmp_path / "gru"), "--threads", "1")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "gru" / "model" / "gru.safetensors").is_file()
+    result = run("sirna", "predict", "--model", str(tmp_path / "gru"), "--data", example, "-o", str(tmp_path / "s.csv"))
+    assert result.exit_code == 0, result.output
+    assert len((tmp_path / "s.csv").read_text().splitlines()) == 13
