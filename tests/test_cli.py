@@ -1,10 +1,12 @@
 """The command line, driven as a user would: exit codes, one-line errors, JSON output."""
 
 import json
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+import rnakit
 from rnakit import __version__
 from rnakit.cli import app
 from tests.conftest import ANTISENSE, COMPETITION_HEADER, EXAMPLES, SENSE, competition_row, write_rows
@@ -189,3 +191,16 @@ def test_gru_baseline_trains_and_predicts_through_the_cli(tmp_path):
     result = run("sirna", "predict", "--model", str(tmp_path / "gru"), "--data", example, "-o", str(tmp_path / "s.csv"))
     assert result.exit_code == 0, result.output
     assert len((tmp_path / "s.csv").read_text().splitlines()) == 13
+
+
+def test_shipped_default_model_predicts_the_example(tmp_path, monkeypatch):
+    monkeypatch.setenv("RNAKIT_CACHE_DIR", str(tmp_path / "cache"))
+    out = tmp_path / "s.csv"
+    result = run("sirna", "predict", "--model", "default", "--data", str(EXAMPLES / "tiny_sirna.csv"), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    import pandas as pd
+
+    predictions = pd.read_csv(out)["mRNA_remaining_pct"]
+    assert len(predictions) == 12 and predictions.between(-50, 200).all()
+    manifest = json.loads((Path(rnakit.__file__).parent / "data/models/default/manifest.json").read_text())
+    assert manifest["metrics"]["strategy"] == "gene" and manifest["training_data"] == "sais_sirna_2024"

@@ -32,7 +32,7 @@ from rnakit.sirna.features import (
 from rnakit.sirna.features.output import check_output_path, write_features
 from rnakit.sirna.models.registry import model_class
 from rnakit.sirna.report import json_safe
-from rnakit.sirna.runs import evaluate_run, predict_run, train_run
+from rnakit.sirna.runs import evaluate_run, predict_run, resolve_model_dir, train_run
 from rnakit.sirna.scoring import (
     SUBMISSION_ID,
     SUBMISSION_LABEL,
@@ -249,7 +249,7 @@ def features_command(
 
 
 DataOption = Annotated[str, typer.Option("--data", help="A CSV/TSV file or a known dataset name.")]
-ModelDirOption = Annotated[Path, typer.Option("--model", help="A run folder written by 'rnakit sirna train'.")]
+ModelDirOption = Annotated[str, typer.Option("--model", help="A run folder written by 'rnakit sirna train', or 'default' for the shipped model.")]
 
 
 def _cache(no_cache: bool) -> Path | None:
@@ -307,7 +307,7 @@ def predict_command(
 ) -> None:
     """Predict % mRNA remaining for every row, in input order, in the competition's submission format."""
     table = load_table(data, columns, data_dir=data_dir, allow_unknown_mods=allow_unknown_mods)
-    predictions = predict_run(model_dir, table, data=data, cache_dir=_cache(no_cache))
+    predictions = predict_run(resolve_model_dir(model_dir), table, data=data, cache_dir=_cache(no_cache))
     submission = pd.DataFrame({SUBMISSION_ID: table["id"], SUBMISSION_LABEL: predictions})
     with atomic_write(output) as handle:
         submission.to_csv(handle, index=False)
@@ -327,5 +327,5 @@ def evaluate_command(
 ) -> None:
     """Score a saved model on labelled data (same metrics and JSON keys as 'rnakit sirna score')."""
     table = load_table(data, columns, data_dir=data_dir, allow_unknown_mods=allow_unknown_mods)
-    metrics = evaluate_run(model_dir, table, data=data, cache_dir=_cache(no_cache))
+    metrics = evaluate_run(resolve_model_dir(model_dir), table, data=data, cache_dir=_cache(no_cache))
     _print_metrics(metrics, as_json, f"model {model_dir} on {data}")

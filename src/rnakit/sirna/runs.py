@@ -19,6 +19,18 @@ from rnakit.sirna.training import cross_validate
 
 log = logging.getLogger(__name__)
 
+#: The model shipped in the package, trained by scripts/train_default_models.py.
+DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "data" / "models" / "default"
+
+
+def resolve_model_dir(name: str | Path) -> Path:
+    """``default`` names the shipped model; anything else is a run folder."""
+    if str(name) == "default":
+        if not (DEFAULT_MODEL_DIR / "manifest.json").is_file():
+            raise InputFormatError("no default model in this installation (run scripts/train_default_models.py)")
+        return DEFAULT_MODEL_DIR
+    return Path(name)
+
 
 def table_digest(table: pd.DataFrame) -> str:
     """sha256 of the rows a model was trained on (ids, strands, label), for the manifest."""
