@@ -17,7 +17,8 @@ $(STAMP): pyproject.toml
 
 demo: setup
 	$(BIN)/rnakit sirna validate examples/tiny_sirna.csv
-	$(BIN)/rnakit sirna score --truth examples/tiny_sirna.csv --pred examples/tiny_predictions.csv
+	$(BIN)/rnakit sirna predict --model default --data examples/tiny_sirna.csv -o .demo/predictions.csv
+	$(BIN)/rnakit sirna score --truth examples/tiny_sirna.csv --pred .demo/predictions.csv
 
 test: setup
 	$(BIN)/python -m pytest -q
