@@ -204,3 +204,11 @@ def test_shipped_default_model_predicts_the_example(tmp_path, monkeypatch):
     assert len(predictions) == 12 and predictions.between(-50, 200).all()
     manifest = json.loads((Path(rnakit.__file__).parent / "data/models/default/manifest.json").read_text())
     assert manifest["metrics"]["strategy"] == "gene" and manifest["training_data"] == "sais_sirna_2024"
+
+
+def test_evaluate_needs_labels_and_a_model(tmp_path):
+    unlabelled = write_rows(tmp_path / "test.csv", [competition_row(mRNA_remaining_pct="")])
+    line = one_line_error(run("sirna", "evaluate", "--model", "default", "--data", str(unlabelled)))
+    assert "have no label" in line
+    line = one_line_error(run("sirna", "evaluate", "--model", str(tmp_path / "nothing"), "--data", str(EXAMPLES / "tiny_sirna.csv")))
+    assert "not a model folder" in line
