@@ -44,7 +44,7 @@ from rnakit.sirna.tables import ColumnOptions, load_table
 from rnakit.sirna.validate import FLAG_DESCRIPTIONS, ValidationReport, validate_table
 
 sirna_app = typer.Typer(
-    help="siRNA knockdown efficacy: datasets, validation, scoring.",
+    help="siRNA knockdown efficacy: datasets, validation, scoring, features, training, prediction.",
     no_args_is_help=True,
 )
 
