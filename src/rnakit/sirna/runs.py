@@ -13,7 +13,7 @@ from rnakit.errors import InputFormatError
 from rnakit.files import atomic_write
 from rnakit.sirna.features import compute_features, groups
 from rnakit.sirna.metrics import evaluate
-from rnakit.sirna.models.registry import load_model, model_class, model_inputs, save_model
+from rnakit.sirna.models.registry import load_model, model_class, model_inputs, save_model, uses_features
 from rnakit.sirna.report import json_safe, write_report
 from rnakit.sirna.training import cross_validate
 
@@ -56,8 +56,7 @@ def train_run(
     """
     _labelled(table, data)
     estimator = model_class(model)
-    uses_features = not getattr(estimator, "table_columns", None)
-    chosen = (feature_groups or list(groups())) if uses_features else []
+    chosen = (feature_groups or list(groups())) if uses_features(model) else []
     features = model_inputs(
         model, table, lambda: compute_features(table, chosen, cache_dir=cache_dir, file=data).drop(columns="id")
     )

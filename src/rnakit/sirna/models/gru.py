@@ -51,6 +51,7 @@ class _Network(nn.Module):
 class GruBaselineModel(RegressorMixin, BaseEstimator):
     """Reads the ``guide`` and ``guide_mods`` columns of the canonical table."""
 
+    uses_features = False
     table_columns = ("guide", "guide_mods")
 
     def __init__(self, embedding: int = 200, hidden: int = 256, layers: int = 3, dropout: float = 0.5,

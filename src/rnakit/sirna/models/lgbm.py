@@ -31,6 +31,9 @@ PARAMS_FILE = "lgbm.json"
 class LgbmEfficacyModel(RegressorMixin, BaseEstimator):
     """Predict % mRNA remaining from a feature matrix (a DataFrame, one column per feature)."""
 
+    uses_features = True
+    table_columns: tuple[str, ...] = ()
+
     def __init__(
         self,
         n_estimators: int = 600,

@@ -11,10 +11,9 @@ import pandas as pd
 from rnakit import __version__
 from rnakit.errors import InputFormatError, ValueRangeError
 from rnakit.files import atomic_write
-from rnakit.sirna.models.gru import GruBaselineModel
-from rnakit.sirna.models.lgbm import LgbmEfficacyModel
+from rnakit.sirna.models.ensemble import MEMBER_MODELS, EnsembleModel
 
-MODELS = {"lgbm": LgbmEfficacyModel, "gru-baseline": GruBaselineModel}
+MODELS: dict[str, type] = {**MEMBER_MODELS, "ensemble": EnsembleModel}
 MANIFEST = "manifest.json"
 
 
@@ -25,20 +24,27 @@ def model_class(name: str) -> type:
     return MODELS[name]
 
 
+def uses_features(name: str) -> bool:
+    """Whether model ``name`` reads the feature matrix (else only its own table columns)."""
+    return model_class(name).uses_features
+
+
 def model_inputs(name: str, table: pd.DataFrame, features: Callable[[], pd.DataFrame]) -> pd.DataFrame:
-    """What model ``name`` reads: its own table columns (sequence models) or the feature matrix."""
-    columns = getattr(model_class(name), "table_columns", None)
-    return table[list(columns)] if columns else features()
+    """What model ``name`` reads: the feature matrix and/or its own columns of the canonical table."""
+    estimator = model_class(name)
+    parts = [features().set_axis(table.index)] if estimator.uses_features else []
+    parts.append(table[list(estimator.table_columns)])
+    return pd.concat(parts, axis=1)
 
 
-def save_model(model: LgbmEfficacyModel | GruBaselineModel, name: str, folder: Path, manifest: dict) -> None:
+def save_model(model, name: str, folder: Path, manifest: dict) -> None:
     """Write the model's weights and a manifest (rnakit version, model, feature groups, data hash, metrics)."""
     model.save(folder / "model")
     with atomic_write(folder / MANIFEST) as handle:
         json.dump({"rnakit_version": __version__, "model": name, **manifest}, handle, indent=1)
 
 
-def load_model(folder: Path) -> tuple[LgbmEfficacyModel | GruBaselineModel, dict]:
+def load_model(folder: Path) -> tuple[object, dict]:
     """The model and manifest saved in ``folder``; a clear error when it is not a model folder."""
     path = folder / MANIFEST
     if not path.is_file():
