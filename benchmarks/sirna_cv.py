@@ -34,11 +34,14 @@ MODELS = {
     **{name: (lambda args, name=name: model_class(name)(threads=args.threads, seed=args.seed))
        for name in ("lgbm", "seqnet", "ensemble")},
 }
-PLAN = [("sais_sirna_2024", "gene", 5), ("sais_sirna_2024", "duplex", 5),
-        ("huesken2005", "random", 10), ("huesken2005", "gene", 5)]
+PLAN = [("huesken2005", "random", 10), ("huesken2005", "gene", 5),
+        ("sais_sirna_2024", "gene", 5), ("sais_sirna_2024", "duplex", 5)]
 
 
 def run(args: argparse.Namespace) -> list[dict]:
+    unknown = [m for m in args.models if m not in MODELS]
+    if unknown:
+        raise SystemExit(f"error: unknown model(s) {', '.join(unknown)} (known: {', '.join(MODELS)})")
     rows = []
     for data, strategy, folds in PLAN:
         if args.only and f"{data}:{strategy}" not in args.only:

@@ -182,15 +182,22 @@ def test_train_and_predict_bad_inputs(tmp_path):
     assert "have no label" in line
 
 
-def test_gru_baseline_trains_and_predicts_through_the_cli(tmp_path):
+@pytest.mark.parametrize("model, weights", [
+    ("gru-baseline", "gru.safetensors"), ("seqnet", "seqnet.safetensors"), ("ensemble", "seqnet/seqnet.safetensors"),
+])
+def test_sequence_models_train_and_predict_through_the_cli(tmp_path, monkeypatch, model, weights):
+    monkeypatch.setenv("RNAKIT_CACHE_DIR", str(tmp_path / "cache"))
     example = str(EXAMPLES / "tiny_sirna.csv")
-    result = run("sirna", "train", "--data", example, "--model", "gru-baseline", "--cv", "none",
-                 "--out", str(tmp_path / "gru"), "--threads", "1")
+    result = run("sirna", "train", "--data", example, "--model", model, "--cv", "none",
+                 "--out", str(tmp_path / "run"), "--threads", "1")
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "gru" / "model" / "gru.safetensors").is_file()
-    result = run("sirna", "predict", "--model", str(tmp_path / "gru"), "--data", example, "-o", str(tmp_path / "s.csv"))
+    assert (tmp_path / "run" / "model" / weights).is_file()
+    result = run("sirna", "predict", "--model", str(tmp_path / "run"), "--data", example, "-o", str(tmp_path / "s.csv"))
     assert result.exit_code == 0, result.output
-    assert len((tmp_path / "s.csv").read_text().splitlines()) == 13
+    import pandas as pd
+
+    predictions = pd.read_csv(tmp_path / "s.csv")
+    assert len(predictions) == 12 and predictions["mRNA_remaining_pct"].notna().all()
 
 
 def test_shipped_default_model_predicts_the_example(tmp_path, monkeypatch):

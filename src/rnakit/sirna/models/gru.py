@@ -9,27 +9,25 @@ batch 64; early stopping on an inner validation split by the competition score.
 
 from __future__ import annotations
 
-import json
 import logging
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import torch
-from safetensors.torch import load_file, save_file
 from sklearn.base import BaseEstimator, RegressorMixin
-from sklearn.model_selection import GroupShuffleSplit, ShuffleSplit
 from torch import nn
 
 from rnakit.errors import InputFormatError
 from rnakit.seq.tokenize import NGramTokenizer
 from rnakit.sirna.metrics import competition_score
+from rnakit.sirna.models.torch_io import (
+    fit_with_early_stopping, predict_in_batches, read_network, save_network, validation_split)
 
 log = logging.getLogger(__name__)
 
 PAD, UNK = "<pad>", "<unk>"
-WEIGHTS_FILE = "gru.safetensors"
-STATE_FILE = "gru.json"
+STEM = "gru"  # gru.safetensors + gru.json
 
 
 class _Network(nn.Module):
@@ -91,14 +89,6 @@ class GruBaselineModel(RegressorMixin, BaseEstimator):
     def _network(self) -> _Network:
         return _Network(len(self.vocabulary_), self.embedding, self.hidden, self.layers, self.dropout)
 
-    def _predict_tensors(self, network: _Network, sequences: torch.Tensor, modifications: torch.Tensor) -> np.ndarray:
-        network.eval()
-        out = []
-        with torch.no_grad():
-            for start in range(0, len(sequences), 512):
-                out.append(network(sequences[start:start + 512], modifications[start:start + 512]).numpy())
-        return np.concatenate(out) if out else np.empty(0)
-
     def fit(self, X: pd.DataFrame, y: np.ndarray, groups: np.ndarray | None = None) -> "GruBaselineModel":
         torch.manual_seed(self.seed)
         torch.set_num_threads(self.threads)
@@ -107,53 +97,37 @@ class GruBaselineModel(RegressorMixin, BaseEstimator):
         # One vocabulary from the training rows only; index 0 pads, 1 stands for unknown tokens.
         self.vocabulary_ = [PAD, UNK] + sorted({t for ts in sequences + modifications for t in ts})
         seq, mod = self._encode(sequences), self._encode(modifications)
-        splitter = (GroupShuffleSplit if groups is not None else ShuffleSplit)(
-            n_splits=1, test_size=self.validation_fraction, random_state=self.seed)
-        train, valid = next(splitter.split(seq, y, groups))
+        train, valid = validation_split(len(y), groups, self.validation_fraction, self.seed)
         network = self._network()
         optimiser = torch.optim.Adam(network.parameters(), lr=self.learning_rate)
         target = torch.from_numpy(y)
-        generator = torch.Generator().manual_seed(self.seed)
-        best_score, best_state, stale = -np.inf, None, 0
-        for epoch in range(self.max_epochs):
-            network.train()
-            order = torch.from_numpy(train)[torch.randperm(len(train), generator=generator)]
-            for start in range(0, len(order), self.batch_size):
-                batch = order[start:start + self.batch_size]
-                optimiser.zero_grad()
-                loss = nn.functional.mse_loss(network(seq[batch], mod[batch]), target[batch])
-                loss.backward()
-                optimiser.step()
-            score = competition_score(y[valid], self._predict_tensors(network, seq[valid], mod[valid]))
-            if score > best_score:
-                best_score, best_state, stale = score, {k: v.clone() for k, v in network.state_dict().items()}, 0
-            else:
-                stale += 1
-                if stale >= self.patience:
-                    break
-        network.load_state_dict(best_state)
-        self.network_, self.epochs_, self.validation_score_ = network, epoch + 1, float(best_score)
+
+        def batch_loss(batch: torch.Tensor) -> torch.Tensor:
+            return nn.functional.mse_loss(network(seq[batch], mod[batch]), target[batch])
+
+        def validate(net: nn.Module) -> tuple[float, None]:
+            return competition_score(y[valid], predict_in_batches(net, [seq[valid], mod[valid]])), None
+
+        epochs, score, _ = fit_with_early_stopping(
+            network, optimiser, batch_loss, train, validate,
+            batch_size=self.batch_size, max_epochs=self.max_epochs, patience=self.patience, seed=self.seed)
+        self.network_, self.epochs_, self.validation_score_ = network, epochs, score
         return self
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         sequences, modifications = self._tokens(X)
-        return self._predict_tensors(self.network_, self._encode(sequences), self._encode(modifications)).astype(float)
+        return predict_in_batches(self.network_, [self._encode(sequences), self._encode(modifications)]).astype(float)
 
     def save(self, folder: Path) -> None:
         """Weights as safetensors, vocabulary and parameters as JSON (no pickle)."""
-        folder.mkdir(parents=True, exist_ok=True)
-        save_file({k: v.contiguous() for k, v in self.network_.state_dict().items()}, str(folder / WEIGHTS_FILE))
-        state = {"params": self.get_params(), "vocabulary": self.vocabulary_, "epochs": self.epochs_,
-                 "validation_score": self.validation_score_}
-        (folder / STATE_FILE).write_text(json.dumps(state))
+        save_network(folder, STEM, self.network_, {
+            "params": self.get_params(), "vocabulary": self.vocabulary_, "epochs": self.epochs_,
+            "validation_score": self.validation_score_})
 
     @classmethod
     def load(cls, folder: Path) -> "GruBaselineModel":
-        try:
-            state = json.loads((folder / STATE_FILE).read_text())
-            weights = load_file(str(folder / WEIGHTS_FILE))
-        except (OSError, ValueError) as exc:
-            raise InputFormatError(f"not a readable gru-baseline model folder ({exc})", file=str(folder)) from None
+        """Read a model written by :meth:`save`."""
+        state, weights = read_network(folder, STEM, "gru-baseline")
         model = cls(**state["params"])
         model.vocabulary_, model.epochs_, model.validation_score_ = state["vocabulary"], state["epochs"], state["validation_score"]
         model.network_ = model._network()

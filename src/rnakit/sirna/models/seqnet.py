@@ -17,16 +17,13 @@ the constant that maximises the competition score on that validation split, as i
 
 from __future__ import annotations
 
-import json
 import logging
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import torch
-from safetensors.torch import load_file, save_file
 from sklearn.base import BaseEstimator, RegressorMixin
-from sklearn.model_selection import GroupShuffleSplit, ShuffleSplit
 from torch import nn
 
 from rnakit.errors import InputFormatError
@@ -36,11 +33,12 @@ from rnakit.sirna.features.site import SITE_LENGTH, locate_rows, target_sequence
 from rnakit.sirna.metrics import EFFECTIVE_THRESHOLD, competition_score
 from rnakit.sirna.models.calibration import best_shift
 from rnakit.sirna.models.encoding import encode, learn_levels
+from rnakit.sirna.models.torch_io import (
+    fit_with_early_stopping, predict_in_batches, read_network, save_network, validation_split)
 
 log = logging.getLogger(__name__)
 
-WEIGHTS_FILE = "seqnet.safetensors"
-STATE_FILE = "seqnet.json"
+STEM = "seqnet"  # seqnet.safetensors + seqnet.json
 BASES = "ACGU"
 CONTEXT_FLANK = 20
 CONTEXT_LENGTH = SITE_LENGTH + 2 * CONTEXT_FLANK
@@ -193,14 +191,6 @@ class SeqNetModel(RegressorMixin, BaseEstimator):
         n_numeric = len(self.mean_) + sum(len(v) for v in self.levels_.values())
         return _Network(n_numeric, self.width, self.hidden, self.dropout)
 
-    def _run(self, network: _Network, tensors: list[torch.Tensor]) -> np.ndarray:
-        network.eval()
-        out = []
-        with torch.no_grad():
-            for start in range(0, len(tensors[0]), 1024):
-                out.append(network(*[t[start:start + 1024] for t in tensors]).numpy())
-        return np.concatenate(out) * SCALE if out else np.empty(0)
-
     def fit(self, X: pd.DataFrame, y: np.ndarray, groups: np.ndarray | None = None) -> "SeqNetModel":
         """Fit on ``X`` (feature columns + guide/transcript/context) and % remaining ``y``."""
         torch.manual_seed(self.seed)
@@ -208,64 +198,45 @@ class SeqNetModel(RegressorMixin, BaseEstimator):
         y = np.asarray(y, dtype=np.float32)
         self._learn_inputs(X)
         tensors = self._tensors(X)
-        splitter = (GroupShuffleSplit if groups is not None else ShuffleSplit)(
-            n_splits=1, test_size=self.validation_fraction, random_state=self.seed)
-        train, valid = next(splitter.split(tensors[0], y, groups))
+        train, valid = validation_split(len(y), groups, self.validation_fraction, self.seed)
         network = self._network()
         optimiser = torch.optim.AdamW(network.parameters(), lr=self.learning_rate, weight_decay=self.weight_decay)
         target = torch.from_numpy(y / SCALE)
         weight = torch.from_numpy(np.where(y < EFFECTIVE_THRESHOLD, self.low_weight, 1.0).astype(np.float32))
-        generator = torch.Generator().manual_seed(self.seed)
         valid_tensors = [t[valid] for t in tensors]
-        best = (-np.inf, None, 0.0)  # score, weights, shift
-        stale = 0
-        for epoch in range(self.max_epochs):
-            network.train()
-            order = torch.from_numpy(train)[torch.randperm(len(train), generator=generator)]
-            for start in range(0, len(order), self.batch_size):
-                batch = order[start:start + self.batch_size]
-                optimiser.zero_grad()
-                losses = nn.functional.huber_loss(network(*[t[batch] for t in tensors]), target[batch],
-                                                  reduction="none", delta=0.1)
-                (losses * weight[batch]).sum().div(weight[batch].sum()).backward()
-                optimiser.step()
-            predicted = self._run(network, valid_tensors)
+
+        def batch_loss(batch: torch.Tensor) -> torch.Tensor:
+            losses = nn.functional.huber_loss(network(*[t[batch] for t in tensors]), target[batch],
+                                              reduction="none", delta=0.1)
+            return (losses * weight[batch]).sum() / weight[batch].sum()
+
+        def validate(net: nn.Module) -> tuple[float, float]:
+            predicted = predict_in_batches(net, valid_tensors) * SCALE
             shift = best_shift(y[valid], predicted) if self.calibrate else 0.0
-            score = competition_score(y[valid], predicted + shift)
-            if score > best[0]:
-                best = (score, {k: v.clone() for k, v in network.state_dict().items()}, shift)
-                stale = 0
-            else:
-                stale += 1
-                if stale >= self.patience:
-                    break
-        network.load_state_dict(best[1])
-        self.network_, self.shift_, self.epochs_, self.validation_score_ = network, float(best[2]), epoch + 1, float(best[0])
-        log.info("seqnet: %d epochs, validation score %.4f, shift %+.1f", self.epochs_, best[0], best[2])
+            return competition_score(y[valid], predicted + shift), shift
+
+        epochs, score, shift = fit_with_early_stopping(
+            network, optimiser, batch_loss, train, validate,
+            batch_size=self.batch_size, max_epochs=self.max_epochs, patience=self.patience, seed=self.seed)
+        self.network_, self.shift_, self.epochs_, self.validation_score_ = network, float(shift), epochs, score
+        log.info("seqnet: %d epochs, validation score %.4f, shift %+.1f", epochs, score, shift)
         return self
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         """Predicted % mRNA remaining for each row of ``X``."""
-        return self._run(self.network_, self._tensors(X)).astype(float) + self.shift_
+        return predict_in_batches(self.network_, self._tensors(X)).astype(float) * SCALE + self.shift_
 
     # -- saved form -----------------------------------------------------------------------------
     def save(self, folder: Path) -> None:
         """Weights as safetensors; inputs' statistics, levels and parameters as JSON (no pickle)."""
-        folder.mkdir(parents=True, exist_ok=True)
-        save_file({k: v.contiguous() for k, v in self.network_.state_dict().items()}, str(folder / WEIGHTS_FILE))
-        state = {"params": self.get_params(), "features": self.features_, "levels": self.levels_,
-                 "mean": self.mean_, "std": self.std_, "shift": self.shift_, "epochs": self.epochs_,
-                 "validation_score": self.validation_score_}
-        (folder / STATE_FILE).write_text(json.dumps(state))
+        save_network(folder, STEM, self.network_, {
+            "params": self.get_params(), "features": self.features_, "levels": self.levels_, "mean": self.mean_,
+            "std": self.std_, "shift": self.shift_, "epochs": self.epochs_, "validation_score": self.validation_score_})
 
     @classmethod
     def load(cls, folder: Path) -> "SeqNetModel":
         """Read a model written by :meth:`save`."""
-        try:
-            state = json.loads((folder / STATE_FILE).read_text())
-            weights = load_file(str(folder / WEIGHTS_FILE))
-        except (OSError, ValueError) as exc:
-            raise InputFormatError(f"not a readable seqnet model folder ({exc})", file=str(folder)) from None
+        state, weights = read_network(folder, STEM, "seqnet")
         model = cls(**state["params"])
         model.features_, model.levels_ = state["features"], state["levels"]
         model.mean_, model.std_, model.shift_ = state["mean"], state["std"], float(state["shift"])
