@@ -1,16 +1,17 @@
-"""A monotone post-hoc shift of predictions chosen to maximise the competition score.
+"""Post-hoc steps that tune predictions to the competition score, fitted on training rows only.
 
 The competition rewards calling rows "< 30" correctly (F1) and being accurate among rows called
 so (RangeMAE), so a regressor trained for squared error is often too timid near 30. Shifting every
 prediction by one constant keeps the order (monotone) and is fitted on out-of-fold predictions of
-the training rows only.
+the training rows only. A gate then lets a classifier of "< 30" (trained on the same rows) settle
+which side of 30 a prediction falls on, at the probability threshold that scores best.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from rnakit.sirna.metrics import competition_score
+from rnakit.sirna.metrics import EFFECTIVE_THRESHOLD, competition_score
 
 SHIFTS = np.arange(-25.0, 25.01, 0.5)
 
@@ -19,3 +20,30 @@ def best_shift(y_true: np.ndarray, y_pred: np.ndarray, shifts: np.ndarray = SHIF
     """The additive shift (% points) that maximises the competition score; ties → the smallest |shift|."""
     scores = [(competition_score(y_true, y_pred + s), -abs(s), s) for s in shifts]
     return float(max(scores)[2])
+
+
+#: Thresholds tried for the probability that a row is "< 30"; None (no gate) is always a candidate.
+GATE_THRESHOLDS = np.round(np.arange(0.10, 0.71, 0.025), 3)
+#: Where a gated prediction goes when the classifier and the regressor disagree.
+GATE_BELOW, GATE_ABOVE = EFFECTIVE_THRESHOLD - 1.0, EFFECTIVE_THRESHOLD
+
+
+def apply_gate(y_pred: np.ndarray, p_effective: np.ndarray, threshold: float | None) -> np.ndarray:
+    """Let a classifier of "< 30" decide which side of 30 each prediction falls on.
+
+    Rows whose probability exceeds ``threshold`` are capped at GATE_BELOW, the others raised to at
+    least GATE_ABOVE; the regressor's value stands wherever the two agree. None leaves ``y_pred`` as is.
+    """
+    if threshold is None:
+        return y_pred
+    return np.where(p_effective > threshold, np.minimum(y_pred, GATE_BELOW), np.maximum(y_pred, GATE_ABOVE))
+
+
+def best_gate(y_true: np.ndarray, y_pred: np.ndarray, p_effective: np.ndarray) -> float | None:
+    """The threshold (or None, no gate) maximising the competition score; ties → no gate, then the lowest."""
+    best_score, best = competition_score(y_true, y_pred), None
+    for threshold in GATE_THRESHOLDS:
+        score = competition_score(y_true, apply_gate(y_pred, p_effective, float(threshold)))
+        if score > best_score:
+            best_score, best = score, float(threshold)
+    return best

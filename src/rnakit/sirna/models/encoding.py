@@ -6,6 +6,9 @@ import numpy as np
 import pandas as pd
 
 from rnakit.errors import InputFormatError
+from rnakit.sirna.features.registry import SEPARATOR
+
+IDENTITY_PREFIX = f"identity{SEPARATOR}"
 
 
 def categorical_columns(frame: pd.DataFrame) -> list[str]:
@@ -34,3 +37,16 @@ def encode(frame: pd.DataFrame, features: list[str], levels: dict[str, list[str]
         else:
             columns.append(pd.to_numeric(values, errors="coerce").to_numpy(dtype=float))
     return np.column_stack(columns) if columns else np.empty((len(frame), 0))
+
+
+def mask_identity(frame: pd.DataFrame, fraction: float, seed: int) -> pd.DataFrame:
+    """A copy of ``frame`` with the ``identity`` columns (gene, publication) missing on a random
+    ``fraction`` of rows, so that a model also learns to predict for genes it has never seen."""
+    columns = [c for c in frame.columns if c.startswith(IDENTITY_PREFIX)]
+    if not columns or fraction <= 0:
+        return frame
+    hidden = np.random.default_rng(seed).random(len(frame)) < fraction
+    masked = frame.copy()
+    for column in columns:
+        masked[column] = masked[column].where(~hidden)
+    return masked

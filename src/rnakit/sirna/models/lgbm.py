@@ -1,8 +1,11 @@
 """``lgbm``: LightGBM on the feature groups, trained with the competition score in mind.
 
 Rows measured below 30 % (the "effective" class the score's F1 and RangeMAE look at) weigh
-``low_weight`` times more, and a monotone shift of the predictions (see calibration.py) is fitted
-on inner out-of-fold predictions of the training rows only.
+``low_weight`` times more. On inner out-of-fold predictions of the training rows only, a monotone
+shift of the predictions is fitted and then a gate (see calibration.py): a LightGBM classifier of
+"< 30" decides which side of 30 a prediction falls on when it is confident enough. The gene and
+publication (``identity`` group) are hidden on a share of training rows so that the model also
+learns the case of a gene it has never seen.
 """
 
 from __future__ import annotations
@@ -19,12 +22,13 @@ from sklearn.model_selection import GroupKFold, KFold
 
 from rnakit.errors import InputFormatError
 from rnakit.sirna.metrics import EFFECTIVE_THRESHOLD
-from rnakit.sirna.models.calibration import best_shift
-from rnakit.sirna.models.encoding import encode, learn_levels
+from rnakit.sirna.models.calibration import apply_gate, best_gate, best_shift
+from rnakit.sirna.models.encoding import encode, learn_levels, mask_identity
 
 log = logging.getLogger(__name__)
 
 MODEL_FILE = "lgbm.txt"
+GATE_FILE = "lgbm_gate.txt"
 PARAMS_FILE = "lgbm.json"
 
 
@@ -44,6 +48,8 @@ class LgbmEfficacyModel(RegressorMixin, BaseEstimator):
         subsample: float = 0.8,
         low_weight: float = 2.0,
         calibrate: bool = True,
+        gate: bool = True,
+        identity_dropout: float = 0.5,
         inner_folds: int = 3,
         threads: int = 2,
         seed: int = 0,
@@ -56,16 +62,31 @@ class LgbmEfficacyModel(RegressorMixin, BaseEstimator):
         self.subsample = subsample
         self.low_weight = low_weight
         self.calibrate = calibrate
+        self.gate = gate
+        self.identity_dropout = identity_dropout
         self.inner_folds = inner_folds
         self.threads = threads
         self.seed = seed
 
-    def _regressor(self) -> lgb.LGBMRegressor:
-        return lgb.LGBMRegressor(
+    def _booster_params(self) -> dict:
+        return dict(
             n_estimators=self.n_estimators, learning_rate=self.learning_rate, num_leaves=self.num_leaves,
             min_child_samples=self.min_child_samples, colsample_bytree=self.colsample_bytree,
             subsample=self.subsample, subsample_freq=1, n_jobs=self.threads, random_state=self.seed, verbose=-1,
         )
+
+    def _categorical(self) -> list[int]:
+        return [i for i, name in enumerate(self.features_) if name in self.levels_]
+
+    def _fit_regressor(self, matrix: np.ndarray, y: np.ndarray) -> lgb.Booster:
+        model = lgb.LGBMRegressor(**self._booster_params())
+        model.fit(matrix, y, sample_weight=self._weights(y), categorical_feature=self._categorical() or "auto")
+        return model.booster_
+
+    def _fit_classifier(self, matrix: np.ndarray, y: np.ndarray) -> lgb.Booster:
+        model = lgb.LGBMClassifier(**self._booster_params())
+        model.fit(matrix, (y < EFFECTIVE_THRESHOLD).astype(int), categorical_feature=self._categorical() or "auto")
+        return model.booster_
 
     def _weights(self, y: np.ndarray) -> np.ndarray:
         return np.where(y < EFFECTIVE_THRESHOLD, self.low_weight, 1.0)
@@ -73,33 +94,45 @@ class LgbmEfficacyModel(RegressorMixin, BaseEstimator):
     def fit(self, X: pd.DataFrame, y: np.ndarray, groups: np.ndarray | None = None) -> "LgbmEfficacyModel":
         """Fit on features ``X`` and % remaining ``y``; ``groups`` keep inner calibration folds honest."""
         y = np.asarray(y, dtype=float)
+        X = mask_identity(X, self.identity_dropout, self.seed)
         self.features_ = list(X.columns)
         self.levels_ = learn_levels(X)
         matrix = encode(X, self.features_, self.levels_)
-        self.shift_ = 0.0
+        self.shift_, self.gate_threshold_ = 0.0, None
         n_groups = len(np.unique(groups)) if groups is not None else len(y)
         if self.calibrate and n_groups < self.inner_folds:
             log.warning("lgbm: %d group(s) are too few for %d calibration folds; predictions are not shifted",
                         n_groups, self.inner_folds)
         elif self.calibrate:
             splitter = GroupKFold(self.inner_folds) if groups is not None else KFold(self.inner_folds, shuffle=True, random_state=self.seed)
-            inner = np.zeros(len(y))
+            inner, inner_p = np.zeros(len(y)), np.zeros(len(y))
             for train, test in splitter.split(matrix, y, groups):
-                model = self._regressor().fit(matrix[train], y[train], sample_weight=self._weights(y[train]))
-                inner[test] = model.predict(matrix[test])
+                inner[test] = self._fit_regressor(matrix[train], y[train]).predict(matrix[test], num_threads=self.threads)
+                if self.gate:
+                    inner_p[test] = self._fit_classifier(matrix[train], y[train]).predict(matrix[test], num_threads=self.threads)
             self.shift_ = best_shift(y, inner)
-        self.booster_ = self._regressor().fit(matrix, y, sample_weight=self._weights(y)).booster_
+            if self.gate:
+                self.gate_threshold_ = best_gate(y, inner + self.shift_, inner_p)
+        self.booster_ = self._fit_regressor(matrix, y)
+        self.gate_booster_ = self._fit_classifier(matrix, y) if self.gate_threshold_ is not None else None
         return self
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         """Predicted % mRNA remaining for each row of ``X``."""
-        return self.booster_.predict(encode(X, self.features_, self.levels_), num_threads=self.threads) + self.shift_
+        matrix = encode(X, self.features_, self.levels_)
+        predicted = self.booster_.predict(matrix, num_threads=self.threads) + self.shift_
+        if self.gate_booster_ is None:
+            return predicted
+        return apply_gate(predicted, self.gate_booster_.predict(matrix, num_threads=self.threads), self.gate_threshold_)
 
     def save(self, folder: Path) -> None:
-        """Write the booster as LightGBM text and the encoding as JSON (no pickle)."""
+        """Write the booster(s) as LightGBM text and the encoding as JSON (no pickle)."""
         folder.mkdir(parents=True, exist_ok=True)
         self.booster_.save_model(str(folder / MODEL_FILE))
-        state = {"params": self.get_params(), "features": self.features_, "levels": self.levels_, "shift": self.shift_}
+        if self.gate_booster_ is not None:
+            self.gate_booster_.save_model(str(folder / GATE_FILE))
+        state = {"params": self.get_params(), "features": self.features_, "levels": self.levels_, "shift": self.shift_,
+                 "gate_threshold": self.gate_threshold_}
         (folder / PARAMS_FILE).write_text(json.dumps(state, indent=1))
 
     @classmethod
@@ -108,9 +141,12 @@ class LgbmEfficacyModel(RegressorMixin, BaseEstimator):
         try:
             state = json.loads((folder / PARAMS_FILE).read_text())
             booster = lgb.Booster(model_file=str(folder / MODEL_FILE))
+            threshold = state.get("gate_threshold")  # absent in models saved before the gate existed
+            gate = lgb.Booster(model_file=str(folder / GATE_FILE)) if threshold is not None else None
         except (OSError, ValueError, lgb.basic.LightGBMError) as exc:
             raise InputFormatError(f"not a readable lgbm model folder ({exc})", file=str(folder)) from None
-        model = cls(**state["params"])
+        known = cls().get_params()
+        model = cls(**{k: v for k, v in state["params"].items() if k in known})
         model.features_, model.levels_, model.shift_ = state["features"], state["levels"], float(state["shift"])
-        model.booster_ = booster
+        model.booster_, model.gate_threshold_, model.gate_booster_ = booster, threshold, gate
         return model

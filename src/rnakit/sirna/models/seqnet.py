@@ -6,7 +6,8 @@ Inputs, per row:
 - the target around the site, ``CONTEXT_FLANK`` nt either side of the 19-nt site, one-hot (found in
   the row's transcript, else its context window; all zero when neither holds the site);
 - every other feature column (standardised with training statistics; categories one-hot with
-  training levels only, an unseen level all zero).
+  training levels only, an unseen level all zero; gene and publication hidden on a share of the
+  training rows, as in ``lgbm``).
 
 Each map goes through a small convolution and a bidirectional GRU (order matters: guide position 1
 is not position 19); the feature vector through a two-layer MLP; a head joins them. The loss is a
@@ -32,7 +33,7 @@ from rnakit.sirna.features.registry import SEPARATOR
 from rnakit.sirna.features.site import SITE_LENGTH, locate_rows, target_sequences
 from rnakit.sirna.metrics import EFFECTIVE_THRESHOLD, competition_score
 from rnakit.sirna.models.calibration import best_shift
-from rnakit.sirna.models.encoding import encode, learn_levels
+from rnakit.sirna.models.encoding import encode, learn_levels, mask_identity
 from rnakit.sirna.models.torch_io import (
     fit_with_early_stopping, predict_in_batches, read_network, save_network, validation_split)
 
@@ -127,7 +128,7 @@ class SeqNetModel(RegressorMixin, BaseEstimator):
     def __init__(self, width: int = 32, hidden: int = 128, dropout: float = 0.2, learning_rate: float = 1e-3,
                  weight_decay: float = 1e-4, batch_size: int = 128, max_epochs: int = 30, patience: int = 5,
                  low_weight: float = 2.0, validation_fraction: float = 0.15, calibrate: bool = True,
-                 threads: int = 2, seed: int = 0) -> None:
+                 identity_dropout: float = 0.5, threads: int = 2, seed: int = 0) -> None:
         self.width = width
         self.hidden = hidden
         self.dropout = dropout
@@ -139,6 +140,7 @@ class SeqNetModel(RegressorMixin, BaseEstimator):
         self.low_weight = low_weight
         self.validation_fraction = validation_fraction
         self.calibrate = calibrate
+        self.identity_dropout = identity_dropout
         self.threads = threads
         self.seed = seed
 
@@ -196,6 +198,7 @@ class SeqNetModel(RegressorMixin, BaseEstimator):
         torch.manual_seed(self.seed)
         torch.set_num_threads(self.threads)
         y = np.asarray(y, dtype=np.float32)
+        X = mask_identity(X, self.identity_dropout, self.seed)
         self._learn_inputs(X)
         tensors = self._tensors(X)
         train, valid = validation_split(len(y), groups, self.validation_fraction, self.seed)
