@@ -48,3 +48,16 @@ def test_conditions():
     assert frame["primary_cells"].tolist()[:2] == [0.0, 1.0] and pd.isna(frame["primary_cells"].iloc[2])
     assert frame["cell_line"].iloc[0] == "hep3b" and frame["transfection"].iloc[1] == "free_uptake"
     assert isinstance(frame["cell_line"].dtype, pd.CategoricalDtype)
+
+
+def test_identity_merges_orthologs_and_keeps_missing_missing():
+    from rnakit.sirna.features.identity import identity
+
+    table = canonical_frame({
+        "id": ["1", "2", "3"], "guide": ["A"] * 3, "gene": ["HAO1", "Hao1", None],
+        "publication": ["P1", None, "P2"],
+    }, 3)
+    frame = identity(table)
+    assert frame["gene"].tolist()[:2] == ["HAO1", "HAO1"] and pd.isna(frame["gene"].iloc[2])
+    assert frame["publication"].iloc[0] == "P1" and pd.isna(frame["publication"].iloc[1])
+    assert all(isinstance(frame[c].dtype, pd.CategoricalDtype) for c in frame.columns)
