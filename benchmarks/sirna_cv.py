@@ -8,6 +8,10 @@ side by side. Models: ``gru-baseline`` (the competition tutorial's model, the re
 ``gbm-plain`` (LightGBM on the same features without score-aware weights or calibration: the plain
 gradient-boosted reference), and rnakit's ``lgbm``, ``seqnet`` and ``ensemble``. Every row is
 printed when done and the JSON is rewritten after each, so a long run keeps what it finished.
+
+Cost on 2 cores: Huesken, every model, about 20 minutes; SAIS, per split, about 1.5 minutes for
+``lgbm``, 5 for ``seqnet`` and 16 for ``ensemble``. ``gru-baseline`` on SAIS did not finish a split
+in 50 minutes with its default epoch cap, nor in 25 with ``--gru-epochs 4``: give it hours.
 """
 
 from __future__ import annotations
