@@ -16,6 +16,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: setup
+	$(BIN)/rnakit sirna design --example -o .demo/design
 	$(BIN)/rnakit sirna validate examples/tiny_sirna.csv
 	$(BIN)/rnakit sirna predict --model default --data examples/tiny_sirna.csv -o .demo/predictions.csv
 	$(BIN)/rnakit sirna score --truth examples/tiny_sirna.csv --pred .demo/predictions.csv

@@ -44,6 +44,8 @@ def test_agrees_with_viennarna_evaluation(helix):
 def test_melting_temperature_rises_with_gc_and_concentration():
     assert melting_temperature("GGCGCCG") > melting_temperature("GAUUUAU")
     assert melting_temperature("GAUUUAU", 1e-3) > melting_temperature("GAUUUAU", 1e-5)
+    # Salt: 16.6·log10([Na+]) — 0.1 M lowers the 1 M Tm by exactly 16.6 °C.
+    assert melting_temperature("GAUUUAU", 1e-4, 0.1) == pytest.approx(melting_temperature("GAUUUAU", 1e-4) - 16.6)
 
 
 def test_bad_helix():

@@ -12,6 +12,7 @@ from rich.progress import Progress, TimeElapsedColumn
 from rich.table import Table
 
 from rnakit.cli.console import err, out, print_error
+from rnakit.cli.design import design_command
 from rnakit.cli.options import (
     AllowUnknownModsOption,
     DataDirOption,
@@ -53,6 +54,7 @@ DataArgument = Annotated[str, typer.Argument(help="A CSV/TSV file (.gz allowed) 
 
 datasets_app = typer.Typer(help="Known siRNA datasets: list them (the default) or fetch one.")
 sirna_app.add_typer(datasets_app, name="datasets")
+sirna_app.command("design")(design_command)
 
 
 def _list_datasets(data_dir: Path | None, as_json: bool) -> None:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import gzip
 import os
+from collections.abc import Iterator
 
 from Bio.SeqIO.FastaIO import SimpleFastaParser
 
 from rnakit.errors import InputFormatError
 
 
-def read_fasta(path: str | os.PathLike[str]) -> dict[str, str]:
-    """Read a (possibly gzipped) FASTA file into ``{record id: sequence}``, in file order.
+def iter_fasta_records(path: str | os.PathLike[str]) -> Iterator[tuple[str, str, str]]:
+    """Stream a (possibly gzipped) FASTA file as ``(record id, full header, sequence)``, in file order.
 
     The record id is the header up to its first whitespace. Sequences are returned as written
     (case and letters untouched); callers normalise them for their alphabet.
@@ -20,27 +21,34 @@ def read_fasta(path: str | os.PathLike[str]) -> dict[str, str]:
     """
     name = str(path)
     opener = gzip.open if name.endswith(".gz") else open
-    records: dict[str, str] = {}
-    with opener(path, "rt") as handle:  # type: ignore[operator]
-        first = handle.readline()
-        if not first.strip():
-            raise InputFormatError("empty FASTA file (expected records starting with '>')", file=name)
-        if not first.startswith(">"):
-            raise InputFormatError(
-                f"not FASTA: the first line starts with {first[:1]!r}, expected '>'", file=name
-            )
-        handle.seek(0)
-        for title, sequence in SimpleFastaParser(handle):
-            record_id = title.split(None, 1)[0] if title.strip() else ""
-            if not record_id:
-                raise InputFormatError("record with an empty header", file=name, row=len(records) + 1)
-            if not sequence:
-                raise InputFormatError(
-                    "record has no sequence (truncated FASTA?)", file=name, row=record_id
-                )
-            if record_id in records:
-                raise InputFormatError("duplicate record id", file=name, row=record_id)
-            records[record_id] = sequence
-    return records
+    seen: set[str] = set()
+    try:
+        with opener(path, "rt") as handle:  # type: ignore[operator]
+            first = next((line for line in handle if line.strip()), "")
+            if not first:
+                raise InputFormatError("empty FASTA file (expected records starting with '>')", file=name)
+            if not first.startswith(">"):
+                raise InputFormatError(f"not FASTA: the first line starts with {first[:1]!r}, expected '>'", file=name)
+            handle.seek(0)
+            for title, sequence in SimpleFastaParser(handle):
+                record_id = title.split(None, 1)[0] if title.strip() else ""
+                if not record_id:
+                    raise InputFormatError("record with an empty header", file=name, row=len(seen) + 1)
+                if not sequence:
+                    raise InputFormatError("record has no sequence (truncated FASTA?)", file=name, row=record_id)
+                if record_id in seen:
+                    raise InputFormatError("duplicate record id", file=name, row=record_id)
+                seen.add(record_id)
+                yield record_id, title, sequence
+    except (OSError, UnicodeDecodeError, EOFError) as exc:
+        raise InputFormatError(f"cannot read as FASTA ({exc.__class__.__name__}: {exc})", file=name) from None
 
 
+def read_fasta_records(path: str | os.PathLike[str]) -> list[tuple[str, str, str]]:
+    """Every ``(record id, full header, sequence)`` of a FASTA file (see :func:`iter_fasta_records`)."""
+    return list(iter_fasta_records(path))
+
+
+def read_fasta(path: str | os.PathLike[str]) -> dict[str, str]:
+    """``{record id: sequence}`` of a FASTA file, in file order (see :func:`read_fasta_records`)."""
+    return {record_id: sequence for record_id, _, sequence in iter_fasta_records(path)}

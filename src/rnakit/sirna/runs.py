@@ -19,16 +19,19 @@ from rnakit.sirna.training import cross_validate
 
 log = logging.getLogger(__name__)
 
-#: The model shipped in the package, trained by scripts/train_default_models.py.
-DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "data" / "models" / "default"
+SHIPPED_MODELS_DIR = Path(__file__).resolve().parent.parent / "data" / "models"
+#: Models shipped in the package, trained by scripts/train_default_models.py: ``default`` (the
+#: competition's modified siRNAs and conditions) and ``unmodified`` (public unmodified sets, for design).
+SHIPPED_MODELS = ("default", "unmodified")
 
 
 def resolve_model_dir(name: str | Path) -> Path:
-    """``default`` names the shipped model; anything else is a run folder."""
-    if str(name) == "default":
-        if not (DEFAULT_MODEL_DIR / "manifest.json").is_file():
-            raise InputFormatError("no default model in this installation (run scripts/train_default_models.py)")
-        return DEFAULT_MODEL_DIR
+    """A shipped model's name (SHIPPED_MODELS) gives its folder; anything else is a run folder."""
+    if str(name) in SHIPPED_MODELS:
+        folder = SHIPPED_MODELS_DIR / str(name)
+        if not (folder / "manifest.json").is_file():
+            raise InputFormatError(f"no shipped {name!r} model in this installation (run scripts/train_default_models.py)")
+        return folder
     return Path(name)
 
 

@@ -74,11 +74,12 @@ def helix_dh_ds(helix: str) -> tuple[float, float]:
     return dh, ds
 
 
-def melting_temperature(helix: str, strand_concentration_m: float = 1e-4) -> float:
-    """Tm (°C) of two non-self-complementary strands at equal concentration, 1 M NaCl.
+def melting_temperature(helix: str, strand_concentration_m: float = 1e-4, sodium_m: float = 1.0) -> float:
+    """Tm (°C) of two non-self-complementary strands at equal concentration.
 
-    Tm = ΔH / (ΔS + R·ln(C_T/4)), with C_T the total strand concentration (default 100 µM,
-    siDirect's choice for seed duplexes).
+    Tm = ΔH / (ΔS + R·ln(C_T/4)) − 273.15 + 16.6·log10([Na+]), with C_T the total strand
+    concentration (default 100 µM, siDirect's choice for seed duplexes). The parameters are for
+    1 M NaCl; the salt term (Ui-Tei et al. 2008 use it at 0.1 M) is 0 there.
     """
     dh, ds = helix_dh_ds(helix)
-    return dh / (ds / 1000.0 + GAS_CONSTANT * math.log(strand_concentration_m / 4.0)) - KELVIN
+    return dh / (ds / 1000.0 + GAS_CONSTANT * math.log(strand_concentration_m / 4.0)) - KELVIN + 16.6 * math.log10(sodium_m)

@@ -1,0 +1,168 @@
+"""siRNA design benchmark: time and peak memory by target length, with and without off-targets.
+
+    python benchmarks/design.py [--json OUT] [--lengths 2000,10000,100000] [--transcripts 20000] [--no-sirnaforge]
+
+Targets are random RNA (seeded) with an ORF; the transcriptome is synthetic (``--transcripts``
+random transcripts of 500–4,500 nt, ~2.5 kb on average). Each case runs in a fresh process, so
+its peak resident memory is its own. Cases:
+
+* ``design`` — enumerate, filter and score every candidate (21-nt guides), no off-target screen;
+* ``index`` — build the transcriptome's off-target index (and cache it);
+* ``design+offtarget`` — the same design screened against the cached index; the off-target
+  lookup is also timed alone, per query strand (guide and passenger of every candidate);
+* ``sirnaforge`` — the 10 kb target through ``sirnaforge design`` (off-target step skipped: it
+  needs a genome index), if the command is on PATH or given with ``--sirnaforge``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+
+def random_rna(n: int, rng: random.Random) -> str:
+    return "".join(rng.choices("ACGU", k=n))
+
+
+def write_target(path: Path, length: int) -> None:
+    """A random mRNA: 5'UTR of 10 %, then an AUG…stop ORF free of in-frame stops, then a 3'UTR."""
+    rng = random.Random(length)
+    utr5 = random_rna(length // 10, rng)
+    codons = [c for c in (a + b + d for a in "ACGU" for b in "ACGU" for d in "ACGU") if c not in ("UAA", "UAG", "UGA")]
+    cds = "AUG" + "".join(rng.choice(codons) for _ in range(max(1, (length // 2) // 3))) + "UAA"
+    sequence = (utr5 + cds + random_rna(length, rng))[:length]
+    path.write_text(f">synthetic_{length} gene=SYNTH{length}\n{sequence}\n")
+
+
+def write_transcriptome(path: Path, n: int) -> None:
+    rng = random.Random(7)
+    with open(path, "w") as handle:
+        for i in range(n):
+            handle.write(f">TX{i} gene=G{i}\n{random_rna(rng.randint(500, 4500), rng)}\n")
+
+
+def peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_case(case: str, target: str | None, transcriptome: str | None, cache: str) -> dict:
+    """Inside the child process: one case, timed; returns its measurements."""
+    from rnakit.sirna.design.design import DesignSettings, design_target
+    from rnakit.sirna.design.offtarget import count_off_targets, load_or_build_index
+    from rnakit.sirna.design.targets import read_targets
+
+    result: dict = {}
+    if case == "index":
+        start = time.perf_counter()
+        load_or_build_index(Path(transcriptome), cache_dir=Path(cache))
+        result["seconds"] = time.perf_counter() - start
+        return result
+    targets = read_targets(Path(target))
+    index = None
+    start = time.perf_counter()
+    if case == "design+offtarget":
+        index = load_or_build_index(Path(transcriptome), cache_dir=Path(cache))
+        result["index_load_seconds"] = time.perf_counter() - start
+    design = design_target(targets[0], DesignSettings(), index)
+    result["seconds"] = time.perf_counter() - start
+    result["candidates"] = len(design.candidates)
+    if index is not None:
+        strands = design.candidates["guide"].tolist() + design.candidates["passenger"].tolist()
+        lookup = time.perf_counter()
+        count_off_targets(index, strands, frozenset())
+        result["lookup_ms_per_strand"] = 1000 * (time.perf_counter() - lookup) / len(strands)
+    return result
+
+
+def child(case: str, target: Path | None, transcriptome: Path | None, cache: Path) -> dict:
+    """Run a case in a fresh interpreter; its peak RSS is its own."""
+    command = [sys.executable, __file__, "--child", case, "--cache", str(cache)]
+    if target:
+        command += ["--target", str(target)]
+    if transcriptome:
+        command += ["--transcriptome", str(transcriptome)]
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def sirnaforge_case(command: str, target: Path, scratch: Path) -> dict:
+    start = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    done = subprocess.run([command, "design", str(target), "-o", str(scratch / "sirnaforge.tsv"), "--skip-off-targets"],
+                          capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    if done.returncode != 0:
+        return {"error": (done.stderr or done.stdout).strip().splitlines()[-1][:200]}
+    rows = sum(1 for _ in open(scratch / "sirnaforge.tsv")) - 1
+    return {"seconds": seconds, "peak_mib": max(peak, before) / 1024, "candidates": rows}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", type=Path)
+    parser.add_argument("--lengths", default="2000,10000,100000")
+    parser.add_argument("--transcripts", type=int, default=20000)
+    parser.add_argument("--sirnaforge", default=shutil.which("sirnaforge"), help="sirnaforge command (default: from PATH)")
+    parser.add_argument("--no-sirnaforge", action="store_true")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--target", help=argparse.SUPPRESS)
+    parser.add_argument("--transcriptome", help=argparse.SUPPRESS)
+    parser.add_argument("--cache", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        result = run_case(args.child, args.target, args.transcriptome, args.cache)
+        print(json.dumps({**result, "peak_mib": peak_mib()}))
+        return 0
+    lengths = [int(v) for v in args.lengths.split(",")]
+    rows: list[dict] = []
+    with tempfile.TemporaryDirectory() as scratch_name:
+        scratch = Path(scratch_name)
+        transcriptome, cache = scratch / "transcriptome.fa", scratch / "cache"
+        write_transcriptome(transcriptome, args.transcripts)
+        rows.append({"case": "index", "target_nt": None, **child("index", None, transcriptome, cache)})
+        for length in lengths:
+            target = scratch / f"target_{length}.fa"
+            write_target(target, length)
+            rows.append({"case": "design", "target_nt": length, **child("design", target, None, cache)})
+            rows.append({"case": "design+offtarget", "target_nt": length, **child("design+offtarget", target, transcriptome, cache)})
+        if args.sirnaforge and not args.no_sirnaforge and 10000 in lengths:
+            rows.append({"case": "sirnaforge design", "target_nt": 10000,
+                         **sirnaforge_case(args.sirnaforge, scratch / "target_10000.fa", scratch)})
+    show(rows, args.transcripts)
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=1))
+    return 0
+
+
+def show(rows: list[dict], transcripts: int) -> None:
+    table = Table(title=f"siRNA design: time and peak memory (2 cores; transcriptome: {transcripts:,} synthetic transcripts)")
+    columns = ("case", "target_nt", "candidates", "seconds", "peak_mib", "index_load_seconds", "lookup_ms_per_strand", "error")
+    for column in columns:
+        table.add_column(column, justify="left" if column in ("case", "error") else "right")
+    for row in rows:
+        table.add_row(*[_cell(row.get(c)) for c in columns])
+    Console(width=160).print(table)
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:.3f}" if value < 10 else f"{value:,.1f}"
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

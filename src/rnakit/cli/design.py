@@ -1,0 +1,130 @@
+"""``rnakit sirna design``: the best siRNAs for a target transcript."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.progress import Progress, SpinnerColumn, TimeElapsedColumn
+from rich.table import Table
+
+from rnakit.cli.console import err, out
+from rnakit.errors import InputFormatError, ValueRangeError
+from rnakit.sirna.design.candidates import DEFAULT_LENGTH, check_lengths
+from rnakit.sirna.design.design import DesignSettings
+from rnakit.sirna.design.efficacy import Conditions
+from rnakit.sirna.design.filters import FilterSettings, read_variant_positions
+from rnakit.sirna.design.patterns import parse_pattern
+from rnakit.sirna.design.runner import check_output_dir, default_workers, run_design
+from rnakit.sirna.design.targets import read_targets
+
+EXAMPLE = "data/examples/NM_002046_GAPDH.fa"
+FILTERS = ("gc", "runs", "gc_stretch", "start_codon", "variants")
+
+
+def example_target() -> Path:
+    """The bundled example target: human GAPDH mRNA, RefSeq NM_002046."""
+    return Path(str(resources.files("rnakit").joinpath(EXAMPLE)))
+
+
+def parse_lengths(text: str) -> tuple[int, ...]:
+    """``21``, ``19..23`` or ``19,21`` → guide lengths."""
+    try:
+        if ".." in text:
+            low, high = (int(v) for v in text.split(".."))
+            lengths = tuple(range(low, high + 1))
+        else:
+            lengths = tuple(sorted({int(v) for v in text.split(",")}))
+    except ValueError:
+        raise ValueRangeError(f"{text!r} is not a length, a range like 19..23 or a list like 19,21",
+                              column="--length") from None
+    if not lengths:
+        raise ValueRangeError(f"{text!r} names no length", column="--length")
+    return lengths
+
+
+def parse_range(text: str, option: str) -> tuple[float, float]:
+    """``30-64`` (percent) → (0.30, 0.64)."""
+    try:
+        low, high = (float(v) / 100 for v in text.split("-"))
+    except ValueError:
+        raise ValueRangeError(f"{text!r} is not a range like 30-64", column=option) from None
+    return low, high
+
+
+def design_command(
+    target: Annotated[Optional[Path], typer.Argument(help="FASTA with the target transcript(s) (.gz allowed).")] = None,
+    out_dir: Annotated[Path, typer.Option("-o", "--out", help="Folder to write (replaced only when the run succeeds).")] = Path("design"),
+    example: Annotated[bool, typer.Option("--example", help="Design for the bundled example target (human GAPDH mRNA, NM_002046).")] = False,
+    record: Annotated[Optional[str], typer.Option("--record", help="The record to design for when the FASTA has several.")] = None,
+    all_records: Annotated[bool, typer.Option("--all-records", help="Design for every record (one folder each plus summary.tsv).")] = False,
+    transcriptome: Annotated[Optional[Path], typer.Option("--transcriptome", help="FASTA of transcripts to screen for off-targets (indexed once, cached).")] = None,
+    same_gene: Annotated[Optional[str], typer.Option("--same-gene", help="Regex: transcriptome headers matching it are the target's isoforms, not off-targets.")] = None,
+    length: Annotated[str, typer.Option("--length", help="Guide length(s): 21, 19..23 or 19,21.")] = str(DEFAULT_LENGTH),
+    overhang: Annotated[int, typer.Option("--overhang", help="3' overhang of each strand (nt).")] = 2,
+    top: Annotated[int, typer.Option("--top", help="How many ranked candidates go to top.fasta and the report.")] = 20,
+    spacing: Annotated[Optional[int], typer.Option("--spacing", help="Minimum distance (nt) between chosen sites (default: the guide length, i.e. no overlap; 0 allows any).")] = None,
+    gc: Annotated[str, typer.Option("--gc", help="GC range of guide 1–19, percent.")] = "30-64",
+    skip: Annotated[Optional[str], typer.Option("--skip-filters", help=f"Comma-separated filters to switch off: {', '.join(FILTERS)}.")] = None,
+    variants: Annotated[Optional[Path], typer.Option("--variants", help="VCF (CHROM = record id) or list of 1-based positions to avoid.")] = None,
+    pattern: Annotated[Optional[str], typer.Option("--pattern", help="Modification pattern 'GUIDE ; PASSENGER' in competition tokens with N for the base (n = 2'-OMe, Nf = 2'-F, dN = DNA, s = phosphorothioate); scores with the competition model.")] = None,
+    conc_nm: Annotated[float, typer.Option("--conc-nm", help="Concentration (nM), with --pattern.")] = 10.0,
+    hours: Annotated[float, typer.Option("--hours", help="Hours after transfection, with --pattern.")] = 24.0,
+    cell_line: Annotated[str, typer.Option("--cell-line", help="Cell line, with --pattern.")] = "Hep3B Cells",
+    workers: Annotated[int, typer.Option("--workers", help="Local processes for --all-records (default: the CPU count).")] = 0,
+    dask_scheduler: Annotated[Optional[str], typer.Option("--dask-scheduler", help="Dask scheduler address for --all-records (workers must see the same files).")] = None,
+) -> None:
+    """Design siRNAs for a target mRNA: candidates, filters, predicted efficacy, off-targets, ranking, report."""
+    if example == (target is not None):
+        raise InputFormatError("give a target FASTA or --example (not both)")
+    path = example_target() if example else target
+    lengths = parse_lengths(length)
+    check_lengths(list(lengths), overhang)
+    skipped = {s.strip() for s in skip.split(",") if s.strip()} if skip else set()
+    unknown = skipped - set(FILTERS)
+    if unknown:
+        raise ValueRangeError(f"unknown filter(s) {', '.join(sorted(unknown))} (known: {', '.join(FILTERS)})",
+                              column="--skip-filters")
+    if pattern:
+        for strand_pattern in parse_pattern(pattern):
+            if strand_pattern is not None and set(lengths) != {strand_pattern.nucleotides}:
+                raise ValueRangeError(f"the pattern spells {strand_pattern.nucleotides}-nt strands but --length asks for "
+                                      f"{', '.join(map(str, lengths))}", column="--pattern")
+    if spacing is not None and spacing < 0:
+        raise ValueRangeError(f"--spacing {spacing} must be ≥ 0", column="--spacing")
+    if top < 1:
+        raise ValueRangeError(f"--top {top} must be ≥ 1", column="--top")
+    check_output_dir(out_dir)
+    targets = read_targets(path, record=record, all_records=all_records)
+    if variants is not None:
+        read_variant_positions(variants, targets[0].record)  # fail on a bad file before any work
+    gc_min, gc_max = parse_range(gc, "--gc")
+    filters = FilterSettings(gc="gc" not in skipped, gc_min=gc_min, gc_max=gc_max, runs="runs" not in skipped,
+                             gc_stretch="gc_stretch" not in skipped, start_codon="start_codon" not in skipped,
+                             variants="variants" not in skipped)
+    settings = DesignSettings(lengths=lengths, overhang=overhang, top=top, spacing=spacing, filters=filters, pattern=pattern,
+                              conditions=Conditions(conc_nm, hours, cell_line), same_gene=same_gene,
+                              variants_file=variants)
+    with Progress(SpinnerColumn(), *Progress.get_default_columns(), TimeElapsedColumn(), console=err,
+                  transient=True) as progress:
+        task = progress.add_task("design", total=len(targets) if len(targets) > 1 else None)
+        rows = run_design(
+            targets, settings, out_dir, transcriptome=transcriptome, workers=workers or default_workers(),
+            dask_scheduler=dask_scheduler,
+            step=lambda name: progress.update(task, description=f"design: {name}"),
+            done=lambda row: progress.update(task, advance=1, description=f"design: {row['record']} done"))
+    _show(rows, out_dir)
+
+
+def _show(rows: list[dict], out_dir: Path) -> None:
+    table = Table(title="siRNA design")
+    for column in ("record", "length", "candidates", "passed", "best_guide", "predicted % left"):
+        table.add_column(column, justify="left" if column in ("record", "best_guide") else "right")
+    for row in rows:
+        best = row["best_predicted_remaining_pct"]
+        table.add_row(row["record"], str(row["length"]), str(row["candidates"]), str(row["passed"]),
+                      row["best_guide"] or "—", "—" if best is None else f"{best:.1f}")
+    out.print(table)
+    out.print(f"candidates.tsv, top.fasta, design.json, report.html → {out_dir}")

@@ -1,0 +1,94 @@
+"""Designing siRNAs for one target: enumerate, filter, score, screen off-targets, rank."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import pandas as pd
+
+from rnakit.errors import MismatchError
+
+from rnakit.sirna.design.candidates import DEFAULT_LENGTH, DEFAULT_OVERHANG, enumerate_candidates
+from rnakit.sirna.design.efficacy import Conditions, candidate_table, score_candidates
+from rnakit.sirna.design.filters import FilterSettings, apply_filters, funnel, read_variant_positions
+from rnakit.sirna.design.offtarget import TranscriptomeIndex, count_off_targets, exclusion_set
+from rnakit.sirna.design.patterns import parse_pattern
+from rnakit.sirna.design.ranking import choose_top, composite_score, rank_candidates
+from rnakit.sirna.design.targets import Target
+
+Step = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class DesignSettings:
+    """Everything a design run is asked for, except the target and the transcriptome."""
+
+    lengths: tuple[int, ...] = (DEFAULT_LENGTH,)
+    overhang: int = DEFAULT_OVERHANG
+    top: int = 20
+    spacing: int | None = None  # minimum distance between chosen sites; None = the longest guide (no overlap)
+    filters: FilterSettings = field(default_factory=FilterSettings)
+    pattern: str | None = None
+    conditions: Conditions = field(default_factory=Conditions)
+    same_gene: str | None = None  # regex: transcriptome headers matching it are the target's isoforms
+    variants_file: Path | None = None  # VCF (CHROM = record id) or position list, read per target
+
+    @property
+    def model(self) -> str:
+        """The shipped model that scores the candidates."""
+        return "default" if self.pattern else "unmodified"
+
+
+@dataclass
+class Design:
+    """The result for one target: every candidate with its columns, the funnel, and the settings."""
+
+    target: Target
+    settings: DesignSettings
+    candidates: pd.DataFrame
+    funnel: list[dict]
+    transcriptome: dict | None = None
+
+    @property
+    def top(self) -> pd.DataFrame:
+        """The chosen candidates, best first (at most ``settings.top``, sites apart by the spacing)."""
+        return self.candidates[self.candidates["chosen"]].sort_values("rank")
+
+
+def design_target(target: Target, settings: DesignSettings, index: TranscriptomeIndex | None = None,
+                  step: Step | None = None) -> Design:
+    """Design siRNAs for ``target``; ``step(name)`` is called as each stage starts (for progress)."""
+    announce = step or (lambda name: None)
+    announce("candidates")
+    candidates = enumerate_candidates(target.sequence, list(settings.lengths), settings.overhang, record=target.record)
+    announce("filters")
+    filters = replace(settings.filters, cds=target.cds if settings.filters.cds is None else settings.filters.cds)
+    if settings.variants_file is not None:
+        filters = replace(filters, variant_positions=read_variant_positions(settings.variants_file, target.record))
+    candidates = pd.concat([candidates, apply_filters(candidates, filters)], axis=1)
+    announce("efficacy")
+    guide_pattern, passenger_pattern = parse_pattern(settings.pattern) if settings.pattern else (None, None)
+    table = candidate_table(candidates, target.sequence, target.record, target.gene, guide_pattern,
+                            passenger_pattern, settings.conditions)
+    candidates = pd.concat([candidates, score_candidates(table, settings.model, target.record)], axis=1)
+    summary = None
+    if index is not None:
+        announce("off-targets")
+        try:
+            excluded = exclusion_set(index, target.record, target.gene, settings.same_gene)
+        except MismatchError:  # the target is not in the transcriptome: exclude its gene's transcripts only
+            excluded = exclusion_set(index, None, target.gene, settings.same_gene)
+        for strand in ("guide", "passenger"):
+            counts = count_off_targets(index, candidates[strand].tolist(), excluded).drop(columns="strand")
+            candidates = pd.concat([candidates, counts.add_prefix(f"{strand}_").set_axis(candidates.index)], axis=1)
+        # siDirect's specificity: at least 2 mismatches to every other transcript, on both strands.
+        candidates["specific"] = (candidates[["guide_mm0", "guide_mm1", "passenger_mm0", "passenger_mm1"]].sum(axis=1) == 0)
+        summary = {"transcripts": index.n_transcripts, "excluded_as_target_or_isoform": len(excluded)}
+    announce("ranking")
+    candidates["composite"] = composite_score(candidates, None if index is None else index.n_transcripts)
+    candidates["rank"] = rank_candidates(candidates)
+    spacing = max(settings.lengths) if settings.spacing is None else settings.spacing
+    candidates["chosen"] = choose_top(candidates, settings.top, spacing)
+    return Design(target, replace(settings, filters=filters), candidates, funnel(candidates), summary)

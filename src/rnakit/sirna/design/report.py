@@ -1,0 +1,131 @@
+"""Design outputs: candidates.tsv, top.fasta, design.json and a self-contained report.html."""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import json
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from rnakit import __version__  # noqa: E402
+from rnakit.sirna.design.design import Design  # noqa: E402
+from rnakit.sirna.design.filters import FILTER_DESCRIPTIONS  # noqa: E402
+from rnakit.sirna.design.ranking import __doc__ as RANKING_DOC  # noqa: E402
+from rnakit.sirna.report import json_safe  # noqa: E402
+
+TOP_COLUMNS = ["rank", "candidate", "start", "end", "guide", "passenger", "predicted_remaining_pct", "composite",
+               "asymmetry", "duplex_dg", "seed_tm", "accessibility", "ui_tei_class"]
+OFF_TARGET_COLUMNS = ["guide_seed_matches", "guide_mm0", "guide_mm1", "guide_mm2", "specific"]
+
+
+def write_design(design: Design, folder: Path) -> None:
+    """Write the four outputs of one target into ``folder`` (which must exist)."""
+    design.candidates.to_csv(folder / "candidates.tsv", sep="\t", index=False, float_format="%.4g")
+    top = design.top
+    with open(folder / "top.fasta", "w") as handle:
+        for row in top.itertuples():
+            note = f"rank={row.rank} target={design.target.record} site={row.start}-{row.end} predicted_remaining_pct={row.predicted_remaining_pct:.1f}"
+            handle.write(f">{row.candidate}|guide {note}\n{row.guide}\n>{row.candidate}|passenger {note}\n{row.passenger}\n")
+    (folder / "design.json").write_text(json.dumps(json_safe(summary(design)), indent=1))
+    (folder / "report.html").write_text(report_html(design))
+
+
+def summary(design: Design) -> dict:
+    """What design.json holds: target, settings, model, funnel, transcriptome and the top candidates."""
+    target, settings = design.target, design.settings
+    columns = [c for c in TOP_COLUMNS + OFF_TARGET_COLUMNS if c in design.candidates.columns]
+    return {
+        "rnakit_version": __version__,
+        "target": {"record": target.record, "header": target.header, "length": len(target.sequence),
+                   "gene": target.gene, "cds": list(target.cds) if target.cds else None, "cds_source": target.cds_source},
+        "settings": {"lengths": list(settings.lengths), "overhang": settings.overhang, "top": settings.top, "spacing": settings.spacing,
+                     "pattern": settings.pattern, "variants_file": str(settings.variants_file) if settings.variants_file else None, "model": settings.model,
+                     "conditions": vars(settings.conditions) if settings.pattern else None,
+                     "filters": {k: (sorted(v) if isinstance(v, frozenset) else v) for k, v in vars(settings.filters).items()}},
+        "candidates": len(design.candidates), "passed": int(design.candidates["passed"].sum()),
+        "funnel": design.funnel, "transcriptome": design.transcriptome,
+        "top": design.top[columns].to_dict(orient="records"),
+    }
+
+
+def _png(figure: plt.Figure) -> str:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    plt.close(figure)
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+def _efficacy_plot(design: Design) -> str:
+    c = design.candidates
+    figure, axes = plt.subplots(figsize=(10, 3.6), dpi=100)
+    if design.target.cds:
+        axes.axvspan(design.target.cds[0] + 1, design.target.cds[1], color="0.92", label=f"CDS ({design.target.cds_source})")
+    axes.scatter(c.loc[~c["passed"], "start"], c.loc[~c["passed"], "predicted_knockdown_pct"], s=3, color="0.65",
+                 label="filtered out", linewidths=0)
+    axes.scatter(c.loc[c["passed"], "start"], c.loc[c["passed"], "predicted_knockdown_pct"], s=4, color="tab:blue",
+                 label="passed", linewidths=0)
+    top = design.top
+    axes.scatter(top["start"], top["predicted_knockdown_pct"], s=40, marker="v", color="tab:red", label="chosen")
+    axes.set(xlabel=f"site start in {design.target.record} (nt)", ylabel="predicted knockdown (%)",
+             title="Predicted efficacy along the transcript", xlim=(0, len(design.target.sequence)))
+    axes.legend(fontsize=7, loc="lower right")
+    figure.tight_layout()
+    return _png(figure)
+
+
+def _funnel_plot(design: Design) -> str:
+    labels = ["candidates"] + [row["filter"] for row in design.funnel]
+    values = [len(design.candidates)] + [row["left"] for row in design.funnel]
+    figure, axes = plt.subplots(figsize=(6, 3), dpi=100)
+    axes.barh(range(len(labels))[::-1], values, color="tab:blue")
+    axes.set_yticks(range(len(labels))[::-1], labels)
+    for y, value in zip(range(len(labels))[::-1], values):
+        axes.text(value, y, f" {value}", va="center", fontsize=8)
+    axes.set(xlabel="candidates left", title="Filter funnel")
+    figure.tight_layout()
+    return _png(figure)
+
+
+def _table(frame: pd.DataFrame) -> str:
+    return frame.to_html(index=False, float_format=lambda v: f"{v:.2f}", border=0, classes="top")
+
+
+def report_html(design: Design) -> str:
+    """A single HTML file (plots embedded) a biologist can open or mail."""
+    target, top = design.target, design.top
+    columns = [c for c in TOP_COLUMNS + OFF_TARGET_COLUMNS if c in design.candidates.columns]
+    funnel_rows = "".join(
+        f"<tr><td>{r['filter']}</td><td>{html.escape(FILTER_DESCRIPTIONS[r['filter']])}</td><td>{r['rejects']}</td>"
+        f"<td>{r['rejects_first']}</td><td>{r['left']}</td></tr>" for r in design.funnel)
+    offtarget = (f"<p>Off-targets screened against {design.transcriptome['transcripts']} transcripts "
+                 f"({design.transcriptome['excluded_as_target_or_isoform']} excluded as the target or its isoforms).</p>"
+                 if design.transcriptome else "<p>No transcriptome given: off-targets were not screened.</p>")
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>rnakit siRNA design: {html.escape(target.record)}</title>
+<style>body{{font-family:sans-serif;margin:2em;max-width:1100px}} table{{border-collapse:collapse;font-size:12px}}
+td,th{{padding:2px 8px;border-bottom:1px solid #ddd;text-align:right}} code{{font-size:12px}}
+pre{{background:#f6f6f6;padding:1em;font-size:12px}}</style></head><body>
+<h1>siRNA design for {html.escape(target.record)}</h1>
+<p>{html.escape(target.header)}<br>{len(target.sequence)} nt; gene {html.escape(target.gene or 'not given')};
+CDS {f'{target.cds[0] + 1}–{target.cds[1]} ({target.cds_source})' if target.cds else 'unknown'}.
+Guide length(s) {', '.join(map(str, design.settings.lengths))} nt with {design.settings.overhang}-nt 3′ overhangs;
+efficacy from the shipped <code>{design.settings.model}</code> model{'' if not design.settings.pattern else ' with pattern <code>' + html.escape(design.settings.pattern) + '</code>'}.
+{len(design.candidates)} candidates, {int(design.candidates['passed'].sum())} pass the filters.</p>
+{offtarget}
+<h2>Top {len(top)} candidates</h2>
+{_table(top[columns])}
+<h2>Predicted efficacy along the transcript</h2>
+<img alt="predicted efficacy along the transcript" src="data:image/png;base64,{_efficacy_plot(design)}">
+<h2>Filter funnel</h2>
+<img alt="filter funnel" src="data:image/png;base64,{_funnel_plot(design)}">
+<table><tr><th>filter</th><th>rule</th><th>rejects</th><th>rejects first</th><th>left</th></tr>{funnel_rows}</table>
+<h2>Ranking</h2><pre>{html.escape(RANKING_DOC or '')}</pre>
+<p>rnakit {__version__}</p></body></html>
+"""

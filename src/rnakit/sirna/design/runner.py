@@ -1,0 +1,108 @@
+"""Running designs: one target or many (local processes or a Dask cluster), outputs written atomically."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import pandas as pd
+
+from rnakit.errors import InputFormatError
+from rnakit.files import atomic_directory
+from rnakit.sirna.design.design import Design, DesignSettings, Step, design_target
+from rnakit.sirna.design.offtarget import TranscriptomeIndex, load_or_build_index
+from rnakit.sirna.design.report import write_design
+from rnakit.sirna.design.targets import Target
+
+SUMMARY_FILE = "summary.tsv"
+
+
+def summary_row(design: Design) -> dict:
+    """One line of the many-target summary: the target and its best candidate."""
+    best = design.top.head(1)
+    row = {"record": design.target.record, "length": len(design.target.sequence), "gene": design.target.gene,
+           "candidates": len(design.candidates), "passed": int(design.candidates["passed"].sum())}
+    for column in ("candidate", "guide", "predicted_remaining_pct", "composite"):
+        row[f"best_{column}"] = best[column].iloc[0] if len(best) else None
+    return row
+
+
+def _design_into(target: Target, settings: DesignSettings, transcriptome: str | None, folder: str) -> dict:
+    """Worker: design one target and write its outputs into ``folder`` (created here)."""
+    index = load_or_build_index(Path(transcriptome)) if transcriptome else None
+    design = design_target(target, settings, index)
+    Path(folder).mkdir(parents=True)
+    write_design(design, Path(folder))
+    return summary_row(design)
+
+
+def check_output_dir(out: Path) -> None:
+    """OUT_DIR may be new or an existing folder (replaced when the run succeeds), never a file."""
+    if out.exists() and not out.is_dir():
+        raise InputFormatError("exists and is not a folder", file=str(out))
+
+
+def run_design(
+    targets: list[Target], settings: DesignSettings, out: Path, *, transcriptome: Path | None = None,
+    workers: int = 1, dask_scheduler: str | None = None, step: Step | None = None,
+    done: Callable[[dict], None] | None = None,
+) -> list[dict]:
+    """Design every target into ``out`` (one target: its files directly; several: one folder each
+    plus summary.tsv). Nothing is left in ``out`` unless every target succeeds."""
+    check_output_dir(out)
+    index: TranscriptomeIndex | None = None
+    if transcriptome is not None:
+        if step:
+            step("transcriptome index")
+        index = load_or_build_index(transcriptome)  # built (and cached) once, before any worker starts
+    with atomic_directory(out) as scratch:
+        if len(targets) == 1:
+            design = design_target(targets[0], settings, index, step)
+            write_design(design, scratch)
+            rows = [summary_row(design)]
+        else:
+            folders = [str(scratch / _safe_name(t.record)) for t in targets]
+            source = str(transcriptome) if transcriptome else None
+            rows = _run_many(targets, settings, source, folders, workers, dask_scheduler, done)
+            pd.DataFrame(rows).to_csv(scratch / SUMMARY_FILE, sep="\t", index=False, float_format="%.4g")
+    return rows
+
+
+def _run_many(targets: list[Target], settings: DesignSettings, transcriptome: str | None, folders: list[str],
+              workers: int, dask_scheduler: str | None, done: Callable[[dict], None] | None) -> list[dict]:
+    report = done or (lambda row: None)
+    n = len(targets)
+    if dask_scheduler:
+        from dask.distributed import Client  # optional: only needed for --dask-scheduler
+
+        with Client(dask_scheduler) as client:
+            futures = client.map(_design_into, targets, [settings] * n, [transcriptome] * n, folders, pure=False)
+            rows = []
+            for future in futures:
+                rows.append(future.result())
+                report(rows[-1])
+            return rows
+    if workers <= 1:
+        rows = []
+        for args in zip(targets, [settings] * n, [transcriptome] * n, folders):
+            rows.append(_design_into(*args))
+            report(rows[-1])
+        return rows
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        rows = []
+        for row in pool.map(_design_into, targets, [settings] * n, [transcriptome] * n, folders):
+            rows.append(row)
+            report(row)
+        return rows
+
+
+def _safe_name(record: str) -> str:
+    """A folder name for a record id (path separators and odd characters become '_')."""
+    return "".join(c if c.isalnum() or c in "._-" else "_" for c in record).lstrip(".") or "record"
+
+
+def default_workers() -> int:
+    """Local processes for many targets: the machine's cores."""
+    return max(1, os.cpu_count() or 1)

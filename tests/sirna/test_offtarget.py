@@ -1,0 +1,248 @@
+"""Off-target screen: counts known by construction, exclusions, UTR seeds, cache, bad input."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from rnakit.errors import InputFormatError, MismatchError, SequenceError, ValueRangeError
+from rnakit.seq.alphabet import reverse_complement_rna
+from rnakit.sirna.design import offtarget
+from rnakit.sirna.design.offtarget import (
+    build_index,
+    count_off_targets,
+    exclusion_set,
+    load_or_build_index,
+    parse_gene,
+)
+
+GUIDE = "UUAGCCGAUCAGUCCAAGGCU"
+SITE = reverse_complement_rna(GUIDE[1:20])  # what a perfect target holds (19 nt)
+SEED_SITE = reverse_complement_rna(GUIDE[1:8])  # the last 7 nt of SITE
+assert SITE.endswith(SEED_SITE)
+
+
+def filler(n: int, seed: int) -> str:
+    """Random ACGU without the seed site, so seeds occur only where a test puts them."""
+    rng = random.Random(seed)
+    while True:
+        text = "".join(rng.choice("ACGU") for _ in range(n))
+        if SEED_SITE not in text:
+            return text
+
+
+def mutate(site: str, positions: list[int]) -> str:
+    swap = {"A": "C", "C": "G", "G": "U", "U": "A"}
+    return "".join(swap[b] if i in positions else b for i, b in enumerate(site))
+
+
+def flank(middle: str, seed: int) -> str:
+    return filler(40, seed) + middle + filler(40, seed + 1000)
+
+
+# (header, sequence); indices matter for the expected exclusion sets
+RECORDS = [
+    ("TGT-201 gene=TGT", flank(SITE, 1)),  # 0: the target
+    ("TGT-202 gene=tgt", flank(SITE, 2)),  # 1: isoform, excluded by gene (case-insensitive)
+    ("EXACT gene=GA", flank(SITE, 3)),  # 2: mm0
+    ("MM1 gene=GB", flank(mutate(SITE, [3]), 4)),  # 3: mm1
+    ("MM2 gene=GC", flank(mutate(SITE, [0, 10]), 5)),  # 4: mm2
+    ("MM3 gene=GD", flank(mutate(SITE, [0, 5, 11]), 6)),  # 5: three mismatches: no hit
+    ("TWICE gene=GE", flank(SITE + filler(30, 70) + mutate(SITE, [2]), 7)),  # 6: one mm0 transcript
+    ("SENSE gene=GF", flank(GUIDE[1:20], 8).replace("U", "t").lower()),  # 7: the strand itself, DNA
+    ("NSITE gene=GG", flank(SITE[:2] + "N" + SITE[3:], 9)),  # 8: N breaks the 19-mer, not the seed
+    ("CDSSEED gene=GH CDS:21-80", filler(40, 10) + SEED_SITE + filler(73, 11)),  # 9: seed in CDS only
+    ("UTRSEED gene=GI UTR3:61-120", filler(80, 12) + SEED_SITE + filler(33, 13)),  # 10: seed in UTR
+    ("NM_000001.1 Homo sapiens para thing (PARA), transcript variant 1, mRNA",
+     flank(mutate(SITE, [4]), 14)),  # 11: mm1, RefSeq-style gene
+]
+TARGET_EXCLUSION = {0, 1}
+
+
+def write_fasta(path: Path, records: list[tuple[str, str]]) -> Path:
+    path.write_text("".join(f">{header}\n{seq[:60]}\n{seq[60:]}\n" for header, seq in records))
+    return path
+
+
+@pytest.fixture(scope="module")
+def fasta(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_fasta(tmp_path_factory.mktemp("tx") / "transcripts.fa", RECORDS)
+
+
+@pytest.fixture(scope="module")
+def index(fasta: Path) -> offtarget.TranscriptomeIndex:
+    return build_index(fasta)
+
+
+def brute_force(strand: str, exclude: set[int]) -> dict[str, int]:
+    """Reference counts by sliding windows over the plain sequences."""
+    site = reverse_complement_rna(strand[1:20] if len(strand) > 19 else strand)
+    seed = reverse_complement_rna(strand[1:8])
+    counts = {"seed_matches": 0, "mm0": 0, "mm1": 0, "mm2": 0}
+    for i, (header, raw) in enumerate(RECORDS):
+        if i in exclude:
+            continue
+        seq = raw.upper().replace("T", "U")
+        if "UTR3:61-120" in header:
+            region = seq[60:120]
+        elif "CDS:21-80" in header:
+            region = seq[80:]
+        else:
+            region = seq
+        counts["seed_matches"] += seed in region
+        best = min(
+            (sum(a != b for a, b in zip(seq[p : p + 19], site)) for p in range(len(seq) - 18)
+             if "N" not in seq[p : p + 19]),
+            default=99,
+        )
+        if best <= 2:
+            counts[f"mm{best}"] += 1
+    return counts
+
+
+def as_dicts(frame: pd.DataFrame) -> list[dict[str, int]]:
+    return frame.drop(columns="strand").to_dict("records")
+
+
+def test_counts_known_by_construction(index):
+    row = count_off_targets(index, [GUIDE], TARGET_EXCLUSION).iloc[0]
+    # mm0: EXACT, TWICE (once); mm1: MM1, PARA; mm2: MM2; MM3, SENSE and NSITE are no hits
+    assert (row.mm0, row.mm1, row.mm2) == (2, 2, 1)
+    # seed in whole transcripts EXACT MM1 MM2 MM3 TWICE NSITE PARA + UTRSEED, not CDSSEED
+    assert row.seed_matches == 8
+    everything = count_off_targets(index, [GUIDE], set()).iloc[0]
+    assert (everything.mm0, everything.seed_matches) == (4, 10)
+
+
+def test_strand_lengths_use_positions_2_to_20_or_1_to_19(index):
+    frame = count_off_targets(index, [GUIDE, GUIDE + "UU", GUIDE[1:20]], TARGET_EXCLUSION)
+    assert frame["strand"].tolist() == [GUIDE, GUIDE + "UU", GUIDE[1:20]]
+    assert frame[["mm0", "mm1", "mm2"]].to_numpy().tolist() == [[2, 2, 1]] * 3
+    assert frame["seed_matches"].iloc[1] == 8  # same positions 2–8 as the 21-mer
+
+
+def test_orientation_sense_copy_is_not_a_hit_but_its_complement_strand_is(index):
+    # SENSE holds GUIDE[1:20] itself: no hit for the guide (checked above); a strand whose
+    # positions 2–20 are the complement of GUIDE[1:20] does pair with it
+    other = "A" + reverse_complement_rna(GUIDE[1:20]) + "A"
+    row = count_off_targets(index, [other], set()).iloc[0]
+    assert row.mm0 == 1
+
+
+def test_matches_brute_force_on_many_strands(index):
+    rng = random.Random(5)
+    strands = [GUIDE, GUIDE[1:20], "A" + reverse_complement_rna(GUIDE[1:20]) + "A"]
+    for _ in range(12):  # strands built from transcript windows, with 0–3 mutations
+        _, seq = RECORDS[rng.randrange(len(RECORDS))]
+        seq = seq.upper().replace("T", "U")
+        p = rng.randrange(len(seq) - 21)
+        window = seq[p : p + 21]
+        if "N" in window:
+            continue
+        strand = reverse_complement_rna(mutate(window, rng.sample(range(21), rng.randrange(4))))
+        strands.append(strand)
+    strands.append("".join(rng.choice("ACGU") for _ in range(21)))
+    for exclude in (set(), TARGET_EXCLUSION, {2, 3, 11}):
+        frame = count_off_targets(index, strands, exclude)
+        assert as_dicts(frame) == [brute_force(s, exclude) for s in strands]
+
+
+def test_exclusion_set(index):
+    assert exclusion_set(index, "TGT-201") == {0, 1}
+    assert exclusion_set(index, "TGT-201", same_gene_regex=r"\(PARA\)") == {0, 1, 11}
+    assert exclusion_set(index, None, target_gene="ga") == {2}
+    assert exclusion_set(index, "NM_000001") == {11}  # version-less id
+    with pytest.raises(MismatchError, match="NOPE"):
+        exclusion_set(index, "NOPE")
+    excluded = exclusion_set(index, "TGT-201", same_gene_regex="PARA")
+    assert count_off_targets(index, [GUIDE], excluded).iloc[0].mm1 == 1
+
+
+def test_headers_give_genes_and_utrs(index):
+    assert index.names[11] == "NM_000001.1"
+    assert index.genes[:3] == ["TGT", "tgt", "GA"]
+    assert index.genes[11] == "PARA"
+    assert index.seed_regions[9].tolist() == [80, 120] and index.seed_regions[10].tolist() == [60, 120]
+    assert index.utr_annotated.tolist() == [False] * 9 + [True, True, False]
+    assert index.seed_regions[2].tolist() == [0, index.lengths[2]]
+
+
+@pytest.mark.parametrize("header, gene", [
+    ("ENST00000269305.9 cdna chromosome:GRCh38:17:1:2:-1 gene:ENSG00000141510.18 "
+     "gene_biotype:protein_coding gene_symbol:TP53 description:tumor protein p53", "TP53"),
+    ("ENST00000269305.9|ENSG00000141510.18|OTTHUMG1|OTTHUMT1|TP53-201|TP53|2512|protein_coding|"
+     "UTR5:1-202|CDS:203-1384|UTR3:1385-2512|", "TP53"),
+    ("NM_000546.6 Homo sapiens tumor protein p53 (TP53), transcript variant 1, mRNA", "TP53"),
+    ("NR_1.1 Homo sapiens (x) long intergenic (LINC00115), long non-coding RNA", "LINC00115"),
+    ("lcl|x [gene=HAO1] [protein=glycolate oxidase]", "HAO1"),
+    ("X1 gene:ABC", "ABC"),
+    ("X2 some transcript", None),
+])
+def test_parse_gene(header, gene):
+    assert parse_gene(header) == gene
+
+
+def test_cache_round_trip(fasta, tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    built = load_or_build_index(fasta, cache)
+    assert len(list(cache.glob("*.npz"))) == 1 and len(list(cache.glob("*.json"))) == 1
+
+    def no_build(path):
+        raise AssertionError("should have been read from the cache")
+
+    monkeypatch.setattr(offtarget, "build_index", no_build)
+    loaded = load_or_build_index(fasta, cache)
+    assert (loaded.names, loaded.headers, loaded.genes) == (built.names, built.headers, built.genes)
+    for name in ("kmer_codes", "kmer_tx", "seed_offsets", "seed_tx", "seed_regions", "lengths"):
+        assert np.array_equal(getattr(loaded, name), getattr(built, name))
+        assert getattr(loaded, name).dtype == getattr(built, name).dtype
+    assert as_dicts(count_off_targets(loaded, [GUIDE], TARGET_EXCLUSION)) == [
+        {"seed_matches": 8, "mm0": 2, "mm1": 2, "mm2": 1}]
+
+    changed = write_fasta(tmp_path / "changed.fa", RECORDS[:3])
+    with pytest.raises(AssertionError, match="cache"):  # new bytes → new key → rebuild
+        load_or_build_index(changed, cache)
+
+
+def test_corrupt_cache_is_rebuilt_and_default_dir(fasta, tmp_path, monkeypatch):
+    monkeypatch.setenv("RNAKIT_CACHE_DIR", str(tmp_path / "home"))
+    assert offtarget.default_index_dir() == tmp_path / "home" / "offtarget"
+    load_or_build_index(fasta)
+    (npz,) = (tmp_path / "home" / "offtarget").glob("*.npz")
+    npz.write_bytes(b"not a zip")
+    again = load_or_build_index(fasta)
+    assert again.names == [h.split()[0] for h, _ in RECORDS]
+
+
+# The FASTA reader's own errors are tested with it (tests/seq); here: that they reach the index, and
+# the letters the index adds a check for.
+@pytest.mark.parametrize("text, message", [
+    ("\n\n", "empty FASTA"),
+    (">r1\nACGU\n>r2 x\nACGXU\n", "record r2: letter 'X' at position 4"),
+])
+def test_bad_fasta(tmp_path, text, message):
+    path = tmp_path / "bad.fa"
+    path.write_text(text)
+    with pytest.raises((InputFormatError, SequenceError)) as caught:
+        build_index(path)
+    assert str(path) in str(caught.value) and message in str(caught.value)
+
+
+def test_bad_utr_annotation(tmp_path):
+    path = write_fasta(tmp_path / "utr.fa", [("r1 UTR3:10-500", "ACGU" * 10)])
+    with pytest.raises(InputFormatError, match="record r1: UTR3:10-500 lies outside"):
+        build_index(path)
+
+
+def test_bad_strands_and_exclusions(index):
+    with pytest.raises(SequenceError, match="row 2.*18 nt"):
+        count_off_targets(index, [GUIDE, GUIDE[:18]], set())
+    with pytest.raises(SequenceError, match="row 1.*'X' at position 3"):
+        count_off_targets(index, ["UUXGCCGAUCAGUCCAAGGCU"], set())
+    with pytest.raises(ValueRangeError):
+        count_off_targets(index, [GUIDE], {99})
+    assert count_off_targets(index, [], set()).shape == (0, 5)
