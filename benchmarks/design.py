@@ -97,16 +97,23 @@ def child(case: str, target: Path | None, transcriptome: Path | None, cache: Pat
 
 
 def sirnaforge_case(command: str, target: Path, scratch: Path) -> dict:
-    start = time.perf_counter()
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    done = subprocess.run([command, "design", str(target), "-o", str(scratch / "sirnaforge.tsv"), "--skip-off-targets"],
-                          capture_output=True, text=True)
-    seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    if done.returncode != 0:
-        return {"error": (done.stderr or done.stdout).strip().splitlines()[-1][:200]}
-    rows = sum(1 for _ in open(scratch / "sirnaforge.tsv")) - 1
-    return {"seconds": seconds, "peak_mib": max(peak, before) / 1024, "candidates": rows}
+    """sirnaforge's design command, timed in a fresh wrapper process whose children are only it."""
+    wrapper = (
+        "import json, resource, subprocess, sys, time\n"
+        "start = time.perf_counter()\n"
+        "done = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+        "print(json.dumps({'seconds': time.perf_counter() - start, 'returncode': done.returncode,\n"
+        "                  'peak_mib': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,\n"
+        "                  'stderr': (done.stderr or done.stdout).strip()[-300:]}))\n"
+    )
+    output = scratch / "sirnaforge.tsv"
+    run = subprocess.run([sys.executable, "-c", wrapper, command, "design", str(target), "-o", str(output),
+                          "--skip-off-targets"], capture_output=True, text=True, check=True)
+    result = json.loads(run.stdout.strip().splitlines()[-1])
+    if result["returncode"] != 0:
+        return {"error": result["stderr"].splitlines()[-1][:200] if result["stderr"] else "failed"}
+    rows = sum(1 for _ in open(output)) - 1
+    return {"seconds": result["seconds"], "peak_mib": result["peak_mib"], "candidates": rows}
 
 
 def main(argv: list[str] | None = None) -> int:

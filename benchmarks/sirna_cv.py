@@ -10,8 +10,9 @@ gradient-boosted reference), and rnakit's ``lgbm``, ``seqnet`` and ``ensemble``.
 printed when done and the JSON is rewritten after each, so a long run keeps what it finished.
 
 Cost on 2 cores: Huesken, every model, about 20 minutes; SAIS, per split, about 1.5 minutes for
-``lgbm``, 5 for ``seqnet`` and 16 for ``ensemble``. ``gru-baseline`` on SAIS did not finish a split
-in 50 minutes with its default epoch cap, nor in 25 with ``--gru-epochs 4``: give it hours.
+``lgbm``, 5 for ``seqnet`` and 16 for ``ensemble``. ``gru-baseline`` on SAIS takes about 35 minutes
+per split with ``--gru-epochs 5`` (the README's SAIS rows; an epoch is ~95 s on 2 cores) and over an
+hour per split with the default cap of 30.
 """
 
 from __future__ import annotations
