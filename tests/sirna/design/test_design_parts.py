@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -152,3 +151,9 @@ def test_composite_and_choice_by_hand() -> None:
     assert choose_top(scored, 2, 0).tolist() == [True, True, False, False]
     scored.loc[0, "passed"] = False
     assert pd.isna(rank_candidates(scored).iloc[0])
+
+
+def test_record_folders_are_distinct() -> None:
+    from rnakit.sirna.design.runner import _folder_names
+
+    assert _folder_names(["NM_1.1", "a/b", "a_b", ".hidden"]) == ["NM_1.1", "a_b", "a_b_2", "hidden"]

@@ -63,7 +63,7 @@ def run_design(
             write_design(design, scratch)
             rows = [summary_row(design)]
         else:
-            folders = [str(scratch / _safe_name(t.record)) for t in targets]
+            folders = [str(scratch / name) for name in _folder_names([t.record for t in targets])]
             source = str(transcriptome) if transcriptome else None
             rows = _run_many(targets, settings, source, folders, workers, dask_scheduler, done)
             pd.DataFrame(rows).to_csv(scratch / SUMMARY_FILE, sep="\t", index=False, float_format="%.4g")
@@ -98,9 +98,17 @@ def _run_many(targets: list[Target], settings: DesignSettings, transcriptome: st
         return rows
 
 
-def _safe_name(record: str) -> str:
-    """A folder name for a record id (path separators and odd characters become '_')."""
-    return "".join(c if c.isalnum() or c in "._-" else "_" for c in record).lstrip(".") or "record"
+def _folder_names(records: list[str]) -> list[str]:
+    """A distinct folder name per record id (odd characters become '_'; clashes get '_2', '_3', …)."""
+    names: list[str] = []
+    for record in records:
+        base = "".join(c if c.isalnum() or c in "._-" else "_" for c in record).lstrip(".") or "record"
+        name, n = base, 1
+        while name in names:
+            n += 1
+            name = f"{base}_{n}"
+        names.append(name)
+    return names
 
 
 def default_workers() -> int:
