@@ -10,6 +10,9 @@ its peak resident memory is its own. Cases:
 * ``index`` — build the transcriptome's off-target index (and cache it);
 * ``design+offtarget`` — the same design screened against the cached index; the off-target
   lookup is also timed alone, per query strand (guide and passenger of every candidate);
+* ``bowtie`` — the same off-target question asked of a real aligner (bowtie 1, ``-v 2 -a --norc``:
+  every forward hit with ≤ 2 mismatches) for the 10 kb target's strands, index build timed apart,
+  if ``bowtie``/``bowtie-build`` are on PATH (Debian package ``bowtie``);
 * ``sirnaforge`` — the 10 kb target through ``sirnaforge design`` (off-target step skipped: it
   needs a genome index), if the command is on PATH or given with ``--sirnaforge``.
 """
@@ -116,6 +119,31 @@ def sirnaforge_case(command: str, target: Path, scratch: Path) -> dict:
     return {"seconds": result["seconds"], "peak_mib": result["peak_mib"], "candidates": rows}
 
 
+def bowtie_cases(target: Path, transcriptome: Path, scratch: Path) -> list[dict]:
+    """bowtie-build on the transcriptome, then bowtie on every candidate strand's 2–20 site (as reads)."""
+    from rnakit.seq.alphabet import reverse_complement_rna
+    from rnakit.sirna.design.candidates import enumerate_candidates
+    from rnakit.sirna.design.targets import read_targets
+
+    index = scratch / "bowtie" / "tx"
+    index.parent.mkdir()
+    start = time.perf_counter()
+    subprocess.run(["bowtie-build", "--threads", "2", "-q", str(transcriptome), str(index)], check=True,
+                   capture_output=True)
+    build = time.perf_counter() - start
+    candidates = enumerate_candidates(read_targets(target)[0].sequence, [21], 2)
+    strands = candidates["guide"].tolist() + candidates["passenger"].tolist()
+    reads = scratch / "sites.fa"
+    reads.write_text("".join(f">{i}\n{reverse_complement_rna(s[1:20]).replace('U', 'T')}\n" for i, s in enumerate(strands)))
+    start = time.perf_counter()
+    subprocess.run(["bowtie", "-p", "2", "-f", "-v", "2", "-a", "--norc", "--quiet", str(index), str(reads),
+                    str(scratch / "hits.txt")], check=True, capture_output=True)
+    search = time.perf_counter() - start
+    return [{"case": "bowtie-build", "target_nt": None, "seconds": build},
+            {"case": "bowtie -v 2 -a (lookup only)", "target_nt": 10000, "candidates": len(candidates),
+             "seconds": search, "lookup_ms_per_strand": 1000 * search / len(strands)}]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", type=Path)
@@ -144,6 +172,8 @@ def main(argv: list[str] | None = None) -> int:
             write_target(target, length)
             rows.append({"case": "design", "target_nt": length, **child("design", target, None, cache)})
             rows.append({"case": "design+offtarget", "target_nt": length, **child("design+offtarget", target, transcriptome, cache)})
+        if shutil.which("bowtie") and shutil.which("bowtie-build") and 10000 in lengths:
+            rows.extend(bowtie_cases(scratch / "target_10000.fa", transcriptome, scratch))
         if args.sirnaforge and not args.no_sirnaforge and 10000 in lengths:
             rows.append({"case": "sirnaforge design", "target_nt": 10000,
                          **sirnaforge_case(args.sirnaforge, scratch / "target_10000.fa", scratch)})
