@@ -82,4 +82,9 @@ def melting_temperature(helix: str, strand_concentration_m: float = 1e-4, sodium
     1 M NaCl; the salt term (Ui-Tei et al. 2008 use it at 0.1 M) is 0 there.
     """
     dh, ds = helix_dh_ds(helix)
-    return dh / (ds / 1000.0 + GAS_CONSTANT * math.log(strand_concentration_m / 4.0)) - KELVIN + 16.6 * math.log10(sodium_m)
+    return dh / (ds / 1000.0 + GAS_CONSTANT * math.log(strand_concentration_m / 4.0)) - KELVIN + salt_shift(sodium_m)
+
+
+def salt_shift(sodium_m: float) -> float:
+    """Tm shift (°C) from 1 M to ``sodium_m`` Na+: 16.6·log10([Na+]) (−16.6 °C at 0.1 M)."""
+    return 16.6 * math.log10(sodium_m)

@@ -184,3 +184,25 @@ def test_cli_variants_reject_overlapping_sites(tmp_path) -> None:
     # Sites cover start…start+20: the variant at 600 lies in the sites starting at 580–600.
     assert not c.loc[580:600, "pass_variants"].any()
     assert c.loc[[579, 601], "pass_variants"].all()
+
+
+@pytest.mark.parametrize("options, message", [
+    (["--length", "25"], "guide length 25 is outside 19–23"),
+    (["--length", "a..b"], "is not a length"),
+    (["--gc", "sixty"], "is not a range like 30-64"),
+    (["--skip-filters", "colour"], "unknown filter(s) colour"),
+    (["--top", "0"], "--top 0 must be ≥ 1"),
+])
+def test_cli_bad_options_fail_cleanly(tmp_path, options, message) -> None:
+    out = tmp_path / "out"
+    result = run("sirna", "design", "--example", "-o", out, *options)
+    assert result.exit_code == 1 and message in result.output
+    assert len(result.output.strip().splitlines()) == 1 and not out.exists()
+
+
+def test_cli_refuses_an_output_that_is_a_file(tmp_path) -> None:
+    out = tmp_path / "taken"
+    out.write_text("keep me")
+    result = run("sirna", "design", "--example", "-o", out)
+    assert result.exit_code == 1 and "not a folder" in result.output
+    assert out.read_text() == "keep me"

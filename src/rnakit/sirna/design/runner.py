@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -72,29 +73,24 @@ def run_design(
 
 def _run_many(targets: list[Target], settings: DesignSettings, transcriptome: str | None, folders: list[str],
               workers: int, dask_scheduler: str | None, done: Callable[[dict], None] | None) -> list[dict]:
-    report = done or (lambda row: None)
+    """Design every target (Dask, local processes, or in turn), results in input order."""
     n = len(targets)
-    if dask_scheduler:
-        from dask.distributed import Client  # optional: only needed for --dask-scheduler
+    arguments = (targets, [settings] * n, [transcriptome] * n, folders)
+    with contextlib.ExitStack() as stack:
+        if dask_scheduler:
+            from dask.distributed import Client  # optional: only needed for --dask-scheduler
 
-        with Client(dask_scheduler) as client:
-            futures = client.map(_design_into, targets, [settings] * n, [transcriptome] * n, folders, pure=False)
-            rows = []
-            for future in futures:
-                rows.append(future.result())
-                report(rows[-1])
-            return rows
-    if workers <= 1:
+            client = stack.enter_context(Client(dask_scheduler))
+            results = (future.result() for future in client.map(_design_into, *arguments, pure=False))
+        elif workers > 1:
+            results = stack.enter_context(ProcessPoolExecutor(max_workers=workers)).map(_design_into, *arguments)
+        else:
+            results = map(_design_into, *arguments)
         rows = []
-        for args in zip(targets, [settings] * n, [transcriptome] * n, folders):
-            rows.append(_design_into(*args))
-            report(rows[-1])
-        return rows
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        rows = []
-        for row in pool.map(_design_into, targets, [settings] * n, [transcriptome] * n, folders):
+        for row in results:
             rows.append(row)
-            report(row)
+            if done:
+                done(row)
         return rows
 
 
