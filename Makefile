@@ -4,9 +4,13 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.rnakit-installed
 
-.PHONY: setup demo test clean
+.PHONY: setup tools demo test clean
 
-setup: $(STAMP)
+setup: $(STAMP) tools
+
+# Command-line tools from the system's package manager (bowtie); see the script for what and why.
+tools:
+	@bash scripts/install-tools.sh
 
 # Reinstall whenever the dependency list changes. torch is pinned in pyproject.toml (CPU build).
 $(STAMP): pyproject.toml

@@ -7,12 +7,12 @@ random transcripts of 500–4,500 nt, ~2.5 kb on average). Each case runs in a f
 its peak resident memory is its own. Cases:
 
 * ``design`` — enumerate, filter and score every candidate (21-nt guides), no off-target screen;
-* ``index`` — build the transcriptome's off-target index (and cache it);
-* ``design+offtarget`` — the same design screened against the cached index; the off-target
-  lookup is also timed alone, per query strand (guide and passenger of every candidate);
-* ``bowtie`` — the same off-target question asked of a real aligner (bowtie 1, ``-v 2 -a --norc``:
-  every forward hit with ≤ 2 mismatches) for the 10 kb target's strands, index build timed apart,
-  if ``bowtie``/``bowtie-build`` are on PATH (Debian package ``bowtie``);
+* ``index`` — build the transcriptome's off-target index (and cache it): rnakit's own 19-mer and
+  seed index (``kmer``), then bowtie's index beside it (``bowtie``, timed alone);
+* ``design+offtarget`` — the same design screened against the cached index, once per near-perfect
+  engine (``--aligner kmer``: rnakit's index; ``--aligner bowtie``: bowtie 1 ``-v 2 -a --norc``);
+  the off-target lookup (seeds and near-perfect matches, both strands) is also timed alone, per
+  query strand. bowtie rows run if ``bowtie``/``bowtie-build`` are on PATH (Debian package ``bowtie``);
 * ``sirnaforge`` — the 10 kb target through ``sirnaforge design`` (off-target step skipped: it
   needs a genome index), if the command is on PATH or given with ``--sirnaforge``.
 """
@@ -56,10 +56,11 @@ def write_transcriptome(path: Path, n: int) -> None:
 
 
 def peak_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """Peak resident memory of this process or of the largest tool it ran (bowtie), in MiB."""
+    return max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024
 
 
-def run_case(case: str, target: str | None, transcriptome: str | None, cache: str) -> dict:
+def run_case(case: str, target: str | None, transcriptome: str | None, cache: str, aligner: str) -> dict:
     """Inside the child process: one case, timed; returns its measurements."""
     from rnakit.sirna.design.design import DesignSettings, design_target
     from rnakit.sirna.design.offtarget import count_off_targets, load_or_build_index
@@ -68,14 +69,14 @@ def run_case(case: str, target: str | None, transcriptome: str | None, cache: st
     result: dict = {}
     if case == "index":
         start = time.perf_counter()
-        load_or_build_index(Path(transcriptome), cache_dir=Path(cache))
+        load_or_build_index(Path(transcriptome), cache_dir=Path(cache), aligner=aligner)
         result["seconds"] = time.perf_counter() - start
         return result
     targets = read_targets(Path(target))
     index = None
     start = time.perf_counter()
     if case == "design+offtarget":
-        index = load_or_build_index(Path(transcriptome), cache_dir=Path(cache))
+        index = load_or_build_index(Path(transcriptome), cache_dir=Path(cache), aligner=aligner)
         result["index_load_seconds"] = time.perf_counter() - start
     design = design_target(targets[0], DesignSettings(), index)
     result["seconds"] = time.perf_counter() - start
@@ -88,9 +89,9 @@ def run_case(case: str, target: str | None, transcriptome: str | None, cache: st
     return result
 
 
-def child(case: str, target: Path | None, transcriptome: Path | None, cache: Path) -> dict:
+def child(case: str, target: Path | None, transcriptome: Path | None, cache: Path, aligner: str = "kmer") -> dict:
     """Run a case in a fresh interpreter; its peak RSS is its own."""
-    command = [sys.executable, __file__, "--child", case, "--cache", str(cache)]
+    command = [sys.executable, __file__, "--child", case, "--cache", str(cache), "--aligner", aligner]
     if target:
         command += ["--target", str(target)]
     if transcriptome:
@@ -119,31 +120,6 @@ def sirnaforge_case(command: str, target: Path, scratch: Path) -> dict:
     return {"seconds": result["seconds"], "peak_mib": result["peak_mib"], "candidates": rows}
 
 
-def bowtie_cases(target: Path, transcriptome: Path, scratch: Path) -> list[dict]:
-    """bowtie-build on the transcriptome, then bowtie on every candidate strand's 2–20 site (as reads)."""
-    from rnakit.seq.alphabet import reverse_complement_rna
-    from rnakit.sirna.design.candidates import enumerate_candidates
-    from rnakit.sirna.design.targets import read_targets
-
-    index = scratch / "bowtie" / "tx"
-    index.parent.mkdir()
-    start = time.perf_counter()
-    subprocess.run(["bowtie-build", "--threads", "2", "-q", str(transcriptome), str(index)], check=True,
-                   capture_output=True)
-    build = time.perf_counter() - start
-    candidates = enumerate_candidates(read_targets(target)[0].sequence, [21], 2)
-    strands = candidates["guide"].tolist() + candidates["passenger"].tolist()
-    reads = scratch / "sites.fa"
-    reads.write_text("".join(f">{i}\n{reverse_complement_rna(s[1:20]).replace('U', 'T')}\n" for i, s in enumerate(strands)))
-    start = time.perf_counter()
-    subprocess.run(["bowtie", "-p", "2", "-f", "-v", "2", "-a", "--norc", "--quiet", str(index), str(reads),
-                    str(scratch / "hits.txt")], check=True, capture_output=True)
-    search = time.perf_counter() - start
-    return [{"case": "bowtie-build", "target_nt": None, "seconds": build},
-            {"case": "bowtie -v 2 -a (lookup only)", "target_nt": 10000, "candidates": len(candidates),
-             "seconds": search, "lookup_ms_per_strand": 1000 * search / len(strands)}]
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", type=Path)
@@ -155,9 +131,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--target", help=argparse.SUPPRESS)
     parser.add_argument("--transcriptome", help=argparse.SUPPRESS)
     parser.add_argument("--cache", help=argparse.SUPPRESS)
+    parser.add_argument("--aligner", default="kmer", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        result = run_case(args.child, args.target, args.transcriptome, args.cache)
+        result = run_case(args.child, args.target, args.transcriptome, args.cache, args.aligner)
         print(json.dumps({**result, "peak_mib": peak_mib()}))
         return 0
     lengths = [int(v) for v in args.lengths.split(",")]
@@ -166,14 +143,16 @@ def main(argv: list[str] | None = None) -> int:
         scratch = Path(scratch_name)
         transcriptome, cache = scratch / "transcriptome.fa", scratch / "cache"
         write_transcriptome(transcriptome, args.transcripts)
-        rows.append({"case": "index", "target_nt": None, **child("index", None, transcriptome, cache)})
+        aligners = ["kmer"] + (["bowtie"] if shutil.which("bowtie") and shutil.which("bowtie-build") else [])
+        for aligner in aligners:  # bowtie's build runs second, so it is timed alone (the kmer index is cached)
+            rows.append({"case": "index", "aligner": aligner, **child("index", None, transcriptome, cache, aligner)})
         for length in lengths:
             target = scratch / f"target_{length}.fa"
             write_target(target, length)
             rows.append({"case": "design", "target_nt": length, **child("design", target, None, cache)})
-            rows.append({"case": "design+offtarget", "target_nt": length, **child("design+offtarget", target, transcriptome, cache)})
-        if shutil.which("bowtie") and shutil.which("bowtie-build") and 10000 in lengths:
-            rows.extend(bowtie_cases(scratch / "target_10000.fa", transcriptome, scratch))
+            for aligner in aligners:
+                rows.append({"case": "design+offtarget", "aligner": aligner, "target_nt": length,
+                             **child("design+offtarget", target, transcriptome, cache, aligner)})
         if args.sirnaforge and not args.no_sirnaforge and 10000 in lengths:
             rows.append({"case": "sirnaforge design", "target_nt": 10000,
                          **sirnaforge_case(args.sirnaforge, scratch / "target_10000.fa", scratch)})
@@ -185,9 +164,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def show(rows: list[dict], transcripts: int) -> None:
     table = Table(title=f"siRNA design: time and peak memory (2 cores; transcriptome: {transcripts:,} synthetic transcripts)")
-    columns = ("case", "target_nt", "candidates", "seconds", "peak_mib", "index_load_seconds", "lookup_ms_per_strand", "error")
+    columns = ("case", "aligner", "target_nt", "candidates", "seconds", "peak_mib", "index_load_seconds", "lookup_ms_per_strand", "error")
     for column in columns:
-        table.add_column(column, justify="left" if column in ("case", "error") else "right")
+        table.add_column(column, justify="left" if column in ("case", "aligner", "error") else "right")
     for row in rows:
         table.add_row(*[_cell(row.get(c)) for c in columns])
     Console(width=160).print(table)

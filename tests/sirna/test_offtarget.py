@@ -12,6 +12,7 @@ import pytest
 from rnakit.errors import InputFormatError, MismatchError, SequenceError, ValueRangeError
 from rnakit.seq.alphabet import reverse_complement_rna
 from rnakit.sirna.design import offtarget
+from rnakit.sirna.design.bowtie import bowtie_available
 from rnakit.sirna.design.offtarget import (
     build_index,
     count_off_targets,
@@ -73,9 +74,17 @@ def fasta(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_fasta(tmp_path_factory.mktemp("tx") / "transcripts.fa", RECORDS)
 
 
-@pytest.fixture(scope="module")
-def index(fasta: Path) -> offtarget.TranscriptomeIndex:
-    return build_index(fasta)
+@pytest.fixture(scope="module", params=["kmer", "bowtie"])
+def index(request: pytest.FixtureRequest, fasta: Path,
+          tmp_path_factory: pytest.TempPathFactory) -> offtarget.TranscriptomeIndex:
+    """Both near-perfect engines: every count test must hold for rnakit's index and for bowtie."""
+    if request.param == "kmer":
+        return build_index(fasta)
+    if not bowtie_available():
+        pytest.skip("bowtie is not installed (Debian/Ubuntu package 'bowtie'; .ci/run installs it)")
+    built = load_or_build_index(fasta, tmp_path_factory.mktemp("cache"), aligner="bowtie")
+    assert built.bowtie_prefix is not None and built.near_perfect_search.startswith("bowtie 1.")
+    return built
 
 
 def brute_force(strand: str, exclude: set[int]) -> dict[str, int]:
@@ -246,3 +255,49 @@ def test_bad_strands_and_exclusions(index):
     with pytest.raises(ValueRangeError):
         count_off_targets(index, [GUIDE], {99})
     assert count_off_targets(index, [], set()).shape == (0, 5)
+
+
+needs_bowtie = pytest.mark.skipif(not bowtie_available(),
+                                  reason="bowtie is not installed (Debian/Ubuntu package 'bowtie'; .ci/run installs it)")
+
+
+@needs_bowtie
+def test_bowtie_and_kmer_index_agree_on_a_random_transcriptome(tmp_path):
+    rng = random.Random(11)
+    records = [(f"T{i} gene=G{i % 40}", "".join(rng.choice("ACGU") for _ in range(rng.randrange(60, 400))))
+               for i in range(300)]
+    path = write_fasta(tmp_path / "random.fa", records)
+    kmer = load_or_build_index(path, tmp_path / "cache", aligner="kmer")
+    bowtie = load_or_build_index(path, tmp_path / "cache", aligner="bowtie")
+    assert kmer.bowtie_prefix is None and bowtie.bowtie_prefix is not None
+    strands = []
+    for _ in range(400):  # strands from transcript windows with 0–3 substitutions, plus random ones
+        _, seq = records[rng.randrange(len(records))]
+        p = rng.randrange(len(seq) - 21)
+        strands.append(reverse_complement_rna(mutate(seq[p : p + 21], rng.sample(range(1, 20), rng.randrange(4)))))
+    strands += ["".join(rng.choice("ACGU") for _ in range(21)) for _ in range(100)]
+    for exclude in (set(), exclusion_set(kmer, None, target_gene="G3")):
+        a, b = count_off_targets(kmer, strands, exclude), count_off_targets(bowtie, strands, exclude)
+        pd.testing.assert_frame_equal(a, b)
+    assert count_off_targets(kmer, strands, set())[["mm0", "mm1", "mm2"]].to_numpy().sum(axis=0).min() > 0
+
+
+@needs_bowtie
+def test_bowtie_index_is_cached(fasta, tmp_path, monkeypatch):
+    from rnakit.sirna.design import bowtie
+
+    first = load_or_build_index(fasta, tmp_path, aligner="bowtie")
+    monkeypatch.setattr(bowtie, "_run", lambda *a, **k: pytest.fail("bowtie-build ran again"))
+    again = offtarget.load_or_build_index(fasta, tmp_path, aligner="bowtie")
+    assert again.bowtie_prefix == first.bowtie_prefix
+    assert not list(tmp_path.glob(".*.part"))  # the build folder was renamed into place
+
+
+def test_aligner_choice_errors(fasta, tmp_path, monkeypatch):
+    with pytest.raises(ValueRangeError, match="unknown aligner 'blast'"):
+        load_or_build_index(fasta, tmp_path, aligner="blast")  # type: ignore[arg-type]
+    monkeypatch.setattr(offtarget, "bowtie_available", lambda: False)
+    with pytest.raises(ValueRangeError, match="bowtie and bowtie-build are not on PATH"):
+        load_or_build_index(fasta, tmp_path, aligner="bowtie")
+    fallback = load_or_build_index(fasta, tmp_path, aligner="auto")
+    assert fallback.bowtie_prefix is None and fallback.near_perfect_search == "rnakit 19-mer index"

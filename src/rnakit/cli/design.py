@@ -16,6 +16,7 @@ from rnakit.sirna.design.candidates import DEFAULT_LENGTH, check_lengths
 from rnakit.sirna.design.design import DesignSettings
 from rnakit.sirna.design.efficacy import Conditions
 from rnakit.sirna.design.filters import FilterSettings, read_variant_positions
+from rnakit.sirna.design.offtarget import ALIGNERS
 from rnakit.sirna.design.patterns import parse_pattern
 from rnakit.sirna.design.runner import check_output_dir, default_workers, run_design
 from rnakit.sirna.design.targets import read_targets
@@ -61,6 +62,7 @@ def design_command(
     record: Annotated[Optional[str], typer.Option("--record", help="The record to design for when the FASTA has several.")] = None,
     all_records: Annotated[bool, typer.Option("--all-records", help="Design for every record (one folder each plus summary.tsv).")] = False,
     transcriptome: Annotated[Optional[Path], typer.Option("--transcriptome", help="FASTA of transcripts to screen for off-targets (indexed once, cached).")] = None,
+    aligner: Annotated[str, typer.Option("--aligner", help="Near-perfect off-target search: auto (bowtie when installed), bowtie, or kmer (rnakit's own index).")] = "auto",
     same_gene: Annotated[Optional[str], typer.Option("--same-gene", help="Regex: transcriptome headers matching it are the target's isoforms, not off-targets.")] = None,
     length: Annotated[str, typer.Option("--length", help="Guide length(s): 21, 19..23 or 19,21.")] = str(DEFAULT_LENGTH),
     overhang: Annotated[int, typer.Option("--overhang", help="3' overhang of each strand (nt).")] = 2,
@@ -94,6 +96,8 @@ def design_command(
                                       f"{', '.join(map(str, lengths))}", column="--pattern")
     if spacing is not None and spacing < 0:
         raise ValueRangeError(f"--spacing {spacing} must be ≥ 0", column="--spacing")
+    if aligner not in ALIGNERS:
+        raise ValueRangeError(f"unknown aligner {aligner!r} (known: {', '.join(ALIGNERS)})", column="--aligner")
     if top < 1:
         raise ValueRangeError(f"--top {top} must be ≥ 1", column="--top")
     check_output_dir(out_dir)
@@ -106,7 +110,7 @@ def design_command(
                              variants="variants" not in skipped)
     settings = DesignSettings(lengths=lengths, overhang=overhang, top=top, spacing=spacing, filters=filters, pattern=pattern,
                               conditions=Conditions(conc_nm, hours, cell_line), same_gene=same_gene,
-                              variants_file=variants)
+                              variants_file=variants, aligner=aligner)
     with Progress(SpinnerColumn(), *Progress.get_default_columns(), TimeElapsedColumn(), console=err,
                   transient=True) as progress:
         task = progress.add_task("design", total=len(targets) if len(targets) > 1 else None)

@@ -82,7 +82,9 @@ def test_off_targets_planted_by_hand(tmp_path) -> None:
     row = design.candidates.set_index("start").loc[101]
     assert (row["guide_mm0"], row["guide_mm1"]) == (1, 1)
     assert not row["specific"]
-    assert design.transcriptome == {"transcripts": 5, "excluded_as_target_or_isoform": 2}
+    assert {k: design.transcriptome[k] for k in ("transcripts", "excluded_as_target_or_isoform")} == {
+        "transcripts": 5, "excluded_as_target_or_isoform": 2}
+    assert design.transcriptome["near_perfect_search"] == index.near_perfect_search
     # A guide from elsewhere in the random target has no near-perfect hit among the decoys.
     assert design.candidates.set_index("start").loc[300, ["guide_mm0", "guide_mm1"]].sum() == 0
 
@@ -192,6 +194,7 @@ def test_cli_variants_reject_overlapping_sites(tmp_path) -> None:
     (["--gc", "sixty"], "is not a range like 30-64"),
     (["--skip-filters", "colour"], "unknown filter(s) colour"),
     (["--top", "0"], "--top 0 must be ≥ 1"),
+    (["--aligner", "blast"], "unknown aligner 'blast'"),
 ])
 def test_cli_bad_options_fail_cleanly(tmp_path, options, message) -> None:
     out = tmp_path / "out"

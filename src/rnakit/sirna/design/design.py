@@ -13,7 +13,7 @@ from rnakit.errors import MismatchError
 from rnakit.sirna.design.candidates import DEFAULT_LENGTH, DEFAULT_OVERHANG, enumerate_candidates
 from rnakit.sirna.design.efficacy import Conditions, candidate_table, score_candidates
 from rnakit.sirna.design.filters import FilterSettings, apply_filters, funnel, read_variant_positions
-from rnakit.sirna.design.offtarget import TranscriptomeIndex, count_off_targets, exclusion_set
+from rnakit.sirna.design.offtarget import Aligner, TranscriptomeIndex, count_off_targets, exclusion_set
 from rnakit.sirna.design.patterns import parse_pattern
 from rnakit.sirna.design.ranking import choose_top, composite_score, rank_candidates
 from rnakit.sirna.design.targets import Target
@@ -34,6 +34,7 @@ class DesignSettings:
     conditions: Conditions = field(default_factory=Conditions)
     same_gene: str | None = None  # regex: transcriptome headers matching it are the target's isoforms
     variants_file: Path | None = None  # VCF (CHROM = record id) or position list, read per target
+    aligner: Aligner = "auto"  # near-perfect off-target engine: bowtie when installed, else rnakit's index
 
     @property
     def model(self) -> str:
@@ -85,7 +86,8 @@ def design_target(target: Target, settings: DesignSettings, index: Transcriptome
             candidates = pd.concat([candidates, counts.add_prefix(f"{strand}_").set_axis(candidates.index)], axis=1)
         # siDirect's specificity: at least 2 mismatches to every other transcript, on both strands.
         candidates["specific"] = (candidates[["guide_mm0", "guide_mm1", "passenger_mm0", "passenger_mm1"]].sum(axis=1) == 0)
-        summary = {"transcripts": index.n_transcripts, "excluded_as_target_or_isoform": len(excluded)}
+        summary = {"transcripts": index.n_transcripts, "excluded_as_target_or_isoform": len(excluded),
+                   "near_perfect_search": index.near_perfect_search}
     announce("ranking")
     candidates["composite"] = composite_score(candidates, None if index is None else index.n_transcripts)
     candidates["rank"] = rank_candidates(candidates)

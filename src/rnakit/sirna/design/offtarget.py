@@ -12,6 +12,8 @@ The index is plain numpy (2-bit codes, A=0 C=1 G=2 U=3), cached as ``.npz`` + ``
 the FASTA's sha256 so a transcriptome is encoded once; nothing is pickled. Mismatch search XORs
 each query's 19-mer code with all 1,597 masks of ≤ 2 substitutions and looks the variants up by
 binary search in the sorted 19-mer array: exact lookups only, no alignment, no per-transcript loop.
+When bowtie 1 is installed, the near-perfect question goes to it instead (:mod:`.bowtie`), being
+the faster of the two per strand; both give the same counts (``tests/test_design_bowtie.py``).
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ import os
 import re
 import zipfile
 from collections.abc import Collection, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Literal
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +38,7 @@ from rnakit.files import atomic_write
 from rnakit.seq.alphabet import first_invalid_letter, normalise_rna, reverse_complement_rna
 from rnakit.seq.fasta import iter_fasta_records
 from rnakit.seq.headers import parse_cds, parse_gene, parse_utr3
+from rnakit.sirna.design.bowtie import bowtie_available, bowtie_version, load_or_build_bowtie_index, site_matches
 from rnakit.sirna.features.matrix import default_cache_dir
 
 log = logging.getLogger(__name__)
@@ -43,6 +47,8 @@ SITE_LENGTH = 19
 SEED_LENGTH = 7
 MAX_MISMATCHES = 2
 STRAND_LENGTHS = range(19, 24)
+ALIGNERS = ("auto", "bowtie", "kmer")
+Aligner = Literal["auto", "bowtie", "kmer"]
 FORMAT_VERSION = f"rnakit-offtarget-index-1:k{SITE_LENGTH}:seed{SEED_LENGTH}"
 
 _TRANSCRIPT_LETTERS = frozenset("ACGUN")
@@ -141,6 +147,12 @@ class TranscriptomeIndex:
     kmer_tx: np.ndarray  # int32, parallel to kmer_codes
     seed_offsets: np.ndarray  # int64, 4**7 + 1
     seed_tx: np.ndarray  # int32
+    bowtie_prefix: Path | None = None  # when set, near-perfect matches are searched with bowtie
+
+    @property
+    def near_perfect_search(self) -> str:
+        """Which engine answers the near-perfect-match question (for the design's provenance)."""
+        return bowtie_version() if self.bowtie_prefix is not None else "rnakit 19-mer index"
 
     @property
     def n_transcripts(self) -> int:
@@ -297,30 +309,42 @@ def _load_cached(npz_path: Path, json_path: Path, digest: str) -> TranscriptomeI
 
 
 def load_or_build_index(
-    path: str | os.PathLike[str], cache_dir: str | os.PathLike[str] | None = None
+    path: str | os.PathLike[str], cache_dir: str | os.PathLike[str] | None = None, aligner: Aligner = "auto",
 ) -> TranscriptomeIndex:
     """The index of ``path``, from the cache when the file's bytes are unchanged, else built and cached.
 
     The cache is ``<sha256>.npz`` (arrays, read with ``allow_pickle=False``) plus ``<sha256>.json``
     (names, headers, genes), each written atomically; the json is written last, so its presence
-    means the pair is complete. ``cache_dir`` defaults to :func:`default_index_dir`.
+    means the pair is complete. ``cache_dir`` defaults to :func:`default_index_dir`. ``aligner``
+    picks the near-perfect-match engine: ``bowtie`` (its index cached in ``<sha256>.bowtie/``),
+    ``kmer`` (rnakit's own 19-mer index) or ``auto`` — bowtie when it is installed, as it is the
+    faster of the two in ``benchmarks/design.py``.
     """
+    if aligner not in ALIGNERS:
+        raise ValueRangeError(f"unknown aligner {aligner!r}; expected one of {', '.join(ALIGNERS)}", column="aligner")
+    use_bowtie = aligner == "bowtie" or (aligner == "auto" and bowtie_available())
+    if aligner == "bowtie" and not bowtie_available():
+        raise ValueRangeError("bowtie and bowtie-build are not on PATH (install the 'bowtie' package)",
+                              column="aligner")
     digest = _file_digest(path)
     directory = Path(cache_dir) if cache_dir is not None else default_index_dir()
     npz_path, json_path = directory / f"{digest}.npz", directory / f"{digest}.json"
-    cached = _load_cached(npz_path, json_path, digest)
-    if cached is not None:
+    index = _load_cached(npz_path, json_path, digest)
+    if index is not None:
         log.info("off-target index of %s loaded from %s", path, npz_path)
-        return cached
-    index = build_index(path)
-    with atomic_write(npz_path, "wb") as handle:
-        np.savez(handle, **index._arrays())
-    meta = {"format": FORMAT_VERSION, "sha256": digest, "source": str(path),
-            "names": index.names, "headers": index.headers, "genes": index.genes}
-    with atomic_write(json_path, "w", encoding="utf-8") as handle:
-        json.dump(meta, handle)
-    log.info("off-target index of %s built and cached in %s", path, npz_path)
-    return index
+    else:
+        index = build_index(path)
+        with atomic_write(npz_path, "wb") as handle:
+            np.savez(handle, **index._arrays())
+        meta = {"format": FORMAT_VERSION, "sha256": digest, "source": str(path),
+                "names": index.names, "headers": index.headers, "genes": index.genes}
+        with atomic_write(json_path, "w", encoding="utf-8") as handle:
+            json.dump(meta, handle)
+        log.info("off-target index of %s built and cached in %s", path, npz_path)
+    if not use_bowtie:
+        return index
+    sequences = (rna for _, _, rna in _read_transcripts(path))
+    return replace(index, bowtie_prefix=load_or_build_bowtie_index(sequences, directory / f"{digest}.bowtie"))
 
 
 # ----------------------------------------------------------------------------- exclusion
@@ -487,7 +511,10 @@ def count_off_targets(
     excluded[excluded_ids] = True
     sites = [reverse_complement_rna(s[1:20] if len(s) > SITE_LENGTH else s) for s in checked]
     seeds = [reverse_complement_rna(s[1 : 1 + SEED_LENGTH]) for s in checked]
-    site_counts = _site_matches(index, _encode(sites, SITE_LENGTH), excluded)
+    if index.bowtie_prefix is not None:
+        site_counts = site_matches(index.bowtie_prefix, sites, excluded)
+    else:
+        site_counts = _site_matches(index, _encode(sites, SITE_LENGTH), excluded)
     seed_counts = _seed_matches(index, _encode(seeds, SEED_LENGTH).astype(np.int64), excluded_ids)
     return pd.DataFrame({
         "strand": pd.Series(checked, dtype=object),

@@ -47,6 +47,7 @@ def summary(design: Design) -> dict:
                    "gene": target.gene, "cds": list(target.cds) if target.cds else None, "cds_source": target.cds_source},
         "settings": {"lengths": list(settings.lengths), "overhang": settings.overhang, "top": settings.top, "spacing": settings.spacing,
                      "pattern": settings.pattern, "variants_file": str(settings.variants_file) if settings.variants_file else None, "model": settings.model,
+                     "aligner": settings.aligner,
                      "conditions": vars(settings.conditions) if settings.pattern else None,
                      "filters": {k: (sorted(v) if isinstance(v, frozenset) else v) for k, v in vars(settings.filters).items()}},
         "candidates": len(design.candidates), "passed": int(design.candidates["passed"].sum()),
@@ -105,7 +106,8 @@ def report_html(design: Design) -> str:
         f"<tr><td>{r['filter']}</td><td>{html.escape(FILTER_DESCRIPTIONS[r['filter']])}</td><td>{r['rejects']}</td>"
         f"<td>{r['rejects_first']}</td><td>{r['left']}</td></tr>" for r in design.funnel)
     offtarget = (f"<p>Off-targets screened against {design.transcriptome['transcripts']} transcripts "
-                 f"({design.transcriptome['excluded_as_target_or_isoform']} excluded as the target or its isoforms).</p>"
+                 f"({design.transcriptome['excluded_as_target_or_isoform']} excluded as the target or its isoforms; "
+                 f"near-perfect matches by {html.escape(design.transcriptome['near_perfect_search'])}).</p>"
                  if design.transcriptome else "<p>No transcriptome given: off-targets were not screened.</p>")
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>rnakit siRNA design: {html.escape(target.record)}</title>

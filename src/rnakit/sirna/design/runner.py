@@ -32,7 +32,7 @@ def summary_row(design: Design) -> dict:
 
 def _design_into(target: Target, settings: DesignSettings, transcriptome: str | None, folder: str) -> dict:
     """Worker: design one target and write its outputs into ``folder`` (created here)."""
-    index = load_or_build_index(Path(transcriptome)) if transcriptome else None
+    index = load_or_build_index(Path(transcriptome), aligner=settings.aligner) if transcriptome else None
     design = design_target(target, settings, index)
     Path(folder).mkdir(parents=True)
     write_design(design, Path(folder))
@@ -57,7 +57,7 @@ def run_design(
     if transcriptome is not None:
         if step:
             step("transcriptome index")
-        index = load_or_build_index(transcriptome)  # built (and cached) once, before any worker starts
+        index = load_or_build_index(transcriptome, aligner=settings.aligner)  # built (and cached) once, before any worker starts
     with atomic_directory(out) as scratch:
         if len(targets) == 1:
             design = design_target(targets[0], settings, index, step)

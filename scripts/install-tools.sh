@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Command-line tools rnakit uses beside its Python dependencies, from the system's package manager:
+#   bowtie    — near-perfect off-target search in `rnakit sirna design` (rnakit's own index otherwise)
+# Installs what is missing when it can (root with apt-get: CI, containers); otherwise says what to
+# install and goes on, since rnakit works without them and the tests that need them skip.
+set -euo pipefail
+missing=()
+command -v bowtie >/dev/null && command -v bowtie-build >/dev/null || missing+=(bowtie)
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+    export DEBIAN_FRONTEND=noninteractive
+    { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >/dev/null \
+        || echo "could not install ${missing[*]} with apt-get; the tests that need them will skip" >&2
+else
+    echo "optional tools not installed: ${missing[*]} (Debian/Ubuntu: sudo apt-get install ${missing[*]})" >&2
+fi
