@@ -28,12 +28,6 @@ def fold_mfe(sequence: str) -> float:
     return float(RNA.fold(sequence)[1])
 
 
-@functools.lru_cache(maxsize=65536)
-def hybrid_mfe(query: str, target: str) -> float:
-    """MFE of intermolecular pairs only (``RNA.duplexfold``): a short RNA against a target stretch."""
-    return float(RNA.duplexfold(query, target).energy)
-
-
 def helix_energy(strand_a: str, strand_b: str, structure: str) -> float:
     """ViennaRNA's evaluation of a given two-strand structure (dot-bracket over both, no '&')."""
     return float(RNA.fold_compound(f"{strand_a}&{strand_b}").eval_structure(structure))

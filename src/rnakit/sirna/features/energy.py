@@ -10,7 +10,8 @@ from rnakit.seq.alphabet import reverse_complement_rna
 from rnakit.sirna.features.registry import feature_group, per_unique
 from rnakit.sirna.features.site import site_regions
 from rnakit.thermo.nearest_neighbor import helix_dg, melting_temperature, stack_energies
-from rnakit.thermo.vienna import duplex_mfe, fold_mfe, hybrid_mfe
+from rnakit.hybrid.search import duplex_energy
+from rnakit.thermo.vienna import duplex_mfe, fold_mfe
 
 CORE = 19  # guide 1–19 pairs with the passenger (and the target) in 19+2 and 21/23 designs
 END_BP = 4  # terminal base pairs whose stability defines the asymmetry
@@ -45,7 +46,7 @@ def thermo(table: pd.DataFrame) -> pd.DataFrame:
     # Guide against the target stretch it faces (site ± 4 nt for overhangs), where a target is known.
     regions = site_regions(table)
     keyed = table["guide"].where(regions.notna()) + "&" + regions
-    target = per_unique(keyed, lambda p: {"target_mfe": hybrid_mfe(*p.split("&"))}, ["target_mfe"])
+    target = per_unique(keyed, lambda p: {"target_mfe": duplex_energy(*p.split("&"))}, ["target_mfe"])
     return pd.concat([guide, duplex, target], axis=1)
 
 

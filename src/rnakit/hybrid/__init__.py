@@ -1,0 +1,1 @@
+"""RNA–RNA hybridisation (RNAhybrid-style): where a short RNA binds a long target, and how strongly."""

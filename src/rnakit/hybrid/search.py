@@ -1,0 +1,117 @@
+"""Hybridisation search: the best binding sites of short queries on long targets (RNAhybrid's job)."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from rnakit.errors import SequenceError, ValueRangeError
+from rnakit.hybrid.duplex import best_duplex
+from rnakit.hybrid.energy import MAXLOOP, encode, turner2004
+from rnakit.hybrid.hit import Hit
+from rnakit.seq.alphabet import first_invalid_letter, normalise_rna
+
+MAX_QUERY_LENGTH = 30  # RNAhybrid's default -n; the programme's cost grows with its square
+MAX_TARGET_LENGTH = 500_000  # the tables take ~800 bytes per target nucleotide
+_TARGET_LETTERS = frozenset("ACGUN")
+
+
+@dataclass(frozen=True)
+class SearchOptions:
+    """RNAhybrid's search options, with its defaults.
+
+    ``energy_cutoff`` (-e, kcal/mol): report only hits at or below it. ``helix`` (-f FROM,TO):
+    1-based query positions that must pair as one unbroken helix, e.g. the seed (2, 8).
+    ``max_internal`` (-u) and ``max_bulge`` (-v): the longest interior-loop side and bulge.
+    ``hits`` (-b): hits per target and query, each new one not overlapping the earlier ones.
+    ``max_query_length`` (-n): longer queries are refused (time grows with its square).
+    """
+
+    energy_cutoff: float | None = None
+    helix: tuple[int, int] | None = None
+    max_internal: int = 15
+    max_bulge: int = 15
+    hits: int = 1
+    max_query_length: int = MAX_QUERY_LENGTH
+
+    def check(self) -> None:
+        """ValueRangeError naming the option when a value cannot be used."""
+        for name, value in (("max_internal", self.max_internal), ("max_bulge", self.max_bulge)):
+            if not 0 <= value <= MAXLOOP:
+                raise ValueRangeError(f"{value} is outside 0–{MAXLOOP}", column=name)
+        if self.hits < 1:
+            raise ValueRangeError(f"{self.hits} must be ≥ 1", column="hits")
+        if self.helix is not None:
+            first, last = self.helix
+            if not 1 <= first <= last:
+                raise ValueRangeError(f"helix {first},{last} must satisfy 1 ≤ FROM ≤ TO", column="helix")
+
+
+#: ViennaRNA's ``duplexfold`` limits (any loop up to 30 nt in total, any query length), for exact
+#: agreement with it.
+DUPLEXFOLD_OPTIONS = SearchOptions(max_internal=MAXLOOP, max_bulge=MAXLOOP, max_query_length=1000)
+
+
+def check_sequence(sequence: str, field: str, record: str | None, *, longest: int, letters: frozenset[str]) -> str:
+    """RNA (ACGU; targets may hold N) of a sane length, or SequenceError naming record and field."""
+    rna = normalise_rna(sequence)
+    if not rna:
+        raise SequenceError("empty sequence", row=record, column=field)
+    bad = first_invalid_letter(rna, letters)
+    if bad is not None:
+        raise SequenceError(f"letter {rna[bad]!r} at position {bad + 1} is not a nucleotide", row=record, column=field)
+    if len(rna) > longest:
+        raise SequenceError(f"{len(rna)} nt is longer than the {longest:,} nt allowed", row=record, column=field)
+    return rna
+
+
+def hybridise(
+    query: str, target: str, options: SearchOptions = SearchOptions(), *,
+    query_id: str = "query", target_id: str = "target",
+) -> list[Hit]:
+    """The best hits of ``query`` on ``target``, best first (at most ``options.hits``).
+
+    An empty list means nothing binds within the options (or below the energy cutoff).
+    """
+    options.check()
+    query = check_sequence(query, "query", query_id, longest=options.max_query_length, letters=frozenset("ACGU"))
+    target = check_sequence(target, "target", target_id, longest=MAX_TARGET_LENGTH, letters=_TARGET_LETTERS)
+    if options.helix is not None and options.helix[1] > len(query):
+        raise ValueRangeError(f"helix ends at {options.helix[1]} but the query is {len(query)} nt",
+                              row=query_id, column="helix")
+    tables = turner2004()
+    target_codes, query_codes = encode(target), encode(query)
+    allowed = np.ones(len(target_codes), dtype=bool)
+    hits: list[Hit] = []
+    for _ in range(options.hits):
+        energy, pairs = best_duplex(target_codes, query_codes, allowed, tables, max_internal=options.max_internal,
+                                    max_bulge=options.max_bulge, helix=options.helix)
+        if not pairs or (options.energy_cutoff is not None and energy > options.energy_cutoff):
+            break
+        hit = Hit(target_id, query_id, target, query, energy, tuple((int(t), int(q)) for t, q in pairs))
+        hits.append(hit)
+        allowed[hit.target_first + 1 : hit.target_last + 2] = False  # codes are 1-based
+    return hits
+
+
+@functools.lru_cache(maxsize=65536)
+def duplex_energy(query: str, target: str) -> float:
+    """MFE (kcal/mol) of intermolecular pairs only, exactly as ``RNA.duplexfold`` computes it.
+
+    The one guide–target hybridisation energy in rnakit: siRNA features call this too.
+    """
+    hits = hybridise(query, target, DUPLEXFOLD_OPTIONS)
+    return hits[0].energy if hits else 0.0
+
+
+def search(
+    queries: Iterable[tuple[str, str]], targets: Iterable[tuple[str, str]], options: SearchOptions = SearchOptions(),
+) -> Iterator[Hit]:
+    """Every (target, query) combination, targets outer (as RNAhybrid orders its output)."""
+    query_list = list(queries)
+    for target_id, target in targets:
+        for query_id, query in query_list:
+            yield from hybridise(query, target, options, query_id=query_id, target_id=target_id)
