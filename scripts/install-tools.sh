@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Command-line tools rnakit uses beside its Python dependencies, from the system's package manager:
 #   bowtie    — near-perfect off-target search in `rnakit sirna design` (rnakit's own index otherwise)
+#   rnahybrid — the reference RNAhybrid binary, for the integration test and benchmark of `rnakit hybrid`
 # Installs what is missing when it can (root with apt-get: CI, containers); otherwise says what to
 # install and goes on, since rnakit works without them and the tests that need them skip.
 set -euo pipefail
 missing=()
 command -v bowtie >/dev/null && command -v bowtie-build >/dev/null || missing+=(bowtie)
+command -v RNAhybrid >/dev/null || missing+=(rnahybrid)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
     export DEBIAN_FRONTEND=noninteractive

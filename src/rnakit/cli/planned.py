@@ -19,10 +19,6 @@ def _planned(area: str, plan: str) -> typer.Typer:
     return app
 
 
-hybrid_app = _planned(
-    "RNA–RNA hybridisation",
-    "RNAhybrid-style miRNA/siRNA target search with p-values and seed typing.",
-)
 lncrna_app = _planned(
     "lincRNA identification",
     "transcript filters, ORFs, coding potential, protein domains, intergenic location.",

@@ -1,0 +1,195 @@
+"""``rnakit hybrid``: RNAhybrid-style hybridisation of short RNAs (miRNAs, siRNA guides) with targets."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Annotated, Optional
+
+import pandas as pd
+import typer
+
+from rnakit.errors import SequenceError, ValueRangeError
+from rnakit.files import atomic_write
+from rnakit.hybrid.formats import FORMATS, hit_position, write_hits
+from rnakit.hybrid.hit import Hit
+from rnakit.hybrid.search import MAX_QUERY_LENGTH, MAX_TARGET_LENGTH, SearchOptions, check_sequence, hybridise
+from rnakit.hybrid.seeds import seed_pairing
+from rnakit.hybrid.significance import calibrated_evd, with_p_value
+from rnakit.hybrid.stats import Evd
+from rnakit.seq.fasta import read_fasta_records
+from rnakit.tabular import read_delimited
+
+hybrid_app = typer.Typer(
+    help="RNA–RNA hybridisation (RNAhybrid-style): where a miRNA or siRNA guide binds a target, "
+    "how strongly (Turner 2004 energies), how significantly (p-values) and with which seed type.",
+    no_args_is_help=True,
+)
+
+P_VALUE_MODES = ("none", "calibrate")
+PAIR_COLUMNS = ("mfe", "p_value", "position", "target_first", "target_last", "n_pairs", "seed_type",
+                "seed_wc_pairs", "seed_gu_pairs", "seed_unpaired", "seed_helix")
+
+EnergyCutoff = Annotated[Optional[float], typer.Option("-e", "--energy-cutoff", help="Report only hits with mfe ≤ this (kcal/mol).")]
+Helix = Annotated[Optional[str], typer.Option("-f", "--helix", help="FROM,TO: query positions (1-based) that must pair as one unbroken helix, e.g. 2,8 for the seed.")]
+MaxInternal = Annotated[int, typer.Option("-u", "--max-internal", help="Longest interior-loop side (nt).")]
+MaxBulge = Annotated[int, typer.Option("-v", "--max-bulge", help="Longest bulge (nt).")]
+PValues = Annotated[str, typer.Option("--p-values", help="none, or calibrate: fit RNAhybrid's extreme-value law per query on dinucleotide shuffles of the targets (cached).")]
+EvdOption = Annotated[Optional[str], typer.Option("-d", "--evd", help="LOCATION,SCALE of the extreme-value law, as RNAhybrid -d (instead of calibrating).")]
+
+
+def _helix(text: str | None) -> tuple[int, int] | None:
+    if text is None:
+        return None
+    try:
+        first, last = (int(v) for v in text.split(","))
+    except ValueError:
+        raise ValueRangeError(f"{text!r} is not FROM,TO (two whole numbers)", column="--helix") from None
+    return first, last
+
+
+def _evd(text: str | None) -> Evd | None:
+    if text is None:
+        return None
+    try:
+        location, scale = (float(v) for v in text.split(","))
+    except ValueError:
+        raise ValueRangeError(f"{text!r} is not LOCATION,SCALE (two numbers)", column="--evd") from None
+    if scale <= 0:
+        raise ValueRangeError(f"scale {scale} must be > 0", column="--evd")
+    return Evd(location, scale)
+
+
+def _options(energy_cutoff: float | None, helix: str | None, max_internal: int, max_bulge: int, hits: int) -> SearchOptions:
+    options = SearchOptions(energy_cutoff=energy_cutoff, helix=_helix(helix), max_internal=max_internal,
+                            max_bulge=max_bulge, hits=hits)
+    options.check()
+    return options
+
+
+def _check_p_values(mode: str, evd: Evd | None) -> None:
+    if mode not in P_VALUE_MODES:
+        raise ValueRangeError(f"unknown mode {mode!r} (known: {', '.join(P_VALUE_MODES)})", column="--p-values")
+    if mode != "none" and evd is not None:
+        raise ValueRangeError("give --evd or --p-values calibrate, not both", column="--evd")
+
+
+def _records(path: Path, field: str, longest: int, letters: str) -> list[tuple[str, str]]:
+    """Every record of a FASTA file, checked before any search starts (errors name file and record)."""
+    records = []
+    for record_id, _, sequence in read_fasta_records(path):
+        try:
+            records.append((record_id, check_sequence(sequence, field, record_id, longest=longest,
+                                                      letters=frozenset(letters))))
+        except (SequenceError, ValueRangeError) as error:  # add the file to the record and field named
+            raise type(error)(error.detail, file=str(path), row=record_id, column=field) from None
+    return records
+
+
+@contextlib.contextmanager
+def _output(path: Path | None) -> Iterator[IO[str]]:
+    """``path`` written atomically, or standard output."""
+    if path is None:
+        yield sys.stdout
+    else:
+        with atomic_write(path, "w", encoding="utf-8") as handle:
+            yield handle
+
+
+@hybrid_app.command("search")
+def search_command(
+    query: Annotated[Path, typer.Option("-q", "--query", help="FASTA of short RNAs (≤ 30 nt): miRNAs or siRNA guides.")],
+    target: Annotated[Path, typer.Option("-t", "--target", help="FASTA of targets (mRNAs, 3'UTRs).")],
+    energy_cutoff: EnergyCutoff = None,
+    helix: Helix = None,
+    max_internal: MaxInternal = 15,
+    max_bulge: MaxBulge = 15,
+    hits: Annotated[int, typer.Option("-b", "--hits", help="Hits per target and query (non-overlapping, best first).")] = 1,
+    p_values: PValues = "none",
+    evd: EvdOption = None,
+    p_cutoff: Annotated[Optional[float], typer.Option("-p", "--p-cutoff", help="Report only hits with p-value ≤ this (needs --evd or --p-values calibrate).")] = None,
+    fmt: Annotated[str, typer.Option("--format", help=f"Output: {', '.join(FORMATS)} (rnahybrid and compact as RNAhybrid prints them).")] = "rnahybrid",
+    out: Annotated[Optional[Path], typer.Option("-o", "--out", help="Write here (atomically) instead of standard output.")] = None,
+) -> None:
+    """Find where each query binds each target, as RNAhybrid does (same options, same output)."""
+    options = _options(energy_cutoff, helix, max_internal, max_bulge, hits)
+    fixed = _evd(evd)
+    _check_p_values(p_values, fixed)
+    if fmt not in FORMATS:
+        raise ValueRangeError(f"unknown format {fmt!r} (known: {', '.join(FORMATS)})", column="--format")
+    if p_cutoff is not None and fixed is None and p_values == "none":
+        raise ValueRangeError("a p-value cut-off needs --evd or --p-values calibrate", column="--p-cutoff")
+    queries = _records(query, "query", MAX_QUERY_LENGTH, "ACGU")
+    targets = _records(target, "target", MAX_TARGET_LENGTH, "ACGUN")
+    if options.helix is not None:
+        for query_id, sequence in queries:
+            if options.helix[1] > len(sequence):
+                raise ValueRangeError(f"--helix ends at {options.helix[1]} but the query is {len(sequence)} nt",
+                                      file=str(query), row=query_id, column="--helix")
+    laws = {qid: fixed for qid, _ in queries}
+    if p_values == "calibrate":
+        laws = {qid: calibrated_evd(seq, [t for _, t in targets], options) for qid, seq in queries}
+
+    def found() -> Iterator[Hit]:
+        for target_id, target_seq in targets:
+            for query_id, query_seq in queries:
+                for hit in hybridise(query_seq, target_seq, options, query_id=query_id, target_id=target_id):
+                    law = laws[query_id]
+                    hit = with_p_value(hit, law) if law is not None else hit
+                    if p_cutoff is None or (hit.p_value is not None and hit.p_value <= p_cutoff):
+                        yield hit
+
+    with _output(out) as handle:
+        write_hits(found(), handle, fmt)
+
+
+@hybrid_app.command("pairs")
+def pairs_command(
+    table: Annotated[Path, typer.Argument(help="CSV/TSV with one (query, target) pair per row.")],
+    query_col: Annotated[str, typer.Option("--query-col", help="Column with the short RNA (miRNA, guide).")],
+    target_col: Annotated[str, typer.Option("--target-col", help="Column with the target sequence.")],
+    out: Annotated[Path, typer.Option("-o", "--out", help="TSV to write: the input columns plus the scores.")],
+    helix: Helix = None,
+    max_internal: MaxInternal = 15,
+    max_bulge: MaxBulge = 15,
+    p_values: PValues = "none",
+    evd: EvdOption = None,
+) -> None:
+    """Score each row's pair: mfe, p-value, RNAhybrid position, seed type and seed pairing."""
+    options = _options(None, helix, max_internal, max_bulge, 1)
+    fixed = _evd(evd)
+    _check_p_values(p_values, fixed)
+    frame = read_delimited(table, dtype=str, required=(query_col, target_col))
+    pairs = []
+    for row, (query_seq, target_seq) in enumerate(zip(frame[query_col], frame[target_col]), start=2):
+        try:
+            pairs.append((check_sequence(query_seq if isinstance(query_seq, str) else "", "query", None,
+                                         longest=MAX_QUERY_LENGTH, letters=frozenset("ACGU")),
+                          check_sequence(target_seq if isinstance(target_seq, str) else "", "target", None,
+                                         longest=MAX_TARGET_LENGTH, letters=frozenset("ACGUN"))))
+        except (SequenceError, ValueRangeError) as error:
+            column = query_col if error.column == "query" else target_col
+            raise type(error)(error.detail, file=str(table), row=row, column=column) from None
+    laws: dict[str, Evd | None] = {}
+    if p_values == "calibrate":
+        all_targets = sorted({t for _, t in pairs})
+        laws = {q: calibrated_evd(q, all_targets, options) for q in sorted({q for q, _ in pairs})}
+    scores = [_score_pair(q, t, options, laws.get(q, fixed)) for q, t in pairs]
+    result = pd.concat([frame, pd.DataFrame(scores, columns=list(PAIR_COLUMNS), index=frame.index)], axis=1)
+    with atomic_write(out, "w", encoding="utf-8") as handle:
+        result.to_csv(handle, sep="\t", index=False)
+
+
+def _score_pair(query: str, target: str, options: SearchOptions, law: Evd | None) -> dict:
+    """The pair's best hit as the PAIR_COLUMNS (empty when nothing binds)."""
+    hits = hybridise(query, target, options)
+    if not hits:
+        return dict.fromkeys(PAIR_COLUMNS)
+    hit = with_p_value(hits[0], law) if law is not None else hits[0]
+    seed = seed_pairing(hit) if len(query) >= 8 else {}
+    return {"mfe": hit.energy, "p_value": hit.p_value, "position": hit_position(hit),
+            "target_first": hit.target_first + 1, "target_last": hit.target_last + 1, "n_pairs": len(hit.pairs),
+            "seed_type": seed.get("type"), "seed_wc_pairs": seed.get("wc_pairs"), "seed_gu_pairs": seed.get("gu_pairs"),
+            "seed_unpaired": seed.get("unpaired"), "seed_helix": seed.get("contiguous")}
