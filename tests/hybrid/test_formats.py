@@ -26,6 +26,7 @@ from rnakit.hybrid.formats import (
     write_hits,
 )
 from rnakit.hybrid.hit import Hit
+from tests.conftest import shared_data_or_skip
 
 WATSON_CRICK_OR_GU = {"AU", "UA", "GC", "CG", "GU", "UG"}
 
@@ -239,22 +240,8 @@ def test_compact_rejects_ids_with_a_colon() -> None:
 
 # --- the 4,000 RNAhybrid lines of the miRBind CLASH test set -------------------------------------
 
-def _clash_file() -> Path | None:
-    from rnakit.sirna.datasets import default_data_dir
-
-    name = "test_set_1_1_CLASH2013_paper_RNAhybrid.txt"
-    candidates = [Path(__file__).resolve().parents[3] / "shared" / "data" / "mirna_clash" / name]
-    base = default_data_dir()
-    if base is not None:
-        candidates.insert(0, base / "mirna_clash" / name)
-    return next((path for path in candidates if path.is_file()), None)
-
-
 def test_clash_file_round_trip() -> None:
-    path = _clash_file()
-    if path is None:
-        pytest.skip("mirna_clash/test_set_1_1_CLASH2013_paper_RNAhybrid.txt not found "
-                    "(set RNAKIT_DATA_DIR to the folder holding mirna_clash/)")
+    path = shared_data_or_skip() / "mirna_clash" / "test_set_1_1_CLASH2013_paper_RNAhybrid.txt"
     with open(path, encoding="utf-8", newline="") as handle:
         rows = handle.read().splitlines()  # the file has CRLF line ends; the fields keep their spaces
     assert len(rows) == 4000
