@@ -91,6 +91,19 @@ def test_search_p_values_calibrated_and_fixed(files):
     assert [(r["target_id"], r["query_id"]) for r in json.loads(filtered.stdout)] == [("utr1", "let-7a")]
 
 
+def test_search_p_values_from_the_shipped_set(files):
+    folder, _ = files
+    result = run("hybrid", "search", "-q", folder / "q.fa", "-t", folder / "t.fa", "--format", "json", "-s", "3utr_human")
+    assert result.exit_code == 0, result.output
+    p = {(r["target_id"], r["query_id"]): r["p_value"] for r in json.loads(result.stdout)}
+    assert all(0 < v <= 1 for v in p.values())
+    assert p[("utr1", "let-7a")] < 1e-3 < min(v for k, v in p.items() if k != ("utr1", "let-7a"))
+    for extra, message in ((("-s", "3utr_fly"), "unknown parameter set '3utr_fly' (known: 3utr_human)"),
+                           (("-s", "3utr_human", "-d", "2,0.3"), "give one of --p-values calibrate, --evd and --set")):
+        result = run("hybrid", "search", "-q", folder / "q.fa", "-t", folder / "t.fa", *extra)
+        assert result.exit_code == 1 and message in result.output
+
+
 def test_pairs_scores_each_row_with_seed_types(tmp_path):
     site8 = filler(20, 4) + reverse_complement_rna(LET7A[1:8]) + "A" + filler(20, 5)  # 8mer: m2–m8 + A1
     site6 = filler(20, 6) + reverse_complement_rna(MIR1[1:7]) + "C" + filler(20, 7)  # 6mer: m2–m7 only
@@ -115,7 +128,7 @@ def test_pairs_scores_each_row_with_seed_types(tmp_path):
     (">q1\nUGAGGUAG\n", ("-f", "2,9"), "--helix ends at 9 but the query is 8 nt"),
     (">q1\nUGAGGUAG\n", ("-f", "two"), "'two' is not FROM,TO"),
     (">q1\nUGAGGUAG\n", ("--format", "xml"), "unknown format 'xml'"),
-    (">q1\nUGAGGUAG\n", ("-p", "0.05"), "a p-value cut-off needs --evd or --p-values calibrate"),
+    (">q1\nUGAGGUAG\n", ("-p", "0.05"), "a p-value cut-off needs --evd, --set or --p-values calibrate"),
     (">q1\nUGAGGUAG\n", ("-d", "2,-1"), "scale -1.0 must be > 0"),
     (">q1\nUGAGGUAG\n", ("-u", "40"), "40 is outside 0–30"),
 ])

@@ -346,3 +346,17 @@ def test_load_fixed_sets_rejects_malformed_files(tmp_path: Path, text: str) -> N
     with pytest.raises(InputFormatError) as error:
         load_fixed_sets(path)
     assert str(path) in str(error.value)
+
+
+def test_shipped_set_predicts_sane_laws_over_its_range():
+    from rnakit.hybrid.significance import fixed_set_evd, shipped_sets
+
+    fixed = shipped_sets()["3utr_human"]
+    low, high = fixed.energy_range
+    assert low < -50 and high > -35  # fitted over the energies of real miRNAs
+    laws = [fixed.evd(e) for e in np.linspace(low, high, 20)]
+    assert all(0.1 < law.scale < 1.0 and 0.5 < law.location < 3.5 for law in laws)
+    # a more stable query (more negative minimal energy) needs a larger score to be significant
+    assert laws[0].location > laws[-1].location
+    let7a = fixed_set_evd("3utr_human", "UGAGGUAGUAGGUUGUAUAGUU")
+    assert let7a == fixed.evd(minimal_duplex_energy("UGAGGUAGUAGGUUGUAUAGUU"))

@@ -17,7 +17,7 @@ from rnakit.hybrid.formats import FORMATS, hit_position, write_hits
 from rnakit.hybrid.hit import Hit
 from rnakit.hybrid.search import MAX_QUERY_LENGTH, MAX_TARGET_LENGTH, SearchOptions, check_sequence, hybridise
 from rnakit.hybrid.seeds import seed_pairing
-from rnakit.hybrid.significance import calibrated_evd, with_p_value
+from rnakit.hybrid.significance import calibrated_evd, fixed_set_evd, shipped_sets, with_p_value
 from rnakit.hybrid.stats import Evd
 from rnakit.seq.fasta import read_fasta_records
 from rnakit.tabular import read_delimited
@@ -38,6 +38,7 @@ MaxInternal = Annotated[int, typer.Option("-u", "--max-internal", help="Longest 
 MaxBulge = Annotated[int, typer.Option("-v", "--max-bulge", help="Longest bulge (nt).")]
 PValues = Annotated[str, typer.Option("--p-values", help="none, or calibrate: fit RNAhybrid's extreme-value law per query on dinucleotide shuffles of the targets (cached).")]
 EvdOption = Annotated[Optional[str], typer.Option("-d", "--evd", help="LOCATION,SCALE of the extreme-value law, as RNAhybrid -d (instead of calibrating).")]
+SetOption = Annotated[Optional[str], typer.Option("-s", "--set", help="A fixed parameter set, as RNAhybrid -s: 3utr_human (the law follows from the query's minimal duplex energy; see scripts/fit_hybrid_sets.py).")]
 
 
 def _helix(text: str | None) -> tuple[int, int] | None:
@@ -69,11 +70,27 @@ def _options(energy_cutoff: float | None, helix: str | None, max_internal: int, 
     return options
 
 
-def _check_p_values(mode: str, evd: Evd | None) -> None:
+def _check_p_values(mode: str, evd: str | None, set_name: str | None) -> None:
     if mode not in P_VALUE_MODES:
         raise ValueRangeError(f"unknown mode {mode!r} (known: {', '.join(P_VALUE_MODES)})", column="--p-values")
-    if mode != "none" and evd is not None:
-        raise ValueRangeError("give --evd or --p-values calibrate, not both", column="--evd")
+    if (mode != "none") + (evd is not None) + (set_name is not None) > 1:
+        raise ValueRangeError("give one of --p-values calibrate, --evd and --set", column="--p-values")
+    if set_name is not None and set_name not in shipped_sets():
+        raise ValueRangeError(f"unknown parameter set {set_name!r} (known: {', '.join(sorted(shipped_sets()))})",
+                              column="--set")
+
+
+def _laws(queries: list[str], targets: list[str], options: SearchOptions, mode: str, evd: str | None,
+          set_name: str | None) -> dict[str, Evd]:
+    """The extreme-value law of each query (by sequence), or none when no p-values were asked for."""
+    if evd is not None:
+        fixed = _evd(evd)
+        return {q: fixed for q in queries}
+    if set_name is not None:
+        return {q: fixed_set_evd(set_name, q) for q in queries}
+    if mode == "calibrate":
+        return {q: calibrated_evd(q, targets, options) for q in sorted(set(queries))}
+    return {}
 
 
 def _records(path: Path, field: str, longest: int, letters: str) -> list[tuple[str, str]]:
@@ -109,18 +126,19 @@ def search_command(
     hits: Annotated[int, typer.Option("-b", "--hits", help="Hits per target and query (non-overlapping, best first).")] = 1,
     p_values: PValues = "none",
     evd: EvdOption = None,
+    set_name: SetOption = None,
     p_cutoff: Annotated[Optional[float], typer.Option("-p", "--p-cutoff", help="Report only hits with p-value ≤ this (needs --evd or --p-values calibrate).")] = None,
     fmt: Annotated[str, typer.Option("--format", help=f"Output: {', '.join(FORMATS)} (rnahybrid and compact as RNAhybrid prints them).")] = "rnahybrid",
     out: Annotated[Optional[Path], typer.Option("-o", "--out", help="Write here (atomically) instead of standard output.")] = None,
 ) -> None:
     """Find where each query binds each target, as RNAhybrid does (same options, same output)."""
     options = _options(energy_cutoff, helix, max_internal, max_bulge, hits)
-    fixed = _evd(evd)
-    _check_p_values(p_values, fixed)
+    _evd(evd)
+    _check_p_values(p_values, evd, set_name)
     if fmt not in FORMATS:
         raise ValueRangeError(f"unknown format {fmt!r} (known: {', '.join(FORMATS)})", column="--format")
-    if p_cutoff is not None and fixed is None and p_values == "none":
-        raise ValueRangeError("a p-value cut-off needs --evd or --p-values calibrate", column="--p-cutoff")
+    if p_cutoff is not None and evd is None and set_name is None and p_values == "none":
+        raise ValueRangeError("a p-value cut-off needs --evd, --set or --p-values calibrate", column="--p-cutoff")
     queries = _records(query, "query", MAX_QUERY_LENGTH, "ACGU")
     targets = _records(target, "target", MAX_TARGET_LENGTH, "ACGUN")
     if options.helix is not None:
@@ -128,15 +146,13 @@ def search_command(
             if options.helix[1] > len(sequence):
                 raise ValueRangeError(f"--helix ends at {options.helix[1]} but the query is {len(sequence)} nt",
                                       file=str(query), row=query_id, column="--helix")
-    laws = {qid: fixed for qid, _ in queries}
-    if p_values == "calibrate":
-        laws = {qid: calibrated_evd(seq, [t for _, t in targets], options) for qid, seq in queries}
+    laws = _laws([q for _, q in queries], [t for _, t in targets], options, p_values, evd, set_name)
 
     def found() -> Iterator[Hit]:
         for target_id, target_seq in targets:
             for query_id, query_seq in queries:
                 for hit in hybridise(query_seq, target_seq, options, query_id=query_id, target_id=target_id):
-                    law = laws[query_id]
+                    law = laws.get(query_seq)
                     hit = with_p_value(hit, law) if law is not None else hit
                     if p_cutoff is None or (hit.p_value is not None and hit.p_value <= p_cutoff):
                         yield hit
@@ -156,11 +172,12 @@ def pairs_command(
     max_bulge: MaxBulge = 15,
     p_values: PValues = "none",
     evd: EvdOption = None,
+    set_name: SetOption = None,
 ) -> None:
     """Score each row's pair: mfe, p-value, RNAhybrid position, seed type and seed pairing."""
     options = _options(None, helix, max_internal, max_bulge, 1)
-    fixed = _evd(evd)
-    _check_p_values(p_values, fixed)
+    _evd(evd)
+    _check_p_values(p_values, evd, set_name)
     frame = read_delimited(table, dtype=str, required=(query_col, target_col))
     pairs = []
     for row, (query_seq, target_seq) in enumerate(zip(frame[query_col], frame[target_col]), start=2):
@@ -172,11 +189,8 @@ def pairs_command(
         except (SequenceError, ValueRangeError) as error:
             column = query_col if error.column == "query" else target_col
             raise type(error)(error.detail, file=str(table), row=row, column=column) from None
-    laws: dict[str, Evd | None] = {}
-    if p_values == "calibrate":
-        all_targets = sorted({t for _, t in pairs})
-        laws = {q: calibrated_evd(q, all_targets, options) for q in sorted({q for q, _ in pairs})}
-    scores = [_score_pair(q, t, options, laws.get(q, fixed)) for q, t in pairs]
+    laws = _laws([q for q, _ in pairs], sorted({t for _, t in pairs}), options, p_values, evd, set_name)
+    scores = [_score_pair(q, t, options, laws.get(q)) for q, t in pairs]
     result = pd.concat([frame, pd.DataFrame(scores, columns=list(PAIR_COLUMNS), index=frame.index)], axis=1)
     with atomic_write(out, "w", encoding="utf-8") as handle:
         result.to_csv(handle, sep="\t", index=False)

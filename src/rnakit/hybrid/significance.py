@@ -5,13 +5,15 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Sequence
+from importlib import resources
 
 import numpy as np
 
+from rnakit.errors import ValueRangeError
 from rnakit.hybrid.energy import turner2004
 from rnakit.hybrid.hit import Hit
 from rnakit.hybrid.search import SearchOptions, hybridise
-from rnakit.hybrid.stats import Evd, calibrate, p_value
+from rnakit.hybrid.stats import Evd, FixedSet, calibrate, load_fixed_sets, minimal_duplex_energy, p_value
 
 #: random targets per calibration: RNAcalibrate's sample sizes of a few hundred fit μ, β to a few %
 CALIBRATION_SAMPLES = 500
@@ -51,6 +53,20 @@ def calibrated_evd(query: str, targets: Sequence[str], options: SearchOptions, *
             windows.extend(target[s : s + CALIBRATION_WINDOW] for s in starts)
     return calibrate(query, lambda q, randoms: best_energies(q, randoms, options), targets=windows,
                      samples=samples, seed=seed, model_version=model_version(options))
+
+
+def shipped_sets() -> dict[str, FixedSet]:
+    """rnakit's fixed parameter sets (``-s NAME``), fitted by ``scripts/fit_hybrid_sets.py``."""
+    with resources.as_file(resources.files("rnakit") / "data" / "hybrid_sets.json") as path:
+        return load_fixed_sets(path)
+
+
+def fixed_set_evd(name: str, query: str) -> Evd:
+    """The law a shipped set predicts for ``query`` from its minimal duplex energy (no calibration)."""
+    sets = shipped_sets()
+    if name not in sets:
+        raise ValueRangeError(f"unknown parameter set {name!r} (known: {', '.join(sorted(sets))})", column="set")
+    return sets[name].evd(minimal_duplex_energy(query))
 
 
 def with_p_value(hit: Hit, evd: Evd) -> Hit:
