@@ -30,8 +30,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from rich.console import Console
-from rich.table import Table
+from benchtable import print_rows
 
 
 def random_rna(n: int, rng: random.Random) -> str:
@@ -163,21 +162,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def show(rows: list[dict], transcripts: int) -> None:
-    table = Table(title=f"siRNA design: time and peak memory (2 cores; transcriptome: {transcripts:,} synthetic transcripts)")
-    columns = ("case", "aligner", "target_nt", "candidates", "seconds", "peak_mib", "index_load_seconds", "lookup_ms_per_strand", "error")
-    for column in columns:
-        table.add_column(column, justify="left" if column in ("case", "aligner", "error") else "right")
-    for row in rows:
-        table.add_row(*[_cell(row.get(c)) for c in columns])
-    Console(width=160).print(table)
-
-
-def _cell(value: object) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, float):
-        return f"{value:.3f}" if value < 10 else f"{value:,.1f}"
-    return f"{value:,}" if isinstance(value, int) else str(value)
+    print_rows(f"siRNA design: time and peak memory (2 cores; transcriptome: {transcripts:,} synthetic transcripts)",
+               rows, ("case", "aligner", "target_nt", "candidates", "seconds", "peak_mib", "index_load_seconds", "lookup_ms_per_strand", "error"), ("case", "aligner", "error"), width=160)
 
 
 if __name__ == "__main__":

@@ -36,10 +36,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import RNA
-from rich.console import Console
-from rich.table import Table
 from sklearn.metrics import average_precision_score, roc_auc_score
 
+from benchtable import print_rows
 from rnakit.hybrid.formats import hit_position, parse_compact
 from rnakit.hybrid.search import SearchOptions, hybridise
 from rnakit.hybrid.significance import best_energies, fixed_set_evd
@@ -174,22 +173,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def show(rows: list[dict]) -> None:
-    table = Table(title="Hybridisation: CLASH true vs false pairs (test set), agreement and speed (1 core)")
-    columns = ("case", "tool", "auc", "ap", "seconds", "same_position", "same_pairs", "energy_r", "energy_mae",
-               "energy_mean_difference")
-    for column in columns:
-        table.add_column(column, justify="left" if column in ("case", "tool") else "right")
-    for row in rows:
-        table.add_row(*[_cell(row.get(c)) for c in columns])
-    Console(width=200).print(table)
-
-
-def _cell(value: object) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, float):
-        return f"{value:.3f}" if abs(value) < 100 else f"{value:,.0f}"
-    return str(value)
+    print_rows("Hybridisation: CLASH true vs false pairs (test set), agreement and speed (1 core)",
+               rows, ("case", "tool", "auc", "ap", "seconds", "same_position", "same_pairs", "energy_r", "energy_mae",
+               "energy_mean_difference"), ("case", "tool"), width=200)
 
 
 if __name__ == "__main__":
