@@ -131,6 +131,7 @@ def test_pairs_scores_each_row_with_seed_types(tmp_path):
     (">q1\nUGAGGUAG\n", ("-p", "0.05"), "a p-value cut-off needs --evd, --set or --p-values calibrate"),
     (">q1\nUGAGGUAG\n", ("-d", "2,-1"), "scale -1.0 must be > 0"),
     (">q1\nUGAGGUAG\n", ("-u", "40"), "40 is outside 0–30"),
+    (">chr1:5-12\nUGAGGUAG\n", ("--format", "compact"), "record chr1:5-12: column 'query': an id with ':' cannot"),
 ])
 def test_search_bad_input_one_line_and_no_output(tmp_path, content, args, message):
     (tmp_path / "q.fa").write_text(content)

@@ -141,6 +141,12 @@ def search_command(
         raise ValueRangeError("a p-value cut-off needs --evd, --set or --p-values calibrate", column="--p-cutoff")
     queries = _records(query, "query", MAX_QUERY_LENGTH, "ACGU")
     targets = _records(target, "target", MAX_TARGET_LENGTH, "ACGUN")
+    if fmt == "compact":  # its fields are colon-separated: refuse such ids before any output
+        for path, field, records in ((query, "query", queries), (target, "target", targets)):
+            for record_id, _ in records:
+                if ":" in record_id:
+                    raise ValueRangeError("an id with ':' cannot be written in the compact format",
+                                          file=str(path), row=record_id, column=field)
     if options.helix is not None:
         for query_id, sequence in queries:
             if options.helix[1] > len(sequence):

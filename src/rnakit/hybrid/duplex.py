@@ -72,31 +72,6 @@ def _interior(n1, n2, outer, inner, si1, sj1, sp1, sq1, stack, bulge, internal, 
     return energy + mm_i[outer, si1, sj1] + mm_i[inner, sq1, sp1]
 
 
-def _loop_classes(tables: EnergyTables) -> tuple[np.ndarray, np.ndarray]:
-    """Per (n1, n2): which loop family it is and the part of its energy that depends on size only.
-
-    Families: -1 = small loops with their own tables (stack, 1-nt bulge, 1x1, 1x2, 2x2, 2x3), done
-    in full by :func:`_interior`; 0 = bulge ≥ 2; 1 = 1×n interior; 2 = generic interior. For the
-    families the rest of the energy is a term of the outer pair plus a term of the inner pair, so
-    the programme adds three numbers per candidate loop instead of evaluating ``E_IntLoop``.
-    """
-    family = np.full((MAXLOOP + 1, MAXLOOP + 1), -1, dtype=np.int8)
-    size_part = np.zeros((MAXLOOP + 1, MAXLOOP + 1), dtype=np.int32)
-    for n1 in range(MAXLOOP + 1):
-        for n2 in range(MAXLOOP + 1 - n1):
-            nl, ns = max(n1, n2), min(n1, n2)
-            if (nl <= 1) or (ns == 1 and nl == 2) or (ns == 2 and nl <= 3):
-                continue
-            asymmetry = min(MAX_NINIO, (nl - ns) * tables.ninio)
-            if ns == 0:
-                family[n1, n2], size_part[n1, n2] = 0, tables.bulge[nl]
-            elif ns == 1:
-                family[n1, n2], size_part[n1, n2] = 1, tables.internal[nl + 1] + asymmetry
-            else:
-                family[n1, n2], size_part[n1, n2] = 2, tables.internal[nl + ns] + asymmetry
-    return family, size_part
-
-
 @njit(cache=True)
 def _fill(target, query, allowed, max_internal, max_bulge, helix_from, helix_to, pair, rtype, family, size_part,
           stack, bulge, internal, int11, int21, int22, mm_i, mm_1n, mm_23, mm_ext, dangle5, dangle3, ninio,
@@ -195,7 +170,7 @@ def best_duplex(
     back_l = np.zeros((m + 2, n + 2), dtype=np.int32)
     helix_from, helix_to = helix if helix else (0, 0)
     t = tables
-    family, size_part = _loop_classes(t)
+    family, size_part = t.loop_families
     best, i, j = _fill(target, query, allowed, max_internal, max_bulge, helix_from, helix_to, PAIR, REVERSE_TYPE,
                        family, size_part, t.stack, t.bulge, t.internal, t.int11, t.int21, t.int22, t.mismatch_interior,
                        t.mismatch_1n, t.mismatch_23, t.mismatch_exterior, t.dangle5, t.dangle3, t.ninio,

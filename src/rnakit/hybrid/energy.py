@@ -40,7 +40,7 @@ PAIR = _pair_matrix()
 REVERSE_TYPE = np.array([0, 2, 1, 4, 3, 6, 5, 7], dtype=np.int8)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class EnergyTables:
     """The loop tables a duplex needs (stacks, bulges, interior loops, exterior ends), in dcal/mol."""
 
@@ -60,6 +60,32 @@ class EnergyTables:
     terminal_au: int
     duplex_init: int
     source: str  # which parameter set, for provenance and cache keys
+
+    @functools.cached_property
+    def loop_families(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per (n1, n2) unpaired nts: the loop's family and the part of its energy set by size alone.
+
+        Families: -1 = small loops with their own tables (stack, 1-nt bulge, 1x1, 1x2, 2x2, 2x3),
+        evaluated in full; 0 = bulge ≥ 2; 1 = 1×n interior; 2 = generic interior. For a family the
+        rest of the energy is a term of the outer pair plus a term of the inner pair, so the
+        programme adds three numbers per candidate loop instead of evaluating ``E_IntLoop``.
+        Computed once per table set (a cached property: the dataclass stays frozen).
+        """
+        family = np.full((MAXLOOP + 1, MAXLOOP + 1), -1, dtype=np.int8)
+        size_part = np.zeros((MAXLOOP + 1, MAXLOOP + 1), dtype=np.int32)
+        for n1 in range(MAXLOOP + 1):
+            for n2 in range(MAXLOOP + 1 - n1):
+                nl, ns = max(n1, n2), min(n1, n2)
+                if (nl <= 1) or (ns == 1 and nl == 2) or (ns == 2 and nl <= 3):
+                    continue
+                asymmetry = min(MAX_NINIO, (nl - ns) * self.ninio)
+                if ns == 0:
+                    family[n1, n2], size_part[n1, n2] = 0, self.bulge[nl]
+                elif ns == 1:
+                    family[n1, n2], size_part[n1, n2] = 1, self.internal[nl + 1] + asymmetry
+                else:
+                    family[n1, n2], size_part[n1, n2] = 2, self.internal[nl + ns] + asymmetry
+        return family, size_part
 
 
 def _sections(text: str) -> dict[str, list[str]]:
