@@ -1,0 +1,1 @@
+"""Sequence graphs (De Bruijn, k-mer graphs) and graph neural networks."""
