@@ -12,7 +12,8 @@ from typer.core import TyperGroup
 from rnakit import __version__
 from rnakit.cli.console import err, print_error
 from rnakit.cli.hybrid import hybrid_app
-from rnakit.cli.planned import graph_app, lncrna_app
+from rnakit.cli.graph import graph_app
+from rnakit.cli.planned import lncrna_app
 from rnakit.cli.sirna import sirna_app
 from rnakit.errors import RnakitError
 

@@ -23,7 +23,3 @@ lncrna_app = _planned(
     "lincRNA identification",
     "transcript filters, ORFs, coding potential, protein domains, intergenic location.",
 )
-graph_app = _planned(
-    "Sequence graphs",
-    "De Bruijn and k-mer graphs, graph neural networks.",
-)

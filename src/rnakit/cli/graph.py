@@ -1,0 +1,102 @@
+"""``rnakit graph``: De Bruijn graphs and assembly, k-mer graphs of RNAs, node-classification plots."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Annotated, Optional
+
+import typer
+
+from rnakit.cli.console import err
+from rnakit.errors import InputFormatError, RnakitError, ValueRangeError
+from rnakit.files import atomic_write
+from rnakit.graph.debruijn import assemble, de_bruijn_graph, write_edges_tsv, write_gfa
+from rnakit.graph.kmer_graph import kmer_graph
+from rnakit.seq.fastq import iter_reads
+
+graph_app = typer.Typer(
+    help="Sequence graphs: De Bruijn graphs and assembly, k-mer graphs of RNAs (features for graph "
+    "neural networks), and the graph-network benchmarks' plots.",
+    no_args_is_help=True,
+)
+
+KOption = Annotated[int, typer.Option("-k", help="k-mer length (nodes of a De Bruijn graph are (k−1)-mers).")]
+
+
+@contextlib.contextmanager
+def _output(path: Path | None) -> Iterator[IO[str]]:
+    """``path`` written atomically, or standard output."""
+    if path is None:
+        yield sys.stdout
+    else:
+        with atomic_write(path, "w", encoding="utf-8") as handle:
+            yield handle
+
+
+def _sequences(path: Path) -> list[str]:
+    sequences = [sequence for _, sequence in iter_reads(path)]
+    if not sequences:
+        raise InputFormatError("no sequences", file=str(path))
+    return sequences
+
+
+@graph_app.command("debruijn")
+def debruijn_command(
+    fasta: Annotated[Path, typer.Argument(help="FASTA (or FASTQ) of sequences.")],
+    k: KOption,
+    canonical: Annotated[bool, typer.Option("--canonical", help="Merge each k-mer with its reverse complement (reads of either strand).")] = False,
+    out: Annotated[Optional[Path], typer.Option("-o", "--out", help="graph.gfa (GFA 1) or graph.tsv (edges with counts); standard output as TSV when absent.")] = None,
+) -> None:
+    """The De Bruijn graph of the sequences: (k−1)-mer nodes, one edge per k-mer with its count."""
+    if out is not None and out.suffix.lower() not in (".gfa", ".tsv"):
+        raise ValueRangeError(f"{out.name!r}: the output must end in .gfa or .tsv", column="--out")
+    graph = de_bruijn_graph(_sequences(fasta), k, canonical=canonical)
+    with _output(out) as handle:
+        (write_gfa if out is not None and out.suffix.lower() == ".gfa" else write_edges_tsv)(graph, handle)
+    err.print(f"{len(graph.nodes):,} nodes, {len(graph.edge_counts):,} edges (k = {k})")
+
+
+@graph_app.command("assemble")
+def assemble_command(
+    reads: Annotated[Path, typer.Argument(help="Reads as FASTA or FASTQ (plain or .gz): a small read set.")],
+    k: KOption,
+    out: Annotated[Path, typer.Option("-o", "--out", help="FASTA of contigs, longest first.")],
+    min_count: Annotated[int, typer.Option("--min-count", help="Drop k-mers seen fewer times (sequencing errors).")] = 2,
+    canonical: Annotated[bool, typer.Option("--canonical", help="Reads come from both strands.")] = False,
+) -> None:
+    """Contigs (maximal non-branching paths of the De Bruijn graph) from reads."""
+    found = assemble(_sequences(reads), k, min_count=min_count, canonical=canonical)
+    if not found:
+        raise ValueRangeError(f"no k-mer is seen {min_count} times or more: no contig (lower --min-count or k)",
+                              file=str(reads), column="--min-count")
+    with atomic_write(out, "w", encoding="utf-8") as handle:
+        for number, contig in enumerate(found, start=1):
+            handle.write(f">contig_{number} length={len(contig)}\n{contig}\n")
+    err.print(f"{len(found):,} contigs, longest {len(found[0]):,} nt → {out}")
+
+
+@graph_app.command("kmer-graph")
+def kmer_graph_command(
+    sequence: Annotated[str, typer.Argument(help="An RNA sequence, or a FASTA file of them.")],
+    k: Annotated[int, typer.Option("-k", help="k-mer length.")] = 4,
+    out: Annotated[Optional[Path], typer.Option("-o", "--out", help="JSON file (standard output when absent).")] = None,
+) -> None:
+    """The k-mer graph of each RNA: k-mer nodes with counts, consecutive k-mers joined, edges weighted."""
+    path = Path(sequence)
+    records = list(iter_reads(path)) if path.is_file() else [("sequence", sequence)]
+    result = []
+    for record_id, rna in records:
+        try:
+            graph = kmer_graph(rna, k)
+        except RnakitError as error:  # name the file and record the sequence came from
+            raise type(error)(error.detail, file=str(path) if path.is_file() else None, row=record_id,
+                              column="sequence") from None
+        result.append({"id": record_id, "k": k, "nodes": graph.nodes, "node_counts": graph.node_counts.tolist(),
+                       "edges": graph.edge_index.T.tolist(), "edge_weights": graph.edge_weight.tolist()})
+    with _output(out) as handle:
+        json.dump(result, handle)
+        handle.write("\n")
