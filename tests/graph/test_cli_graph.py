@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 
 import pytest
 from typer.testing import CliRunner
@@ -74,3 +75,23 @@ def test_bad_input_one_line(tmp_path, args, message):
     assert result.exit_code == 1 and message in result.output, result.output
     assert len(result.output.strip().splitlines()) == 1
     assert not (tmp_path / "c.fa").exists() and not (tmp_path / "g.png").exists()
+
+
+def test_plot_cora_neighbourhood(tmp_path):
+    from tests.conftest import shared_data_or_skip
+
+    data_dir = shared_data_or_skip()
+    out = tmp_path / "ego.png"
+    result = run("graph", "plot", "--data-dir", data_dir, "--node", 0, "--hops", 2, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # node 0's neighbours are 633, 1862 and 2582 (SOURCE.md): itself + 3 + their neighbours
+    summary = " ".join(result.output.split())
+    assert "cora node 0: 2-hop neighbourhood, gcn test accuracy" in summary
+    counts = re.search(r"correct (\d+), wrong (\d+), not test (\d+)", summary)
+    assert counts and sum(int(n) for n in counts.groups()) >= 4
+
+
+def test_plot_needs_a_png(tmp_path):
+    result = run("graph", "plot", "-o", tmp_path / "ego.svg")
+    assert result.exit_code == 1 and "the plot is a PNG" in result.output

@@ -12,11 +12,13 @@ from typing import IO, Annotated, Optional
 import typer
 
 from rnakit.cli.console import err
-from rnakit.errors import InputFormatError, RnakitError, ValueRangeError
+from rnakit.cli.options import DataDirOption
+from rnakit.errors import DatasetNotFoundError, InputFormatError, RnakitError, ValueRangeError
 from rnakit.files import atomic_write
 from rnakit.graph.debruijn import assemble, de_bruijn_graph, write_edges_tsv, write_gfa
 from rnakit.graph.kmer_graph import kmer_graph
 from rnakit.seq.fastq import iter_reads
+from rnakit.sirna.datasets import default_data_dir
 
 graph_app = typer.Typer(
     help="Sequence graphs: De Bruijn graphs and assembly, k-mer graphs of RNAs (features for graph "
@@ -100,3 +102,32 @@ def kmer_graph_command(
     with _output(out) as handle:
         json.dump(result, handle)
         handle.write("\n")
+
+
+@graph_app.command("plot")
+def plot_command(
+    out: Annotated[Path, typer.Option("-o", "--out", help="PNG to write.")],
+    node: Annotated[int, typer.Option("--node", help="Centre node (0-based index).")] = 0,
+    hops: Annotated[int, typer.Option("--hops", help="Neighbourhood radius (edges).")] = 2,
+    model: Annotated[str, typer.Option("--model", help="gcn, gat or graphsage.")] = "gcn",
+    dataset: Annotated[str, typer.Option("--dataset", help="Planetoid data set name (raw files ind.NAME.*).")] = "cora",
+    seed: Annotated[int, typer.Option("--seed", help="Training and layout seed.")] = 0,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Train a node classifier on the public Planetoid split and draw a node's k-hop neighbourhood,
+    coloured by correct / wrong (test nodes) / not test."""
+    from rnakit.graph.models import train_node_classifier
+    from rnakit.graph.planetoid import load_planetoid
+    from rnakit.graph.plot import node_status, plot_ego_network
+
+    if out.suffix.lower() != ".png":
+        raise ValueRangeError(f"{out.name!r}: the plot is a PNG (name it .png)", column="--out")
+    root = data_dir or default_data_dir()
+    if root is None:
+        raise DatasetNotFoundError("shared data not found: give --data-dir or set RNAKIT_DATA_DIR")
+    data = load_planetoid(root / f"{dataset}_planetoid", dataset)
+    run = train_node_classifier(model, data, seed=seed)
+    status = node_status(run.predictions.numpy(), data.y.numpy(), data.test_mask.numpy())
+    title = f"{dataset} node {node}: {hops}-hop neighbourhood, {model} test accuracy {run.test_accuracy:.1%}"
+    counts = plot_ego_network(data.edge_index.numpy(), status, node, hops, out, title=title, seed=seed)
+    err.print(f"{title}; " + ", ".join(f"{label} {n}" for label, n in counts.items()) + f" → {out}")
