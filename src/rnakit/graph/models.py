@@ -43,20 +43,32 @@ def input_dropout(x: Tensor, p: float, training: bool) -> Tensor:
     return torch.zeros_like(x).index_put_((rows, columns), x[rows, columns] / (1.0 - p))
 
 
-class GCN(torch.nn.Module):
-    """Two-layer graph convolutional network (Kipf & Welling 2017); returns class logits."""
+class _TwoLayers(torch.nn.Module):
+    """Input dropout, layer 1, activation, dropout, layer 2: the shape every model below shares."""
 
-    def __init__(self, in_channels: int, num_classes: int, hidden: int = 16, dropout: float = 0.5) -> None:
+    activation = staticmethod(F.relu)
+
+    def __init__(self, conv1: torch.nn.Module, conv2: torch.nn.Module, dropout: float) -> None:
         super().__init__()
         self.dropout = dropout
-        self.conv1 = GCNConv(in_channels, hidden)
-        self.conv2 = GCNConv(hidden, num_classes)
+        self.conv1 = conv1
+        self.conv2 = conv2
 
     def forward(self, x: Tensor, edge_index: Tensor) -> Tensor:
         x = input_dropout(x, self.dropout, self.training)
-        x = F.relu(self.conv1(x, edge_index))
+        x = self.activation(self.conv1(x, edge_index))
         x = F.dropout(x, self.dropout, self.training)
         return self.conv2(x, edge_index)
+
+    def parameter_groups(self, weight_decay: float) -> list[dict]:
+        return [{"params": self.parameters(), "weight_decay": weight_decay}]
+
+
+class GCN(_TwoLayers):
+    """Two-layer graph convolutional network (Kipf & Welling 2017); returns class logits."""
+
+    def __init__(self, in_channels: int, num_classes: int, hidden: int = 16, dropout: float = 0.5) -> None:
+        super().__init__(GCNConv(in_channels, hidden), GCNConv(hidden, num_classes), dropout)
 
     def parameter_groups(self, weight_decay: float) -> list[dict]:
         """Kipf & Welling regularise the first layer only: the output layer is small and stays free."""
@@ -64,43 +76,23 @@ class GCN(torch.nn.Module):
                 {"params": self.conv2.parameters(), "weight_decay": 0.0}]
 
 
-class GAT(torch.nn.Module):
+class GAT(_TwoLayers):
     """Graph attention network (Veličković et al. 2018): multi-head attention, one averaged output head."""
+
+    activation = staticmethod(F.elu)
 
     def __init__(self, in_channels: int, num_classes: int, hidden: int = 8, heads: int = 8,
                  dropout: float = 0.6) -> None:
-        super().__init__()
-        self.dropout = dropout
-        self.conv1 = GATConv(in_channels, hidden, heads=heads, dropout=dropout)
-        self.conv2 = GATConv(hidden * heads, num_classes, heads=1, concat=False, dropout=dropout)
-
-    def forward(self, x: Tensor, edge_index: Tensor) -> Tensor:
-        x = input_dropout(x, self.dropout, self.training)
-        x = F.elu(self.conv1(x, edge_index))
-        x = F.dropout(x, self.dropout, self.training)
-        return self.conv2(x, edge_index)
-
-    def parameter_groups(self, weight_decay: float) -> list[dict]:
-        return [{"params": self.parameters(), "weight_decay": weight_decay}]
+        super().__init__(GATConv(in_channels, hidden, heads=heads, dropout=dropout),
+                         GATConv(hidden * heads, num_classes, heads=1, concat=False, dropout=dropout), dropout)
 
 
-class GraphSAGE(torch.nn.Module):
+class GraphSAGE(_TwoLayers):
     """GraphSAGE with the mean aggregator (Hamilton et al. 2017): own features beside the neighbour mean."""
 
     def __init__(self, in_channels: int, num_classes: int, hidden: int = 64, dropout: float = 0.5) -> None:
-        super().__init__()
-        self.dropout = dropout
-        self.conv1 = SAGEConv(in_channels, hidden, aggr="mean")
-        self.conv2 = SAGEConv(hidden, num_classes, aggr="mean")
-
-    def forward(self, x: Tensor, edge_index: Tensor) -> Tensor:
-        x = input_dropout(x, self.dropout, self.training)
-        x = F.relu(self.conv1(x, edge_index))
-        x = F.dropout(x, self.dropout, self.training)
-        return self.conv2(x, edge_index)
-
-    def parameter_groups(self, weight_decay: float) -> list[dict]:
-        return [{"params": self.parameters(), "weight_decay": weight_decay}]
+        super().__init__(SAGEConv(in_channels, hidden, aggr="mean"), SAGEConv(hidden, num_classes, aggr="mean"),
+                         dropout)
 
 
 @dataclass(frozen=True)
