@@ -12,8 +12,9 @@ from rnakit import __version__
 from rnakit.errors import InputFormatError, ValueRangeError
 from rnakit.files import atomic_write
 from rnakit.sirna.models.ensemble import MEMBER_MODELS, EnsembleModel
+from rnakit.sirna.models.gnn import GnnModel
 
-MODELS: dict[str, type] = {**MEMBER_MODELS, "ensemble": EnsembleModel}
+MODELS: dict[str, type] = {**MEMBER_MODELS, "ensemble": EnsembleModel, "gnn": GnnModel}
 MANIFEST = "manifest.json"
 
 

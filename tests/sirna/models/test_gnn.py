@@ -1,0 +1,78 @@
+"""gnn: the siRNA–pair–mRNA graph network (k-mer node features, inductive prediction, saved form)."""
+
+import numpy as np
+import pytest
+
+from rnakit.errors import InputFormatError
+from rnakit.seq.alphabet import reverse_complement_rna
+from rnakit.sirna.features import compute_features
+from rnakit.sirna.models.gnn import GnnModel, build_graph, kmer_frequencies
+from rnakit.sirna.models.registry import model_inputs
+from rnakit.sirna.schema import canonical_frame
+
+GROUPS = ["position", "composition", "conditions"]
+
+
+def test_kmer_frequencies_by_hand():
+    one = kmer_frequencies("ACGU", (1,))
+    assert one.tolist() == [0.25] * 4
+    two = kmer_frequencies("ACGU", (2,))  # AC, CG, GU: codes 0·4+1, 1·4+2, 2·4+3
+    assert np.flatnonzero(two).tolist() == [1, 6, 11] and two[[1, 6, 11]] == pytest.approx([1 / 3] * 3)
+    gapped = kmer_frequencies("ACNGU", (2,))  # windows touching N are skipped: AC and GU remain
+    assert np.flatnonzero(gapped).tolist() == [1, 11] and gapped.sum() == pytest.approx(1.0)
+    assert kmer_frequencies("dna acgt", (1, 2)).shape == (20,)
+
+
+def gene_table(n_genes: int, per_gene: int, seed: int):
+    """Each gene's transcript is A-rich or C-rich; its siRNAs work (20 %) only on A-rich ones.
+
+    Guides are random, so the signal lives in the mRNA's sequence: a model must read the mRNA node.
+    """
+    rng = np.random.default_rng(seed)
+    rows = {"id": [], "guide": [], "passenger": [], "transcript": [], "gene": [], "remaining_pct": []}
+    for g in range(n_genes):
+        rich = "A" if g % 2 == 0 else "C"
+        probabilities = [0.55, 0.15, 0.15, 0.15] if rich == "A" else [0.15, 0.55, 0.15, 0.15]
+        transcript = "".join(rng.choice(list("ACGU"), 400, p=probabilities))
+        for i in range(per_gene):
+            start = int(rng.integers(0, 380))
+            guide = reverse_complement_rna(transcript[start : start + 19]) + "UU"
+            rows["id"].append(f"g{g}_{i}")
+            rows["guide"].append(guide)
+            rows["passenger"].append(transcript[start + 2 : start + 19] + "UU")
+            rows["transcript"].append(transcript)
+            rows["gene"].append(f"G{g}")
+            rows["remaining_pct"].append((20.0 if rich == "A" else 80.0) + rng.normal(0, 3))
+    table = canonical_frame(rows, len(rows["id"]))
+    features = compute_features(table, GROUPS).drop(columns="id")
+    return table, model_inputs("gnn", table, lambda: features), np.asarray(rows["remaining_pct"])
+
+
+def test_graph_shares_nodes_between_rows():
+    table, X, _ = gene_table(3, 4, 0)
+    graph = build_graph(X, np.zeros((len(X), 2), dtype=np.float32))
+    assert graph.mrna_x.shape == (3, 4 + 16 + 64 + 256) and graph.sirna_x.shape[1] == 4 + 16 + 64
+    assert graph.pair_mrna.tolist() == [0] * 4 + [1] * 4 + [2] * 4
+    assert graph.pair_x.shape == (12, 2)
+
+
+def test_gnn_reads_the_mrna_and_predicts_unseen_genes(tmp_path):
+    table, X, y = gene_table(16, 12, 1)
+    train = table["gene"].isin([f"G{g}" for g in range(12)]).to_numpy()
+    model = GnnModel(hidden=16, max_epochs=40, patience=40, batch_size=64, threads=1)
+    model.fit(X[train], y[train], groups=table["gene"].to_numpy()[train])
+    predicted = model.predict(X[~train])  # four genes never seen in training
+    assert np.corrcoef(predicted, y[~train])[0, 1] > 0.9
+    model.save(tmp_path / "m")
+    assert sorted(p.name for p in (tmp_path / "m").iterdir()) == ["gnn.json", "gnn.safetensors"]
+    np.testing.assert_allclose(GnnModel.load(tmp_path / "m").predict(X[~train]), predicted, rtol=1e-5)
+    again = GnnModel(hidden=16, max_epochs=40, patience=40, batch_size=64, threads=1)
+    again.fit(X[train], y[train], groups=table["gene"].to_numpy()[train])
+    np.testing.assert_allclose(again.predict(X[~train]), predicted, rtol=1e-6)  # seeded
+
+
+def test_gnn_needs_its_columns():
+    _, X, y = gene_table(2, 5, 2)
+    model = GnnModel(hidden=4, max_epochs=1, threads=1).fit(X, y)
+    with pytest.raises(InputFormatError, match="transcript"):
+        model.predict(X.drop(columns="transcript"))
