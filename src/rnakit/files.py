@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -49,3 +50,13 @@ def atomic_directory(path: str | os.PathLike[str]) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(scratch, ignore_errors=True)
         raise
+
+
+@contextlib.contextmanager
+def output_or_stdout(path: str | os.PathLike[str] | None) -> Iterator[IO[str]]:
+    """Text output to ``path`` (written atomically), or to standard output when ``path`` is None."""
+    if path is None:
+        yield sys.stdout
+    else:
+        with atomic_write(path, "w", encoding="utf-8") as handle:
+            yield handle

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
-import sys
-from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Annotated, Optional
+from typing import Annotated, Optional
 
 import typer
 
 from rnakit.cli.console import err
 from rnakit.cli.options import DataDirOption
 from rnakit.errors import DatasetNotFoundError, InputFormatError, RnakitError, ValueRangeError
-from rnakit.files import atomic_write
+from rnakit.files import atomic_write, output_or_stdout
 from rnakit.graph.debruijn import assemble, de_bruijn_graph, write_edges_tsv, write_gfa
 from rnakit.graph.kmer_graph import kmer_graph
 from rnakit.seq.fastq import iter_reads
@@ -27,16 +24,6 @@ graph_app = typer.Typer(
 )
 
 KOption = Annotated[int, typer.Option("-k", help="k-mer length (nodes of a De Bruijn graph are (k−1)-mers).")]
-
-
-@contextlib.contextmanager
-def _output(path: Path | None) -> Iterator[IO[str]]:
-    """``path`` written atomically, or standard output."""
-    if path is None:
-        yield sys.stdout
-    else:
-        with atomic_write(path, "w", encoding="utf-8") as handle:
-            yield handle
 
 
 def _sequences(path: Path) -> list[str]:
@@ -57,7 +44,7 @@ def debruijn_command(
     if out is not None and out.suffix.lower() not in (".gfa", ".tsv"):
         raise ValueRangeError(f"{out.name!r}: the output must end in .gfa or .tsv", column="--out")
     graph = de_bruijn_graph(_sequences(fasta), k, canonical=canonical)
-    with _output(out) as handle:
+    with output_or_stdout(out) as handle:
         (write_gfa if out is not None and out.suffix.lower() == ".gfa" else write_edges_tsv)(graph, handle)
     err.print(f"{len(graph.nodes):,} nodes, {len(graph.edge_counts):,} edges (k = {k})")
 
@@ -99,7 +86,7 @@ def kmer_graph_command(
                               column="sequence") from None
         result.append({"id": record_id, "k": k, "nodes": graph.nodes, "node_counts": graph.node_counts.tolist(),
                        "edges": graph.edge_index.T.tolist(), "edge_weights": graph.edge_weight.tolist()})
-    with _output(out) as handle:
+    with output_or_stdout(out) as handle:
         json.dump(result, handle)
         handle.write("\n")
 

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import contextlib
-import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Annotated, Optional
+from typing import Annotated, Optional
 
 import pandas as pd
 import typer
 
 from rnakit.errors import SequenceError, ValueRangeError
-from rnakit.files import atomic_write
+from rnakit.files import atomic_write, output_or_stdout
 from rnakit.hybrid.formats import FORMATS, hit_position, write_hits
 from rnakit.hybrid.hit import Hit
-from rnakit.hybrid.search import MAX_QUERY_LENGTH, MAX_TARGET_LENGTH, SearchOptions, check_sequence, hybridise
+from rnakit.hybrid.search import (
+    MAX_QUERY_LENGTH, MAX_TARGET_LENGTH, SearchOptions, check_sequence, hybridise, search)
 from rnakit.hybrid.seeds import seed_pairing
 from rnakit.hybrid.significance import calibrated_evd, fixed_set_evd, shipped_sets, with_p_value
 from rnakit.hybrid.stats import Evd
@@ -105,16 +104,6 @@ def _records(path: Path, field: str, longest: int, letters: str) -> list[tuple[s
     return records
 
 
-@contextlib.contextmanager
-def _output(path: Path | None) -> Iterator[IO[str]]:
-    """``path`` written atomically, or standard output."""
-    if path is None:
-        yield sys.stdout
-    else:
-        with atomic_write(path, "w", encoding="utf-8") as handle:
-            yield handle
-
-
 @hybrid_app.command("search")
 def search_command(
     query: Annotated[Path, typer.Option("-q", "--query", help="FASTA of short RNAs (≤ 30 nt): miRNAs or siRNA guides.")],
@@ -155,15 +144,13 @@ def search_command(
     laws = _laws([q for _, q in queries], [t for _, t in targets], options, p_values, evd, set_name)
 
     def found() -> Iterator[Hit]:
-        for target_id, target_seq in targets:
-            for query_id, query_seq in queries:
-                for hit in hybridise(query_seq, target_seq, options, query_id=query_id, target_id=target_id):
-                    law = laws.get(query_seq)
-                    hit = with_p_value(hit, law) if law is not None else hit
-                    if p_cutoff is None or (hit.p_value is not None and hit.p_value <= p_cutoff):
-                        yield hit
+        for hit in search(queries, targets, options):
+            law = laws.get(hit.query)
+            hit = with_p_value(hit, law) if law is not None else hit
+            if p_cutoff is None or (hit.p_value is not None and hit.p_value <= p_cutoff):
+                yield hit
 
-    with _output(out) as handle:
+    with output_or_stdout(out) as handle:
         write_hits(found(), handle, fmt)
 
 

@@ -1,8 +1,9 @@
 """Near-perfect off-target matches through bowtie 1, the short-read aligner.
 
 bowtie answers the near-perfect question (the complement of strand positions 2–20 against every
-transcript, ≤ 2 mismatches, forward strand only) about 10× faster per strand than rnakit's own
-19-mer index once its index exists (``benchmarks/design.py``), so the design uses it whenever
+transcript, ≤ 2 mismatches, forward strand only) faster than rnakit's own 19-mer index once its
+index exists (1.6–1.9× per strand, seed counts included, in ``benchmarks/design.py``), so the
+design uses it whenever
 ``bowtie`` and ``bowtie-build`` are on PATH (Debian/Ubuntu package ``bowtie``). Seed matches still
 come from rnakit's index, which also holds the transcript names, genes and 3'UTRs.
 

@@ -13,7 +13,7 @@ the FASTA's sha256 so a transcriptome is encoded once; nothing is pickled. Misma
 each query's 19-mer code with all 1,597 masks of ≤ 2 substitutions and looks the variants up by
 binary search in the sorted 19-mer array: exact lookups only, no alignment, no per-transcript loop.
 When bowtie 1 is installed, the near-perfect question goes to it instead (:mod:`.bowtie`), being
-the faster of the two per strand; both give the same counts (``tests/test_design_bowtie.py``).
+the faster of the two per strand; both give the same counts (``tests/sirna/test_offtarget.py``).
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ import re
 import zipfile
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, replace
-from typing import Literal
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import pandas as pd
