@@ -4,9 +4,10 @@
 
 SAIS 2024 training file: gene-held-out and duplex-grouped 5-fold. Huesken 2005: random 10-fold
 (optimistic, as published tools report it) and gene-held-out 5-fold (by target transcript),
-side by side. Models: ``gru-baseline`` (the competition tutorial's model, the reference to beat),
+side by side. GNN4siRNA (its datasets 1 + 2): random 10-fold and the "mRNA split", 5 folds
+grouped by target transcript. Models: ``gru-baseline`` (the competition tutorial's model, the reference to beat),
 ``gbm-plain`` (LightGBM on the same features without score-aware weights or calibration: the plain
-gradient-boosted reference), and rnakit's ``lgbm``, ``seqnet`` and ``ensemble``. Every row is
+gradient-boosted reference), and rnakit's ``lgbm``, ``seqnet``, ``ensemble`` and ``gnn``. Every row is
 printed when done and the JSON is rewritten after each, so a long run keeps what it finished.
 
 Cost on 2 cores: Huesken, every model, about 20 minutes; SAIS, per split, about 1.5 minutes for
@@ -40,7 +41,10 @@ MODELS = {
        for name in ("lgbm", "seqnet", "ensemble", "gnn")},
 }
 PLAN = [("huesken2005", "random", 10), ("huesken2005", "gene", 5),
-        ("sais_sirna_2024", "gene", 5), ("sais_sirna_2024", "duplex", 5)]
+        ("sais_sirna_2024", "gene", 5), ("sais_sirna_2024", "duplex", 5),
+        ("gnn4sirna", "random", 10), ("gnn4sirna", "group", 5)]
+# GNN4siRNA names no genes: its "mRNA split" groups rows by target transcript
+GROUP_COLUMN = {"gnn4sirna": "transcript_id"}
 
 
 def run(args: argparse.Namespace) -> list[dict]:
@@ -52,6 +56,8 @@ def run(args: argparse.Namespace) -> list[dict]:
         if args.only and f"{data}:{strategy}" not in args.only:
             continue
         table = load_table(data)
+        if strategy == "group":
+            table = table.assign(group=table[GROUP_COLUMN[data]])
         features = compute_features(table, cache_dir=default_cache_dir(), file=data).drop(columns="id")
         for name in args.models:
             make = MODELS[name]
