@@ -38,3 +38,14 @@ def test_longest_orf():
     # Frame 2: AUG at 2, stop UAG at 8 → (2, 11). Frame 1... AUG at 13, stop UAA at 25 → (13, 28).
     assert longest_orf(sequence) == (13, 28)
     assert longest_orf("AUGCCC") is None  # no stop codon
+
+
+def test_kmer_counts_by_hand():
+    from rnakit.seq.composition import kmer_counts
+
+    assert kmer_counts("ACGUA", 1).tolist() == [2, 1, 1, 1]
+    two = kmer_counts("ACGUA", 2)  # AC, CG, GU, UA at indices 1, 6, 11, 12 of all_kmers(2)
+    assert two.sum() == 4 and two[[1, 6, 11, 12]].tolist() == [1, 1, 1, 1]
+    gapped = kmer_counts("ACNGU", 2)  # windows touching N are skipped: AC and GU remain
+    assert [i for i, count in enumerate(gapped) if count] == [1, 11] and gapped.sum() == 2
+    assert kmer_counts("AC", 3).sum() == 0 and len(kmer_counts("AC", 3)) == 64

@@ -18,6 +18,7 @@ import numpy as np
 
 from rnakit.errors import InputFormatError, SequenceError, ValueRangeError
 from rnakit.seq.alphabet import normalise_rna
+from rnakit.seq.composition import kmer_counts
 
 RNA = "ACGU"
 #: the 16 dinucleotides, first letter major: the row-major order of a 4 × 4 frequency matrix
@@ -118,17 +119,11 @@ def frequency_matrix(frequencies: DinucleotideFrequencies) -> np.ndarray:
 
 def count_dinucleotide_frequencies(sequences: Iterable[str]) -> dict[str, float]:
     """Relative dinucleotide frequencies of ``sequences`` (as RNAcalibrate ``-s`` counts them); others are skipped."""
-    counts = dict.fromkeys(DINUCLEOTIDES, 0)
-    for sequence in sequences:
-        rna = normalise_rna(sequence)
-        for i in range(len(rna) - 1):
-            pair = rna[i : i + 2]
-            if pair in counts:
-                counts[pair] += 1
-    total = sum(counts.values())
+    counts = sum((kmer_counts(normalise_rna(sequence), 2) for sequence in sequences), np.zeros(16, dtype=np.int64))
+    total = int(counts.sum())
     if total == 0:
         raise ValueRangeError("no dinucleotide of A, C, G, U in the sequences")
-    return {pair: count / total for pair, count in counts.items()}
+    return {pair: float(count) / total for pair, count in zip(DINUCLEOTIDES, counts)}
 
 
 def read_frequency_file(path: str | os.PathLike[str]) -> dict[str, float]:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from rnakit.seq.composition import gc_fraction, shannon_entropy
-from rnakit.seq.tokenize import NGramTokenizer, all_kmers
+from rnakit.seq.composition import gc_fraction, kmer_counts, shannon_entropy
+from rnakit.seq.tokenize import all_kmers
 from rnakit.sirna.features.registry import feature_group, one_hot_positions, per_unique
 
 #: Guide windows whose GC content matters (1-based, inclusive): the seed and its neighbours.
@@ -50,16 +51,11 @@ def composition(table: pd.DataFrame) -> pd.DataFrame:
 
 @feature_group("kmers", "counts of every 1-, 2- and 3-mer in the guide (DSIR-style spectrum, 84 columns)", inputs=("guide",))
 def kmers(table: pd.DataFrame) -> pd.DataFrame:
-    tokenizers = [NGramTokenizer(k, stride=1) for k in (1, 2, 3)]
     columns = [f"guide_{kmer}" for k in (1, 2, 3) for kmer in all_kmers(k)]
 
     def spectrum(sequence: str) -> dict[str, float]:
-        values = dict.fromkeys(columns, 0.0)
-        for tokenizer in tokenizers:
-            for kmer, count in tokenizer.counts(sequence).items():
-                if f"guide_{kmer}" in values:
-                    values[f"guide_{kmer}"] = float(count)
-        return values
+        counts = np.concatenate([kmer_counts(sequence, k) for k in (1, 2, 3)])
+        return dict(zip(columns, counts.astype(float)))
 
     return per_unique(table["guide"], spectrum, columns)
 

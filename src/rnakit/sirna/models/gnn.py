@@ -26,30 +26,17 @@ from torch_geometric.utils import scatter
 
 from rnakit.errors import InputFormatError
 from rnakit.seq.alphabet import normalise_rna
+from rnakit.seq.composition import kmer_counts
 from rnakit.sirna.models.torch_regressor import TorchRegressor
 
 STEM = "gnn"
 SIRNA_KS = (1, 2, 3)
 MRNA_KS = (1, 2, 3, 4)
-_CODES = np.full(256, -1, dtype=np.int64)
-for _code, _letter in enumerate("ACGU"):
-    _CODES[ord(_letter)] = _code
-
-
 def kmer_frequencies(sequence: str, ks: tuple[int, ...]) -> np.ndarray:
     """Concatenated k-mer frequencies (each k sums to 1; windows with a non-ACGU letter skipped)."""
-    codes = _CODES[np.frombuffer(normalise_rna(sequence).encode("ascii", "replace"), dtype=np.uint8)]
-    blocks = []
-    for k in ks:
-        if len(codes) < k:
-            blocks.append(np.zeros(4**k, dtype=np.float32))
-            continue
-        windows = np.lib.stride_tricks.sliding_window_view(codes, k)
-        valid = windows.min(axis=1) >= 0
-        index = (windows[valid] * (4 ** np.arange(k - 1, -1, -1))).sum(axis=1)
-        counts = np.bincount(index, minlength=4**k).astype(np.float32)
-        blocks.append(counts / max(counts.sum(), 1.0))
-    return np.concatenate(blocks)
+    rna = normalise_rna(sequence)
+    blocks = [kmer_counts(rna, k).astype(np.float32) for k in ks]
+    return np.concatenate([block / max(block.sum(), 1.0) for block in blocks])
 
 
 @dataclass
