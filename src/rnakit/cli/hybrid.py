@@ -11,7 +11,7 @@ import typer
 
 from rnakit.errors import SequenceError, ValueRangeError
 from rnakit.files import atomic_write, output_or_stdout
-from rnakit.hybrid.formats import FORMATS, hit_position, write_hits
+from rnakit.hybrid.formats import FORMATS, check_compact_id, hit_position, write_hits
 from rnakit.hybrid.hit import Hit
 from rnakit.hybrid.search import (
     MAX_QUERY_LENGTH, MAX_TARGET_LENGTH, SearchOptions, check_sequence, hybridise, search)
@@ -40,23 +40,23 @@ EvdOption = Annotated[Optional[str], typer.Option("-d", "--evd", help="LOCATION,
 SetOption = Annotated[Optional[str], typer.Option("-s", "--set", help="A fixed parameter set, as RNAhybrid -s: 3utr_human (the law follows from the query's minimal duplex energy; see scripts/fit_hybrid_sets.py).")]
 
 
-def _helix(text: str | None) -> tuple[int, int] | None:
-    if text is None:
-        return None
+def _two(text: str, kind: type, option: str, form: str) -> tuple:
+    """``'A,B'`` as two values of ``kind``; ValueRangeError naming the option otherwise."""
     try:
-        first, last = (int(v) for v in text.split(","))
+        first, second = (kind(v) for v in text.split(","))
     except ValueError:
-        raise ValueRangeError(f"{text!r} is not FROM,TO (two whole numbers)", column="--helix") from None
-    return first, last
+        raise ValueRangeError(f"{text!r} is not {form}", column=option) from None
+    return first, second
+
+
+def _helix(text: str | None) -> tuple[int, int] | None:
+    return None if text is None else _two(text, int, "--helix", "FROM,TO (two whole numbers)")
 
 
 def _evd(text: str | None) -> Evd | None:
     if text is None:
         return None
-    try:
-        location, scale = (float(v) for v in text.split(","))
-    except ValueError:
-        raise ValueRangeError(f"{text!r} is not LOCATION,SCALE (two numbers)", column="--evd") from None
+    location, scale = _two(text, float, "--evd", "LOCATION,SCALE (two numbers)")
     if scale <= 0:
         raise ValueRangeError(f"scale {scale} must be > 0", column="--evd")
     return Evd(location, scale)
@@ -82,13 +82,14 @@ def _check_p_values(mode: str, evd: str | None, set_name: str | None) -> None:
 def _laws(queries: list[str], targets: list[str], options: SearchOptions, mode: str, evd: str | None,
           set_name: str | None) -> dict[str, Evd]:
     """The extreme-value law of each query (by sequence), or none when no p-values were asked for."""
+    distinct = sorted(set(queries))
     if evd is not None:
         fixed = _evd(evd)
-        return {q: fixed for q in queries}
+        return {q: fixed for q in distinct}
     if set_name is not None:
-        return {q: fixed_set_evd(set_name, q) for q in queries}
+        return {q: fixed_set_evd(set_name, q) for q in distinct}
     if mode == "calibrate":
-        return {q: calibrated_evd(q, targets, options) for q in sorted(set(queries))}
+        return {q: calibrated_evd(q, targets, options) for q in distinct}
     return {}
 
 
@@ -130,12 +131,10 @@ def search_command(
         raise ValueRangeError("a p-value cut-off needs --evd, --set or --p-values calibrate", column="--p-cutoff")
     queries = _records(query, "query", MAX_QUERY_LENGTH, "ACGU")
     targets = _records(target, "target", MAX_TARGET_LENGTH, "ACGUN")
-    if fmt == "compact":  # its fields are colon-separated: refuse such ids before any output
+    if fmt == "compact":  # refuse ids the compact line cannot hold before any output
         for path, field, records in ((query, "query", queries), (target, "target", targets)):
             for record_id, _ in records:
-                if ":" in record_id:
-                    raise ValueRangeError("an id with ':' cannot be written in the compact format",
-                                          file=str(path), row=record_id, column=field)
+                check_compact_id(record_id, field, file=str(path))
     if options.helix is not None:
         for query_id, sequence in queries:
             if options.helix[1] > len(sequence):
@@ -183,7 +182,8 @@ def pairs_command(
             column = query_col if error.column == "query" else target_col
             raise type(error)(error.detail, file=str(table), row=row, column=column) from None
     laws = _laws([q for q, _ in pairs], sorted({t for _, t in pairs}), options, p_values, evd, set_name)
-    scores = [_score_pair(q, t, options, laws.get(q)) for q, t in pairs]
+    scored = {pair: _score_pair(*pair, options, laws.get(pair[0])) for pair in dict.fromkeys(pairs)}
+    scores = [scored[pair] for pair in pairs]  # rows repeating a pair share its search
     result = pd.concat([frame, pd.DataFrame(scores, columns=list(PAIR_COLUMNS), index=frame.index)], axis=1)
     with atomic_write(out, "w", encoding="utf-8") as handle:
         result.to_csv(handle, sep="\t", index=False)

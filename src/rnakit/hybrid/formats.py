@@ -171,6 +171,13 @@ def format_rnahybrid(hit: Hit) -> str:
     )
 
 
+def check_compact_id(name: str, column: str, file: str | None = None) -> None:
+    """InputFormatError for an id the colon-separated compact line cannot hold (':' or a line break)."""
+    if ":" in name or "\n" in name or "\r" in name:
+        raise InputFormatError("an id with ':' cannot be written in the compact format (nor one with a line break)",
+                               file=file, row=name, column=column)
+
+
 def format_compact(hit: Hit) -> str:
     """The hit as RNAhybrid's ``-c`` line (no newline): 11 colon-separated fields.
 
@@ -179,12 +186,8 @@ def format_compact(hit: Hit) -> str:
     file's one-short lengths). Raises InputFormatError for an id containing ':' or a line break,
     which would make the line unparseable (RNAhybrid itself does not guard against it).
     """
-    for column, name in (("target_id", hit.target_id), ("query_id", hit.query_id)):
-        if ":" in name or "\n" in name or "\r" in name:
-            raise InputFormatError(
-                f"{name!r} contains ':' or a line break, which the compact format cannot hold",
-                row=name, column=column,
-            )
+    check_compact_id(hit.target_id, "target_id")
+    check_compact_id(hit.query_id, "query_id")
     fields = (
         hit.target_id, str(len(hit.target)), hit.query_id, str(len(hit.query)),
         f"{hit.energy:.1f}", _p_value_text(hit.p_value), str(hit_position(hit)), *duplex_lines(hit),

@@ -12,7 +12,7 @@ from rnakit.errors import SequenceError, ValueRangeError
 from rnakit.hybrid.duplex import best_duplex
 from rnakit.hybrid.energy import MAXLOOP, encode, turner2004
 from rnakit.hybrid.hit import Hit
-from rnakit.seq.alphabet import first_invalid_letter, normalise_rna
+from rnakit.seq.alphabet import validate_rna
 
 MAX_QUERY_LENGTH = 30  # RNAhybrid's default -n; the programme's cost grows with its square
 MAX_TARGET_LENGTH = 500_000  # the tables take ~800 bytes per target nucleotide
@@ -57,12 +57,7 @@ DUPLEXFOLD_OPTIONS = SearchOptions(max_internal=MAXLOOP, max_bulge=MAXLOOP, max_
 
 def check_sequence(sequence: str, field: str, record: str | None, *, longest: int, letters: frozenset[str]) -> str:
     """RNA (ACGU; targets may hold N) of a sane length, or SequenceError naming record and field."""
-    rna = normalise_rna(sequence)
-    if not rna:
-        raise SequenceError("empty sequence", row=record, column=field)
-    bad = first_invalid_letter(rna, letters)
-    if bad is not None:
-        raise SequenceError(f"letter {rna[bad]!r} at position {bad + 1} is not a nucleotide", row=record, column=field)
+    rna = validate_rna(sequence, row=record, column=field, letters=letters)
     if len(rna) > longest:
         raise SequenceError(f"{len(rna)} nt is longer than the {longest:,} nt allowed", row=record, column=field)
     return rna

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 from collections.abc import Sequence
 from importlib import resources
@@ -55,6 +56,7 @@ def calibrated_evd(query: str, targets: Sequence[str], options: SearchOptions, *
                      samples=samples, seed=seed, model_version=model_version(options))
 
 
+@functools.lru_cache(maxsize=1)
 def shipped_sets() -> dict[str, FixedSet]:
     """rnakit's fixed parameter sets (``-s NAME``), fitted by ``scripts/fit_hybrid_sets.py``."""
     with resources.as_file(resources.files("rnakit") / "data" / "hybrid_sets.json") as path:

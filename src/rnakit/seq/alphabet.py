@@ -28,15 +28,18 @@ def validate_rna(
     file: str | None = None,
     row: int | str | None = None,
     column: str | None = None,
+    letters: frozenset[str] = RNA_LETTERS,
 ) -> str:
-    """Return ``sequence`` normalised to RNA; raise SequenceError naming the first bad letter."""
+    """Return ``sequence`` normalised to RNA; raise SequenceError naming the first letter outside
+    ``letters`` (ACGU by default; T counts as U)."""
     rna = normalise_rna(sequence)
     if not rna:
         raise SequenceError("empty sequence", file=file, row=row, column=column)
-    bad = first_invalid_letter(rna)
+    bad = first_invalid_letter(rna, letters)
     if bad is not None:
+        expected = ", ".join(sorted(letters, key="ACGUN".find)) + " or T"  # T was read as U
         raise SequenceError(
-            f"letter {rna[bad]!r} at position {bad + 1} is not a nucleotide (expected A, C, G, U or T)",
+            f"letter {rna[bad]!r} at position {bad + 1} is not a nucleotide (expected {expected})",
             file=file,
             row=row,
             column=column,
