@@ -13,7 +13,7 @@ from rnakit import __version__
 from rnakit.cli.console import err, print_error
 from rnakit.cli.hybrid import hybrid_app
 from rnakit.cli.graph import graph_app
-from rnakit.cli.planned import lncrna_app
+from rnakit.cli.lncrna import lncrna_app
 from rnakit.cli.sirna import sirna_app
 from rnakit.errors import RnakitError
 
