@@ -16,7 +16,7 @@ Published test accuracy on this split, and rnakit's targets:
 * GAT (Veličković et al., ICLR 2018): 83.0 ± 0.7 % — target ≥ 83.0 %;
 * GraphSAGE (mean aggregator): no Cora number in its paper; reported for comparison only.
 
-Cost on one core at 10 seeds: about 35 s for GCN, 4 minutes for GAT and 4.5 for GraphSAGE.
+Cost on one core at 10 seeds: about 35 s for GCN, 7 minutes for GAT and 5 for GraphSAGE.
 """
 
 from __future__ import annotations
