@@ -12,6 +12,16 @@ from pathlib import Path
 from typing import IO
 
 
+def _umask_mode(full: int) -> int:
+    """``full`` (0o666 for files, 0o777 for folders) less the process umask: what open/mkdir would give.
+
+    mkstemp and mkdtemp create private (0600 / 0700) entries; outputs should not stay private.
+    """
+    mask = os.umask(0)
+    os.umask(mask)
+    return full & ~mask
+
+
 @contextlib.contextmanager
 def atomic_write(path: str | os.PathLike[str], mode: str = "w", **kwargs: object) -> Iterator[IO]:
     """Open a temporary file beside ``path``; rename it onto ``path`` only if the block succeeds."""
@@ -22,6 +32,7 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "w", **kwargs: object
     try:
         with open(tmp_name, mode, **kwargs) as handle:  # type: ignore[call-overload]
             yield handle
+        os.chmod(tmp_name, _umask_mode(0o666))
         os.replace(tmp_name, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -40,6 +51,7 @@ def atomic_directory(path: str | os.PathLike[str]) -> Iterator[Path]:
     scratch = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent))
     try:
         yield scratch
+        os.chmod(scratch, _umask_mode(0o777))
         if target.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
             os.replace(target, old / "previous")

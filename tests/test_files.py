@@ -1,0 +1,44 @@
+import os
+import stat
+
+import pytest
+
+from rnakit.files import atomic_directory, atomic_write
+
+
+@pytest.fixture
+def umask_022():
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)
+
+
+def test_atomic_write_gives_the_permissions_open_would(tmp_path, umask_022):
+    target = tmp_path / "out.tsv"
+    with atomic_write(target) as handle:
+        handle.write("a\n")
+    assert target.read_text() == "a\n"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644  # 0o666 less the umask, not mkstemp's 0o600
+
+
+def test_atomic_directory_gives_the_permissions_mkdir_would_and_replaces_whole(tmp_path, umask_022):
+    target = tmp_path / "run"
+    target.mkdir()
+    (target / "stale.txt").write_text("old")
+    with atomic_directory(target) as folder:
+        (folder / "new.txt").write_text("new")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o755
+    assert sorted(p.name for p in target.iterdir()) == ["new.txt"]
+    assert [p.name for p in tmp_path.iterdir()] == ["run"]  # no scratch left beside it
+
+
+def test_a_failed_block_leaves_nothing(tmp_path):
+    target = tmp_path / "out.tsv"
+    with pytest.raises(RuntimeError):
+        with atomic_write(target) as handle:
+            handle.write("half")
+            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError):
+        with atomic_directory(tmp_path / "run"):
+            raise RuntimeError("boom")
+    assert list(tmp_path.iterdir()) == []
