@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -11,10 +12,15 @@ import pandas as pd
 from rnakit import __version__
 from rnakit.errors import InputFormatError, ValueRangeError
 from rnakit.files import atomic_write
-from rnakit.sirna.models.ensemble import MEMBER_MODELS, EnsembleModel
-from rnakit.sirna.models.gnn import GnnModel
-
-MODELS: dict[str, type] = {**MEMBER_MODELS, "ensemble": EnsembleModel, "gnn": GnnModel}
+# Model name → "module:class". A class is imported when first asked for, so commands that train or
+# load no model (and `rnakit --help`) start without loading PyTorch and LightGBM.
+MODELS: dict[str, str] = {
+    "lgbm": "rnakit.sirna.models.lgbm:LgbmEfficacyModel",
+    "gru-baseline": "rnakit.sirna.models.gru:GruBaselineModel",
+    "seqnet": "rnakit.sirna.models.seqnet:SeqNetModel",
+    "ensemble": "rnakit.sirna.models.ensemble:EnsembleModel",
+    "gnn": "rnakit.sirna.models.gnn:GnnModel",
+}
 MANIFEST = "manifest.json"
 
 
@@ -22,7 +28,8 @@ def model_class(name: str) -> type:
     """The estimator class of a model name; unknown names are an error listing the known ones."""
     if name not in MODELS:
         raise ValueRangeError(f"unknown model {name!r} (known: {', '.join(MODELS)})")
-    return MODELS[name]
+    module, _, attribute = MODELS[name].partition(":")
+    return getattr(importlib.import_module(module), attribute)
 
 
 def uses_features(name: str) -> bool:
