@@ -49,3 +49,12 @@ def test_kmer_counts_by_hand():
     gapped = kmer_counts("ACNGU", 2)  # windows touching N are skipped: AC and GU remain
     assert [i for i, count in enumerate(gapped) if count] == [1, 11] and gapped.sum() == 2
     assert kmer_counts("AC", 3).sum() == 0 and len(kmer_counts("AC", 3)) == 64
+
+
+def test_open_ended_orf_runs_to_the_last_complete_codon():
+    assert longest_orf("AUGCCC", open_end=True) == (0, 6)
+    assert longest_orf("GAUGCCCAA", open_end=True) == (1, 7)  # AUG CCC, then 'AA' is no codon
+    # A closed ORF still wins when it is longer than the open one.
+    closed = "AUGAAAAAAAAAUAA"  # 15 nt with its stop
+    assert longest_orf(closed + "CAUGCC", open_end=True) == (0, 15)
+    assert longest_orf(closed + "CAUG" + "C" * 17, open_end=True) == (16, 34)  # 18 nt, no stop
