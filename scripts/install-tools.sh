@@ -2,12 +2,18 @@
 # Command-line tools rnakit uses beside its Python dependencies, from the system's package manager:
 #   bowtie    — near-perfect off-target search in `rnakit sirna design` (rnakit's own index otherwise)
 #   rnahybrid — the reference RNAhybrid binary, for the integration test and benchmark of `rnakit hybrid`
+#   fastqc, trim-galore, hisat2, samtools, stringtie — the RNA-seq steps of `rnakit lncrna workflow`
 # Installs what is missing when it can (root with apt-get: CI, containers); otherwise says what to
 # install and goes on, since rnakit works without them and the tests that need them skip.
 set -euo pipefail
 missing=()
 command -v bowtie >/dev/null && command -v bowtie-build >/dev/null || missing+=(bowtie)
 command -v RNAhybrid >/dev/null || missing+=(rnahybrid)
+command -v fastqc >/dev/null || missing+=(fastqc)
+command -v trim_galore >/dev/null || missing+=(trim-galore)
+command -v hisat2 >/dev/null && command -v hisat2-build >/dev/null || missing+=(hisat2)
+command -v samtools >/dev/null || missing+=(samtools)
+command -v stringtie >/dev/null || missing+=(stringtie)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
     export DEBIAN_FRONTEND=noninteractive

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated, Optional
+
 import typer
 
 lncrna_app = typer.Typer(
@@ -10,3 +13,129 @@ lncrna_app = typer.Typer(
     "run the RNA-seq workflow.",
     no_args_is_help=True,
 )
+
+
+_FILTER_OUTPUTS = "lincrna.gtf, lincrna.fa, transcripts.tsv, report.html"
+
+
+@lncrna_app.command("filter")
+def filter_command(
+    transcripts: Annotated[Path, typer.Option("--transcripts", help="Assembled transcripts (GTF, .gz allowed), e.g. StringTie --merge output.")],
+    annotation: Annotated[Path, typer.Option("--annotation", help="Reference annotation GTF: protein-coding genes for the location classes, small-RNA biotypes for the housekeeping filter.")],
+    out_dir: Annotated[Path, typer.Option("-o", "--out", help=f"Folder to write ({_FILTER_OUTPUTS}); replaced only when the run succeeds.")],
+    genome: Annotated[Optional[Path], typer.Option("--genome", help="Genome FASTA the transcripts are on (.gz allowed; indexed once into the rnakit cache).")] = None,
+    transcript_fasta: Annotated[Optional[Path], typer.Option("--transcript-fasta", help="Instead of --genome: FASTA of the transcripts' own sequences, on their strand, by transcript id.")] = None,
+    known_lncrna: Annotated[Optional[Path], typer.Option("--known-lncrna", help="Known lncRNAs (GTF) merged with the assembled transcripts; identical intron chains count once, under the known id.")] = None,
+    coding_ids: Annotated[Optional[Path], typer.Option("--coding-ids", help="The annotation's protein-coding transcripts, as a FASTA (its ids) or a list of ids, when its GTF has no biotypes or CDS lines.")] = None,
+    hmm: Annotated[Optional[Path], typer.Option("--hmm", help="Protein profile HMMs (HMMER3, e.g. Pfam-A.hmm) for the domain filter; without it the filter is skipped.")] = None,
+    model: Annotated[Optional[Path], typer.Option("--model", help="Coding-potential model folder from 'rnakit lncrna train-coding' (default: the shipped human model).")] = None,
+    flank: Annotated[int, typer.Option("--flank", help="Transcripts fewer than this many nt from a coding transcript (either strand) are class p, not u.")] = 1000,
+    keep_classes: Annotated[str, typer.Option("--keep-classes", help="Location classes to keep, comma-separated: u intergenic, p within the flank, i intronic, y gene in its intron, x antisense exonic, o same-strand exonic.")] = "u",
+    min_length: Annotated[int, typer.Option("--min-length", help="Keep transcripts longer than this (spliced nt).")] = 200,
+    min_exons: Annotated[int, typer.Option("--min-exons", help="Keep transcripts with at least this many exons.")] = 1,
+    max_orf_aa: Annotated[int, typer.Option("--max-orf-aa", help="Keep transcripts whose longest ORF is shorter than this (amino acids).")] = 100,
+    housekeeping_biotypes: Annotated[Optional[str], typer.Option("--housekeeping-biotypes", help="Comma-separated annotation biotypes whose exons a lincRNA may not share (default: rRNA, Mt_rRNA, tRNA, Mt_tRNA, snRNA, snoRNA, scaRNA, miRNA, misc_RNA, ribozyme, sRNA, scRNA, vault_RNA, Y_RNA and kin).")] = None,
+    domain_frames: Annotated[str, typer.Option("--domain-frames", help="Translate the longest ORF ('longest') or all three forward frames ('three') for the domain search.")] = "longest",
+    domain_evalue: Annotated[float, typer.Option("--domain-evalue", help="Full-sequence E-value at or below which a domain hit rejects a transcript.")] = 1e-5,
+) -> None:
+    """Keep the lincRNA candidates among assembled transcripts: intergenic, long, no long ORF, no coding
+    potential, no housekeeping ncRNA, no protein domain. Prints the filter funnel."""
+    from rich.table import Table
+
+    from rnakit.cli.console import err, out
+    from rnakit.lncrna.housekeeping import HOUSEKEEPING_BIOTYPES
+    from rnakit.lncrna.pipeline import FilterInputs, FilterSettings, run_filter
+
+    def listed(text: str) -> tuple[str, ...]:
+        return tuple(item.strip() for item in text.split(",") if item.strip())
+
+    inputs = FilterInputs(transcripts=transcripts, annotation=annotation, genome=genome,
+                          transcript_fasta=transcript_fasta, known_lncrna=known_lncrna, coding_ids=coding_ids,
+                          hmm=hmm, model=model)
+    settings = FilterSettings(
+        flank=flank, keep_classes=listed(keep_classes), min_length=min_length, min_exons=min_exons,
+        max_orf_aa=max_orf_aa, domain_frames=domain_frames, domain_evalue=domain_evalue,
+        housekeeping_biotypes=listed(housekeeping_biotypes) if housekeeping_biotypes is not None else HOUSEKEEPING_BIOTYPES)
+    with err.status("lincRNA filter") as status:
+        result = run_filter(inputs, settings, out_dir, step=lambda name: status.update(f"lincRNA filter: {name}"))
+    table = Table(title="lincRNA filter funnel")
+    for column in ("filter", "fail", "rejected first", "left"):
+        table.add_column(column, justify="left" if column == "filter" else "right")
+    for row in result.funnel:
+        table.add_row(row["filter"], str(row["fail"]), str(row["rejected"]), str(row["left"]))
+    out.print(table)
+    out.print(f"{len(result.kept)} lincRNA candidates; {_FILTER_OUTPUTS} → {out_dir}")
+
+
+@lncrna_app.command("coding-potential")
+def coding_potential_command(
+    fasta: Annotated[Path, typer.Argument(help="Transcripts (FASTA, .gz allowed; ACGT or ACGU, any case, N allowed), each on its own strand.")],
+    output: Annotated[Path, typer.Option("-o", "--out", help="TSV to write: id, mRNA_size and ORF_size (nt), Fickett_score, Hexamer_score, coding_prob, label (coding or noncoding).")],
+    model: Annotated[Optional[Path], typer.Option("--model", help="Model folder from 'rnakit lncrna train-coding' (default: the shipped human model).")] = None,
+) -> None:
+    """Coding potential of each transcript, CPAT-style: longest forward ORF (AUG…stop), its size and
+    coverage, Fickett TESTCODE and hexamer score in a logistic regression; label 'coding' when the
+    probability reaches the model's threshold."""
+    from rnakit.files import atomic_write
+    from rnakit.lncrna.coding import CodingModel
+    from rnakit.seq.fasta import iter_fasta_records
+
+    coding_model = CodingModel.load(model)
+    scores = coding_model.score(((record_id, seq) for record_id, _, seq in iter_fasta_records(fasta)), source=str(fasta))
+    table = scores.rename(columns={"mrna_size": "mRNA_size", "orf_size": "ORF_size", "fickett": "Fickett_score",
+                                   "hexamer": "Hexamer_score", "coding_probability": "coding_prob"})
+    table["label"] = scores["coding"].map({True: "coding", False: "noncoding"})
+    with atomic_write(output) as handle:
+        table.drop(columns="coding").to_csv(handle, sep="\t", index=False, float_format="%.6g")
+    typer.echo(f"{len(table)} transcripts: {int(scores['coding'].sum())} coding, {int((~scores['coding']).sum())} "
+               f"noncoding (coding probability ≥ {coding_model.threshold:.3f} is coding) → {output}")
+
+
+@lncrna_app.command("train-coding")
+def train_coding_command(
+    coding: Annotated[Path, typer.Option("--coding", help="Coding transcripts (FASTA, .gz allowed): mRNAs, each on its own strand.")],
+    noncoding: Annotated[Path, typer.Option("--noncoding", help="Non-coding transcripts (FASTA, .gz allowed), e.g. known lncRNAs.")],
+    out_dir: Annotated[Path, typer.Option("-o", "--out", help="Model folder to write (manifest.json, hexamer.tsv); replaced only when training succeeds.")],
+    cds: Annotated[Optional[Path], typer.Option("--cds", help="CDSs of the coding transcripts (FASTA, same ids as --coding, start codon first) for the coding hexamer frequencies (default: each transcript's longest ORF).")] = None,
+    folds: Annotated[int, typer.Option("--folds", min=2, help="Gene-grouped cross-validation folds that place the threshold (sensitivity = specificity).")] = 5,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the fold assignment.")] = 0,
+) -> None:
+    """Train a coding-potential model (hexamer table + logistic regression + threshold) for
+    'rnakit lncrna coding-potential --model' and 'rnakit lncrna filter --model'."""
+    import dataclasses
+
+    from rnakit.lncrna.coding import read_training_set, train_coding_model
+    from rnakit.seq.fasta import read_fasta
+    from rnakit.sirna.datasets.fetch import sha256_of
+
+    training = read_training_set([(coding, True), (noncoding, False)])
+    files = training.files
+    if cds is not None:
+        cds_sequences = read_fasta(cds)
+        files = [*files, {"file": cds.name, "sha256": sha256_of(cds), "class": "cds", "records": len(cds_sequences)}]
+    trained = train_coding_model(training.coding, training.noncoding, cds=cds_sequences if cds is not None else None,
+                                 folds=folds, seed=seed)
+    trained = dataclasses.replace(trained, training={"files": files, **trained.training})
+    trained.save(out_dir)
+    cv = trained.cross_validation
+    typer.echo(f"model → {out_dir}: {trained.training['coding_records']} coding, {trained.training['noncoding_records']} "
+               f"non-coding; threshold {trained.threshold:.3f}; {folds}-fold gene-grouped CV AUC {cv['auc']:.4f}, "
+               f"sensitivity {cv['sensitivity']:.3f}, specificity {cv['specificity']:.3f}")
+
+
+@lncrna_app.command("workflow")
+def workflow_command(
+    config: Annotated[Path, typer.Option("--config", help="Workflow config (YAML): genome, annotation, samples (name → r1/r2 FASTQ), outdir; optional known_lncrna, coding_ids, hmm, coding_model, strandedness (unstranded, rf, fr), filter (options of 'rnakit lncrna filter'). Relative paths are read from the config's folder; see examples/lncrna_dm6.yaml.")],
+    cores: Annotated[Optional[int], typer.Option("--cores", min=1, help="CPU cores to use; each multi-threaded step takes up to this many threads (default: all).")] = None,
+    profile: Annotated[Optional[Path], typer.Option("--profile", help="Snakemake profile folder, e.g. to submit the steps to a cluster (default: run them on this machine).")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", "-n", help="Check the config and list the steps without running them.")] = False,
+) -> None:
+    """RNA-seq reads → lincRNA candidates: FastQC, Trim Galore, HISAT2, samtools, StringTie (per sample,
+    then --merge) and 'rnakit lncrna filter', run by Snakemake. Outputs go under the config's outdir
+    (lincrna/ holds lincrna.gtf, lincrna.fa, transcripts.tsv, report.html; logs/ one log per step)."""
+    from rnakit.lncrna.workflow import run_workflow
+    from rnakit.lncrna.workflow_config import load_workflow_config
+
+    outdir = run_workflow(load_workflow_config(config), cores=cores, profile=profile, dry_run=dry_run)
+    if not dry_run:
+        typer.echo(f"lincRNA candidates: {outdir / 'lincrna'}")
