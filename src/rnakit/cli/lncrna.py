@@ -73,7 +73,7 @@ def coding_potential_command(
     output: Annotated[Path, typer.Option("-o", "--out", help="TSV to write: id, mRNA_size and ORF_size (nt), Fickett_score, Hexamer_score, coding_prob, label (coding or noncoding).")],
     model: Annotated[Optional[Path], typer.Option("--model", help="Model folder from 'rnakit lncrna train-coding' (default: the shipped human model).")] = None,
 ) -> None:
-    """Coding potential of each transcript, CPAT-style: longest forward ORF (AUG…stop), its size and
+    """Coding potential of each transcript, CPAT-style: longest forward ORF (AUG…stop, or AUG…3′ end), its size and
     coverage, Fickett TESTCODE and hexamer score in a logistic regression; label 'coding' when the
     probability reaches the model's threshold."""
     from rnakit.files import atomic_write
