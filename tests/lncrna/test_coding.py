@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import random
 import re
@@ -66,6 +67,17 @@ def test_training_on_separable_data(trained):
     assert scores["id"].tolist() == [i for i, _, _ in coding + noncoding]
     assert roc_auc_score([True] * 20 + [False] * 20, scores["coding_probability"]) > 0.95
     assert (scores["coding"] == (scores["coding_probability"] >= trained.threshold)).all()
+
+
+def test_the_orf_size_scale_is_the_one_with_the_better_cross_validated_auc(trained):
+    aucs = trained.cross_validation["orf_size_scale_auc"]
+    assert set(aucs) == {"linear", "log"}
+    assert trained.orf_size_scale == max(("linear", "log"), key=aucs.get)
+    assert trained.cross_validation["auc"] == aucs[trained.orf_size_scale]  # the threshold's CV is the chosen one's
+    # The scale changes only how the ORF size enters the regression, not the reported features.
+    other = dataclasses.replace(trained, orf_size_scale="log" if trained.orf_size_scale == "linear" else "linear")
+    records = [("t", "CCACCAUGGCUGAAAAGUAACCC")]
+    assert trained.score(records)["orf_size"].tolist() == other.score(records)["orf_size"].tolist() == [15]
 
 
 def test_training_is_deterministic(trained):

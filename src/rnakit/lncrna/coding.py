@@ -3,7 +3,9 @@
 Four features of a transcript's longest forward ORF (AUG … stop, or AUG … 3' end when no stop
 follows, as in CPAT's ORF finder): its size in nt, its coverage
 (ORF size / transcript size), Fickett's TESTCODE score of the ORF and its in-frame hexamer score.
-A logistic regression on the standardised features gives the coding probability; the call
+A logistic regression on the standardised features gives the coding probability (the ORF size
+enters linearly, as in CPAT, or as log(1 + size): training picks the one with the higher
+gene-grouped cross-validated AUC on its own data); the call
 ``coding`` is probability ≥ ``threshold``, where ``threshold`` is the point of equal sensitivity and
 specificity in gene-grouped cross-validation on the training data (CPAT's "two-graph ROC" cutoff).
 
@@ -42,7 +44,8 @@ from rnakit.seq.orf import STOP_CODONS, longest_orf
 FEATURES = ("orf_size", "orf_coverage", "fickett", "hexamer")
 SCORE_COLUMNS = ("id", "mrna_size", "orf_size", "fickett", "hexamer", "coding_probability", "coding")
 MODEL_FORMAT = "rnakit-coding-model"
-FORMAT_VERSION = 2  # 2: the manifest says whether ORFs may run off the 3' end
+FORMAT_VERSION = 2  # 2: the manifest says whether ORFs may run off the 3' end and how ORF size enters
+ORF_SIZE_SCALES = ("linear", "log")
 MANIFEST = "manifest.json"
 HEXAMER_FILE = "hexamer.tsv"
 DEFAULT_MODEL = "coding_human"
@@ -79,10 +82,12 @@ class Transcripts:
     def __len__(self) -> int:
         return len(self.ids)
 
-    def features(self, hexamer: HexamerTable) -> np.ndarray:
-        """Feature matrix (transcripts × :data:`FEATURES`) with ``hexamer``'s scores."""
+    def features(self, hexamer: HexamerTable, orf_size_scale: str = "linear") -> np.ndarray:
+        """Feature matrix (transcripts × :data:`FEATURES`) with ``hexamer``'s scores; the ORF size
+        as is (``"linear"``) or as log(1 + size) (``"log"``: sizes span three orders of magnitude)."""
+        size = np.log1p(self.orf_size) if orf_size_scale == "log" else self.orf_size
         return np.column_stack(
-            [self.orf_size, self.orf_size / self.mrna_size, self.fickett, hexamer.score(self.orf_sequences)]
+            [size, self.orf_size / self.mrna_size, self.fickett, hexamer.score(self.orf_sequences)]
         ).astype(float)
 
 
@@ -97,12 +102,13 @@ class CodingModel:
     intercept: float
     threshold: float
     open_end: bool = True  # ORFs may run off the 3' end (CPAT's ORF finder)
+    orf_size_scale: str = "linear"  # one of ORF_SIZE_SCALES
     training: dict[str, Any] = field(default_factory=dict)
     cross_validation: dict[str, Any] = field(default_factory=dict)
 
     def probabilities(self, transcripts: Transcripts) -> np.ndarray:
         """Coding probability of each transcript."""
-        return self._logistic(transcripts.features(self.hexamer))
+        return self._logistic(transcripts.features(self.hexamer, self.orf_size_scale))
 
     def _logistic(self, features: np.ndarray) -> np.ndarray:
         z = (features - np.array(self.mean)) / np.array(self.scale)
@@ -111,7 +117,7 @@ class CodingModel:
     def score(self, records: Iterable[tuple[str, str]], *, source: str | None = None) -> pd.DataFrame:
         """One row per ``(id, sequence)`` record, in input order: :data:`SCORE_COLUMNS`."""
         transcripts = Transcripts(records, source=source, open_end=self.open_end)
-        features = transcripts.features(self.hexamer)
+        features = transcripts.features(self.hexamer, self.orf_size_scale)
         probability = self._logistic(features)
         return pd.DataFrame({
             "id": transcripts.ids,
@@ -131,6 +137,7 @@ class CodingModel:
             "features": list(FEATURES),
             "orf": {"start": "AUG", "stops": sorted(STOP_CODONS), "strand": "forward", "choice": "longest",
                     "open_3prime_end": self.open_end},
+            "orf_size_scale": self.orf_size_scale,
             "scaler": {"mean": list(self.mean), "scale": list(self.scale)},
             "logistic_regression": {"coef": list(self.coef), "intercept": self.intercept},
             "threshold": self.threshold,
@@ -199,6 +206,9 @@ def _model_from_manifest(manifest: Any, folder: Path) -> CodingModel:
     open_end = field_of(field_of(manifest, "orf", "orf"), "open_3prime_end", "orf.open_3prime_end")
     if not isinstance(open_end, bool):
         raise InputFormatError("expected true or false", file=where, column="orf.open_3prime_end")
+    orf_size_scale = field_of(manifest, "orf_size_scale", "orf_size_scale")
+    if orf_size_scale not in ORF_SIZE_SCALES:
+        raise InputFormatError(f"expected one of {', '.join(ORF_SIZE_SCALES)}", file=where, column="orf_size_scale")
     hexamer_info = field_of(manifest, "hexamer", "hexamer")
     (pseudocount,) = numbers([field_of(hexamer_info, "pseudocount", "hexamer.pseudocount")], "hexamer.pseudocount", 1)
     table_path = folder / HEXAMER_FILE
@@ -213,7 +223,7 @@ def _model_from_manifest(manifest: Any, folder: Path) -> CodingModel:
     return CodingModel(
         hexamer=HexamerTable.from_tsv(text, pseudocount, source=str(table_path)),
         mean=mean, scale=scale, coef=coef, intercept=intercept, threshold=threshold, open_end=open_end,
-        training=manifest.get("training", {}), cross_validation=manifest.get("cross_validation", {}),
+        orf_size_scale=orf_size_scale, training=manifest.get("training", {}), cross_validation=manifest.get("cross_validation", {}),
     )
 
 
@@ -263,14 +273,14 @@ def grouped_folds(labels: np.ndarray, groups: np.ndarray, folds: int, seed: int)
 
 
 def _fit(transcripts: Transcripts, cds: PackedRna, labels: np.ndarray, train: np.ndarray, pseudocount: float,
-         open_end: bool) -> CodingModel:
+         open_end: bool, orf_size_scale: str) -> CodingModel:
     """Hexamer table and logistic regression from the ``train`` records only (threshold unset: 0.5)."""
     table = HexamerTable(
         coding=count_hexamers(cds, in_frame=True, records=train & labels),
         noncoding=count_hexamers(transcripts.sequences, in_frame=False, records=train & ~labels),
         pseudocount=pseudocount,
     )
-    x = transcripts.features(table)[train]
+    x = transcripts.features(table, orf_size_scale)[train]
     mean = x.mean(axis=0)
     scale = x.std(axis=0)
     scale[scale == 0] = 1.0
@@ -279,7 +289,7 @@ def _fit(transcripts: Transcripts, cds: PackedRna, labels: np.ndarray, train: np
     return CodingModel(
         hexamer=table, mean=tuple(mean.tolist()), scale=tuple(scale.tolist()),
         coef=tuple(regression.coef_[0].tolist()), intercept=float(regression.intercept_[0]), threshold=0.5,
-        open_end=open_end,
+        open_end=open_end, orf_size_scale=orf_size_scale,
     )
 
 
@@ -341,18 +351,23 @@ def train_coding_model(
     cds_packed = PackedRna.from_sequences(cds_sequences)
 
     groups = gene_groups([(header, sequence) for _, header, sequence in records])
-    out_of_fold = np.zeros(len(records))
-    fold_auc = []
+    out_of_fold = {scale: np.zeros(len(records)) for scale in ORF_SIZE_SCALES}
+    fold_auc: dict[str, list[float]] = {scale: [] for scale in ORF_SIZE_SCALES}
     for train, test in grouped_folds(labels, groups, folds, seed):
         mask = np.zeros(len(records), dtype=bool)
         mask[train] = True
-        out_of_fold[test] = _fit(transcripts, cds_packed, labels, mask, pseudocount, open_end).probabilities(transcripts)[test]
-        fold_auc.append(float(roc_auc_score(labels[test], out_of_fold[test])))
-    threshold = equal_error_threshold(labels, out_of_fold)
-    final = _fit(transcripts, cds_packed, labels, np.ones(len(records), dtype=bool), pseudocount, open_end)
+        for scale in ORF_SIZE_SCALES:
+            fitted = _fit(transcripts, cds_packed, labels, mask, pseudocount, open_end, scale)
+            out_of_fold[scale][test] = fitted.probabilities(transcripts)[test]
+            fold_auc[scale].append(float(roc_auc_score(labels[test], out_of_fold[scale][test])))
+    # The ORF-size scale is chosen on these training data's own cross-validation (first on a tie).
+    scale_auc = {scale: float(roc_auc_score(labels, out_of_fold[scale])) for scale in ORF_SIZE_SCALES}
+    chosen = max(ORF_SIZE_SCALES, key=lambda scale: scale_auc[scale])
+    threshold = equal_error_threshold(labels, out_of_fold[chosen])
+    final = _fit(transcripts, cds_packed, labels, np.ones(len(records), dtype=bool), pseudocount, open_end, chosen)
     return CodingModel(
         hexamer=final.hexamer, mean=final.mean, scale=final.scale, coef=final.coef,
-        intercept=final.intercept, threshold=threshold, open_end=open_end,
+        intercept=final.intercept, threshold=threshold, open_end=open_end, orf_size_scale=chosen,
         training={
             "coding_records": len(coding),
             "noncoding_records": len(noncoding),
@@ -369,8 +384,9 @@ def train_coding_model(
             "folds": folds,
             "grouping": "gene groups: same gene in the FASTA headers, or sharing exact 32-mers over ≥ 20 % of the shorter sequence",
             "gene_groups": int(groups.max()) + 1,
-            **classification_metrics(labels, out_of_fold, threshold),
-            "fold_auc": fold_auc,
+            **classification_metrics(labels, out_of_fold[chosen], threshold),
+            "fold_auc": fold_auc[chosen],
+            "orf_size_scale_auc": scale_auc,
         },
     )
 
