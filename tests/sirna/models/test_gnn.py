@@ -1,6 +1,7 @@
 """gnn: the siRNA–pair–mRNA graph network (k-mer node features, inductive prediction, saved form)."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from rnakit.errors import InputFormatError
@@ -10,7 +11,7 @@ from rnakit.sirna.models.gnn import GnnModel, build_graph, kmer_frequencies
 from rnakit.sirna.models.registry import model_inputs
 from rnakit.sirna.schema import canonical_frame
 
-GROUPS = ["position", "composition", "conditions"]
+GROUPS = ["position", "composition", "conditions", "thermo"]
 
 
 def test_kmer_frequencies_by_hand():
@@ -54,6 +55,17 @@ def test_graph_shares_nodes_between_rows():
     assert graph.mrna_x.shape == (3, 4 + 16 + 64 + 256) and graph.sirna_x.shape[1] == 4 + 16 + 64
     assert graph.pair_mrna.tolist() == [0] * 4 + [1] * 4 + [2] * 4
     assert graph.pair_x.shape == (12, 2)
+
+
+def test_sirna_nodes_carry_the_mean_of_their_rows_thermo_columns():
+    table, X, _ = gene_table(2, 3, 0)
+    X = pd.concat([X.iloc[:2], X.iloc[:1]])  # the first guide measured twice
+    pair = np.array([[1.0, 10.0], [2.0, 20.0], [5.0, 30.0]], dtype=np.float32)
+    graph = build_graph(X, pair, sirna_columns=[1])
+    kmer_width = 4 + 16 + 64
+    assert graph.sirna_x.shape == (2, kmer_width + 1)
+    assert graph.sirna_x[:, kmer_width].tolist() == [20.0, 20.0]  # (10 + 30) / 2, and 20 alone
+    assert graph.pair_sirna.tolist() == [0, 1, 0]
 
 
 def test_gnn_reads_the_mrna_and_predicts_unseen_genes(tmp_path):

@@ -1,7 +1,8 @@
 """``gnn``: a heterogeneous graph network over siRNAs, their target mRNAs and each measured pair.
 
 In the spirit of GNN4siRNA (La Rosa et al. 2022) and siRNADiscovery (2024): three kinds of node —
-an **siRNA** node per distinct guide (k-mer frequencies of the guide, k = 1–3), an **mRNA** node per
+an **siRNA** node per distinct guide (k-mer frequencies of the guide, k = 1–3, and the mean of its
+rows' standardised ``thermo`` features: duplex stacks, end asymmetry, energies), an **mRNA** node per
 distinct target (k-mer frequencies of the transcript, else of the row's context, k = 1–4) and a
 **pair** node per row carrying the row's feature vector (thermodynamics, site, chemistry,
 conditions; standardised as in ``seqnet``). Pair nodes are joined to their siRNA and their mRNA.
@@ -55,8 +56,12 @@ def _node_index(keys: pd.Series) -> tuple[np.ndarray, list[str]]:
     return codes.astype(np.int64), [str(u) for u in uniques]
 
 
-def build_graph(X: pd.DataFrame, pair_features: np.ndarray) -> PairGraph:
-    """The siRNA–pair–mRNA graph of the rows of ``X`` (guide, transcript or context columns)."""
+def build_graph(X: pd.DataFrame, pair_features: np.ndarray, sirna_columns: list[int] | None = None) -> PairGraph:
+    """The siRNA–pair–mRNA graph of the rows of ``X`` (guide, transcript or context columns).
+
+    ``sirna_columns``: columns of ``pair_features`` whose mean over an siRNA's rows joins its
+    k-mer frequencies (the thermodynamic features, which describe the duplex).
+    """
     missing = [c for c in GnnModel.table_columns if c not in X.columns]
     if missing:
         raise InputFormatError(f"gnn needs the column(s) {', '.join(missing)}")
@@ -65,6 +70,10 @@ def build_graph(X: pd.DataFrame, pair_features: np.ndarray) -> PairGraph:
     sirna_of_pair, sirnas = _node_index(guides)
     mrna_of_pair, mrnas = _node_index(targets)
     sirna_x = np.stack([kmer_frequencies(s, SIRNA_KS) for s in sirnas])
+    if sirna_columns:
+        means = scatter(torch.from_numpy(pair_features[:, sirna_columns]), torch.from_numpy(sirna_of_pair), dim=0,
+                        dim_size=len(sirnas), reduce="mean")
+        sirna_x = np.concatenate([sirna_x, means.numpy()], axis=1)
     mrna_x = np.stack([kmer_frequencies(t, MRNA_KS) for t in mrnas])
     return PairGraph(torch.from_numpy(sirna_x), torch.from_numpy(mrna_x), torch.from_numpy(pair_features),
                      torch.from_numpy(sirna_of_pair), torch.from_numpy(mrna_of_pair))
@@ -90,9 +99,9 @@ class _Round(nn.Module):
 
 
 class _Network(nn.Module):
-    def __init__(self, pair_width: int, hidden: int, rounds: int, dropout: float) -> None:
+    def __init__(self, pair_width: int, sirna_extra: int, hidden: int, rounds: int, dropout: float) -> None:
         super().__init__()
-        self.embed_sirna = nn.Linear(sum(4**k for k in SIRNA_KS), hidden)
+        self.embed_sirna = nn.Linear(sum(4**k for k in SIRNA_KS) + sirna_extra, hidden)
         self.embed_mrna = nn.Linear(sum(4**k for k in MRNA_KS), hidden)
         self.embed_pair = nn.Sequential(nn.Linear(pair_width, hidden), nn.ReLU(), nn.Dropout(dropout))
         self.rounds = nn.ModuleList(_Round(hidden, dropout) for _ in range(rounds))
@@ -137,10 +146,11 @@ class GnnModel(TorchRegressor):
         self.seed = seed
 
     def _network(self) -> _Network:
-        return _Network(self.inputs_.width, self.hidden, self.rounds, self.dropout)
+        return _Network(self.inputs_.width, len(self.inputs_.group_columns("thermo")), self.hidden, self.rounds,
+                        self.dropout)
 
     def _inputs(self, X: pd.DataFrame) -> PairGraph:
-        return build_graph(X, self.inputs_.transform(X))
+        return build_graph(X, self.inputs_.transform(X), self.inputs_.group_columns("thermo"))
 
     def _outputs(self, network: nn.Module, inputs: object, rows: torch.Tensor | None) -> torch.Tensor:
         outputs = network(inputs)  # the whole graph: a pair's state depends on its neighbours

@@ -39,6 +39,11 @@ class NumericInputs:
     def width(self) -> int:
         return len(self.mean) + sum(len(v) for v in self.levels.values())
 
+    def group_columns(self, group: str) -> list[int]:
+        """Positions, in :meth:`transform`'s output, of the numeric features of feature group ``group``."""
+        numeric = [c for c in self.features if c not in self.levels]
+        return [i for i, c in enumerate(numeric) if c.split(SEPARATOR, 1)[0] == group]
+
     def transform(self, X: pd.DataFrame) -> np.ndarray:
         """``(rows, width)`` float32: standardised numbers (missing → 0), then one-hot categories."""
         matrix = encode(X, self.features, self.levels)
