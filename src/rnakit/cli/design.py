@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -12,48 +11,14 @@ from rich.table import Table
 
 from rnakit.cli.console import err, out
 from rnakit.errors import InputFormatError, ValueRangeError
-from rnakit.sirna.design.candidates import DEFAULT_LENGTH, check_lengths
+from rnakit.sirna.design.candidates import DEFAULT_LENGTH
 from rnakit.sirna.design.design import DesignSettings
 from rnakit.sirna.design.efficacy import Conditions
-from rnakit.sirna.design.filters import FilterSettings, read_variant_positions
+from rnakit.sirna.design.filters import read_variant_positions
 from rnakit.sirna.design.offtarget import ALIGNERS
-from rnakit.sirna.design.patterns import parse_pattern
+from rnakit.sirna.design.options import FILTERS, check_options, example_target, filter_settings, parse_range
 from rnakit.sirna.design.runner import check_output_dir, default_workers, run_design
 from rnakit.sirna.design.targets import read_targets
-
-EXAMPLE = "data/examples/NM_002046_GAPDH.fa"
-FILTERS = ("gc", "runs", "gc_stretch", "start_codon", "variants")
-
-
-def example_target() -> Path:
-    """The bundled example target: human GAPDH mRNA, RefSeq NM_002046."""
-    return Path(str(resources.files("rnakit").joinpath(EXAMPLE)))
-
-
-def parse_lengths(text: str) -> tuple[int, ...]:
-    """``21``, ``19..23`` or ``19,21`` → guide lengths."""
-    try:
-        if ".." in text:
-            low, high = (int(v) for v in text.split(".."))
-            lengths = tuple(range(low, high + 1))
-        else:
-            lengths = tuple(sorted({int(v) for v in text.split(",")}))
-    except ValueError:
-        raise ValueRangeError(f"{text!r} is not a length, a range like 19..23 or a list like 19,21",
-                              column="--length") from None
-    if not lengths:
-        raise ValueRangeError(f"{text!r} names no length", column="--length")
-    return lengths
-
-
-def parse_range(text: str, option: str) -> tuple[float, float]:
-    """``30-64`` (percent) → (0.30, 0.64)."""
-    try:
-        low, high = (float(v) / 100 for v in text.split("-"))
-    except ValueError:
-        raise ValueRangeError(f"{text!r} is not a range like 30-64", column=option) from None
-    return low, high
-
 
 def design_command(
     target: Annotated[Optional[Path], typer.Argument(help="FASTA with the target transcript(s) (.gz allowed).")] = None,
@@ -82,32 +47,14 @@ def design_command(
     if example == (target is not None):
         raise InputFormatError("give a target FASTA or --example (not both)")
     path = example_target() if example else target
-    lengths = parse_lengths(length)
-    check_lengths(list(lengths), overhang)
-    skipped = {s.strip() for s in skip.split(",") if s.strip()} if skip else set()
-    unknown = skipped - set(FILTERS)
-    if unknown:
-        raise ValueRangeError(f"unknown filter(s) {', '.join(sorted(unknown))} (known: {', '.join(FILTERS)})",
-                              column="--skip-filters")
-    if pattern:
-        for strand_pattern in parse_pattern(pattern):
-            if strand_pattern is not None and set(lengths) != {strand_pattern.nucleotides}:
-                raise ValueRangeError(f"the pattern spells {strand_pattern.nucleotides}-nt strands but --length asks for "
-                                      f"{', '.join(map(str, lengths))}", column="--pattern")
-    if spacing is not None and spacing < 0:
-        raise ValueRangeError(f"--spacing {spacing} must be ≥ 0", column="--spacing")
+    lengths, skipped = check_options(length, overhang, skip.split(",") if skip else (), pattern, spacing, top)
     if aligner not in ALIGNERS:
         raise ValueRangeError(f"unknown aligner {aligner!r} (known: {', '.join(ALIGNERS)})", column="--aligner")
-    if top < 1:
-        raise ValueRangeError(f"--top {top} must be ≥ 1", column="--top")
     check_output_dir(out_dir)
     targets = read_targets(path, record=record, all_records=all_records)
     if variants is not None:
         read_variant_positions(variants, targets[0].record)  # fail on a bad file before any work
-    gc_min, gc_max = parse_range(gc, "--gc")
-    filters = FilterSettings(gc="gc" not in skipped, gc_min=gc_min, gc_max=gc_max, runs="runs" not in skipped,
-                             gc_stretch="gc_stretch" not in skipped, start_codon="start_codon" not in skipped,
-                             variants="variants" not in skipped)
+    filters = filter_settings(parse_range(gc, "--gc"), skipped)
     settings = DesignSettings(lengths=lengths, overhang=overhang, top=top, spacing=spacing, filters=filters, pattern=pattern,
                               conditions=Conditions(conc_nm, hours, cell_line), same_gene=same_gene,
                               variants_file=variants, aligner=aligner)
@@ -131,4 +78,4 @@ def _show(rows: list[dict], out_dir: Path) -> None:
         table.add_row(row["record"], str(row["length"]), str(row["candidates"]), str(row["passed"]),
                       row["best_guide"] or "—", "—" if best is None else f"{best:.1f}")
     out.print(table)
-    out.print(f"candidates.tsv, top.fasta, design.json, report.html → {out_dir}")
+    out.print(f"candidates.tsv, top.fasta, design.json, efficacy.png, report.html → {out_dir}")

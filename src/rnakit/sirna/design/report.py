@@ -1,4 +1,4 @@
-"""Design outputs: candidates.tsv, top.fasta, design.json and a self-contained report.html."""
+"""Design outputs: candidates.tsv, top.fasta, design.json, efficacy.png and a self-contained report.html."""
 
 from __future__ import annotations
 
@@ -26,7 +26,8 @@ OFF_TARGET_COLUMNS = ["guide_seed_matches", "guide_mm0", "guide_mm1", "guide_mm2
 
 
 def write_design(design: Design, folder: Path) -> None:
-    """Write the four outputs of one target into ``folder`` (which must exist)."""
+    """Write the five outputs of one target into ``folder`` (which must exist); efficacy.png is the
+    report's efficacy plot on its own, for slides and for the web app's result page."""
     design.candidates.to_csv(folder / "candidates.tsv", sep="\t", index=False, float_format="%.4g")
     top = design.top
     with open(folder / "top.fasta", "w") as handle:
@@ -34,7 +35,9 @@ def write_design(design: Design, folder: Path) -> None:
             note = f"rank={row.rank} target={design.target.record} site={row.start}-{row.end} predicted_remaining_pct={row.predicted_remaining_pct:.1f}"
             handle.write(f">{row.candidate}|guide {note}\n{row.guide}\n>{row.candidate}|passenger {note}\n{row.passenger}\n")
     (folder / "design.json").write_text(json.dumps(json_safe(summary(design)), indent=1))
-    (folder / "report.html").write_text(report_html(design))
+    efficacy = efficacy_plot_png(design)
+    (folder / "efficacy.png").write_bytes(efficacy)
+    (folder / "report.html").write_text(report_html(design, efficacy))
 
 
 def summary(design: Design) -> dict:
@@ -56,14 +59,19 @@ def summary(design: Design) -> dict:
     }
 
 
-def _png(figure: plt.Figure) -> str:
+def _png(figure: plt.Figure) -> bytes:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     plt.close(figure)
-    return base64.b64encode(buffer.getvalue()).decode()
+    return buffer.getvalue()
 
 
-def _efficacy_plot(design: Design) -> str:
+def _data_uri(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode()
+
+
+def efficacy_plot_png(design: Design) -> bytes:
+    """PNG of the predicted knockdown of every candidate along the transcript, chosen ones marked."""
     c = design.candidates
     figure, axes = plt.subplots(figsize=(10, 3.6), dpi=100)
     if design.target.cds:
@@ -81,7 +89,7 @@ def _efficacy_plot(design: Design) -> str:
     return _png(figure)
 
 
-def _funnel_plot(design: Design) -> str:
+def _funnel_plot(design: Design) -> bytes:
     labels = ["candidates"] + [row["filter"] for row in design.funnel]
     values = [len(design.candidates)] + [row["left"] for row in design.funnel]
     figure, axes = plt.subplots(figsize=(6, 3), dpi=100)
@@ -98,8 +106,10 @@ def _table(frame: pd.DataFrame) -> str:
     return frame.to_html(index=False, float_format=lambda v: f"{v:.2f}", border=0, classes="top")
 
 
-def report_html(design: Design) -> str:
-    """A single HTML file (plots embedded) a biologist can open or mail."""
+def report_html(design: Design, efficacy_png: bytes | None = None) -> str:
+    """A single HTML file (plots embedded) a biologist can open or mail; ``efficacy_png`` saves
+    drawing the efficacy plot again when the caller has it."""
+    efficacy_png = efficacy_plot_png(design) if efficacy_png is None else efficacy_png
     target, top = design.target, design.top
     columns = [c for c in TOP_COLUMNS + OFF_TARGET_COLUMNS if c in design.candidates.columns]
     funnel_rows = "".join(
@@ -124,9 +134,9 @@ efficacy from the shipped <code>{design.settings.model}</code> model{'' if not d
 <h2>Top {len(top)} candidates</h2>
 {_table(top[columns])}
 <h2>Predicted efficacy along the transcript</h2>
-<img alt="predicted efficacy along the transcript" src="data:image/png;base64,{_efficacy_plot(design)}">
+<img alt="predicted efficacy along the transcript" src="{_data_uri(efficacy_png)}">
 <h2>Filter funnel</h2>
-<img alt="filter funnel" src="data:image/png;base64,{_funnel_plot(design)}">
+<img alt="filter funnel" src="{_data_uri(_funnel_plot(design))}">
 <table><tr><th>filter</th><th>rule</th><th>rejects</th><th>rejects first</th><th>left</th></tr>{funnel_rows}</table>
 <h2>Ranking</h2><pre>{html.escape(RANKING_DOC or '')}</pre>
 <p>rnakit {__version__}</p></body></html>

@@ -1,0 +1,78 @@
+"""The design options as users spell them (``21``, ``19..23``, ``30-64``, filter names), checked once.
+
+Both front ends, ``rnakit sirna design`` and the web app (``rnakit serve``), parse and check their
+options here, so the same mistake gets the same one-line message from either.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from importlib import resources
+from pathlib import Path
+
+from rnakit.errors import ValueRangeError
+from rnakit.sirna.design.candidates import check_lengths
+from rnakit.sirna.design.filters import FilterSettings
+from rnakit.sirna.design.patterns import parse_pattern
+
+EXAMPLE = "data/examples/NM_002046_GAPDH.fa"
+FILTERS = ("gc", "runs", "gc_stretch", "start_codon", "variants")
+
+
+def example_target() -> Path:
+    """The bundled example target: human GAPDH mRNA, RefSeq NM_002046."""
+    return Path(str(resources.files("rnakit").joinpath(EXAMPLE)))
+
+
+def parse_lengths(text: str) -> tuple[int, ...]:
+    """``21``, ``19..23`` or ``19,21`` → guide lengths."""
+    try:
+        if ".." in text:
+            low, high = (int(v) for v in text.split(".."))
+            lengths = tuple(range(low, high + 1))
+        else:
+            lengths = tuple(sorted({int(v) for v in text.split(",")}))
+    except ValueError:
+        raise ValueRangeError(f"{text!r} is not a length, a range like 19..23 or a list like 19,21",
+                              column="--length") from None
+    if not lengths:
+        raise ValueRangeError(f"{text!r} names no length", column="--length")
+    return lengths
+
+
+def parse_range(text: str, option: str) -> tuple[float, float]:
+    """``30-64`` (percent) → (0.30, 0.64)."""
+    try:
+        low, high = (float(v) / 100 for v in text.split("-"))
+    except ValueError:
+        raise ValueRangeError(f"{text!r} is not a range like 30-64", column=option) from None
+    return low, high
+
+
+def check_options(length: str, overhang: int, skip: Iterable[str], pattern: str | None, spacing: int | None,
+                  top: int) -> tuple[tuple[int, ...], set[str]]:
+    """The guide lengths and the filters switched off, after checking every option that needs no file."""
+    lengths = parse_lengths(length)
+    check_lengths(list(lengths), overhang)
+    skipped = {s.strip() for s in skip if s.strip()}
+    unknown = skipped - set(FILTERS)
+    if unknown:
+        raise ValueRangeError(f"unknown filter(s) {', '.join(sorted(unknown))} (known: {', '.join(FILTERS)})",
+                              column="--skip-filters")
+    if pattern:
+        for strand_pattern in parse_pattern(pattern):
+            if strand_pattern is not None and set(lengths) != {strand_pattern.nucleotides}:
+                raise ValueRangeError(f"the pattern spells {strand_pattern.nucleotides}-nt strands but --length asks for "
+                                      f"{', '.join(map(str, lengths))}", column="--pattern")
+    if spacing is not None and spacing < 0:
+        raise ValueRangeError(f"--spacing {spacing} must be ≥ 0", column="--spacing")
+    if top < 1:
+        raise ValueRangeError(f"--top {top} must be ≥ 1", column="--top")
+    return lengths, skipped
+
+
+def filter_settings(gc: tuple[float, float], skipped: set[str]) -> FilterSettings:
+    """The filters with the GC range (fractions) and every filter not in ``skipped`` switched on."""
+    return FilterSettings(gc="gc" not in skipped, gc_min=gc[0], gc_max=gc[1], runs="runs" not in skipped,
+                          gc_stretch="gc_stretch" not in skipped, start_codon="start_codon" not in skipped,
+                          variants="variants" not in skipped)
