@@ -14,6 +14,7 @@ from rnakit.cli.console import err, print_error
 from rnakit.cli.hybrid import hybrid_app
 from rnakit.cli.graph import graph_app
 from rnakit.cli.lncrna import lncrna_app
+from rnakit.cli.serve import serve_command
 from rnakit.cli.sirna import sirna_app
 from rnakit.errors import RnakitError
 
@@ -42,6 +43,7 @@ app.add_typer(sirna_app, name="sirna")
 app.add_typer(hybrid_app, name="hybrid")
 app.add_typer(lncrna_app, name="lncrna")
 app.add_typer(graph_app, name="graph")
+app.command("serve")(serve_command)
 
 
 def _show_version(value: bool) -> None:

@@ -1,0 +1,196 @@
+"""siRNA efficacy prediction from the web: a few pasted siRNAs within the request, or an uploaded
+competition-format table as a background job. Both go through ``predict_run``, as the CLI does."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from rnakit.errors import InputFormatError, SequenceError, ValueRangeError
+from rnakit.files import atomic_directory
+from rnakit.seq.alphabet import normalise_rna
+from rnakit.serve.inputs import shown_as
+from rnakit.serve.jobs import OUTPUT_DIR
+from rnakit.sirna.design.efficacy import Conditions
+from rnakit.sirna.design.patterns import parse_pattern
+from rnakit.sirna.runs import predict_run, resolve_model_dir
+from rnakit.sirna.scoring import SUBMISSION_ID, SUBMISSION_LABEL
+from rnakit.sirna.tables import ColumnOptions, load_table, read_generic
+from rnakit.sirna.validate import sequence_errors
+
+PASTED = "pasted siRNAs"
+PREDICTIONS_FILE = "predictions.csv"
+MODELS = ("auto", "default", "unmodified")
+_SEPARATORS = re.compile(r"[\s,]+")
+
+
+@dataclass(frozen=True)
+class Sirna:
+    guide: str
+    passenger: str | None = None
+    id: str | None = None
+
+
+@dataclass(frozen=True)
+class PredictOptions:
+    """Chemistry and conditions shared by every pasted siRNA, and the model to use."""
+
+    pattern: str | None = None
+    conc_nm: float = 10.0
+    hours: float = 24.0
+    cell_line: str = "Hep3B Cells"
+    # The target mRNA of every siRNA: one per request keeps the features in this process (several
+    # transcripts would start a process pool inside the server).
+    transcript: str | None = None
+    model: str = "auto"
+
+    @property
+    def model_name(self) -> str:
+        """auto: the competition model (``default``) for modified siRNAs, else the ``unmodified`` one."""
+        if self.model == "auto":
+            return "default" if self.pattern else "unmodified"
+        return self.model
+
+
+def sirnas_from_lines(text: str) -> list[Sirna]:
+    """One siRNA per line: ``GUIDE``, ``GUIDE PASSENGER`` or ``ID GUIDE PASSENGER`` (spaces, tabs or commas)."""
+    sirnas = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        fields = [f for f in _SEPARATORS.split(line.strip()) if f]
+        if not fields:
+            continue
+        if len(fields) > 3:
+            raise InputFormatError(f"{len(fields)} fields; expected GUIDE, GUIDE PASSENGER or ID GUIDE PASSENGER",
+                                   file=PASTED, row=number)
+        sirnas.append(Sirna(id=fields[0], guide=fields[1], passenger=fields[2]) if len(fields) == 3
+                      else Sirna(guide=fields[0], passenger=fields[1] if len(fields) == 2 else None))
+    return sirnas
+
+
+def check_options(options: PredictOptions) -> None:
+    if options.model not in MODELS:
+        raise ValueRangeError(f"unknown model {options.model!r} (known: {', '.join(MODELS)})", column="model")
+    for name, value in (("conc_nm", options.conc_nm), ("hours", options.hours)):
+        if not value >= 0:
+            raise ValueRangeError(f"{value} must be ≥ 0", column=name)
+    if options.pattern:
+        parse_pattern(options.pattern)
+
+
+def inline_table(sirnas: Sequence[Sirna], options: PredictOptions, *, max_rows: int, max_nt: int) -> pd.DataFrame:
+    """The pasted siRNAs as the canonical table (read as a CSV with --guide-col etc. would be)."""
+    check_options(options)
+    if not sirnas:
+        raise InputFormatError("no siRNAs given (one per line: GUIDE PASSENGER)", file=PASTED)
+    if len(sirnas) > max_rows:
+        raise ValueRangeError(f"{len(sirnas):,} siRNAs; this server predicts at most {max_rows:,} within a request "
+                              "(upload a CSV for a background job, or use rnakit sirna predict)", file=PASTED)
+    if options.transcript is not None:
+        transcript = normalise_rna(options.transcript)
+        if len(transcript) > max_nt:
+            raise SequenceError(f"{len(transcript):,} nt is longer than this server accepts (limit {max_nt:,} nt)",
+                                file=PASTED, column="transcript")
+    frame = pd.DataFrame({
+        "id": [s.id or str(row) for row, s in enumerate(sirnas, start=1)],
+        "guide": [s.guide for s in sirnas],
+        "passenger": [s.passenger for s in sirnas],
+        "transcript": [options.transcript] * len(sirnas),
+    })
+    has_passenger = any(s.passenger for s in sirnas)
+    has_transcript = options.transcript is not None
+    table = read_generic(PASTED, ColumnOptions(guide_col="guide", id_col="id",
+                                               passenger_col="passenger" if has_passenger else None,
+                                               transcript_col="transcript" if has_transcript else None), frame=frame)
+    check_sequences(table, PASTED)
+    return _with_chemistry(table, options)
+
+
+def check_sequences(table: pd.DataFrame, display: str) -> None:
+    """The first bad letter or impossible strand length, as the feature code (and so the CLI) reports it."""
+    errors = sequence_errors(table)
+    if errors:
+        raise errors[0].as_error(display)
+
+
+def _with_chemistry(table: pd.DataFrame, options: PredictOptions) -> pd.DataFrame:
+    """Modification tokens from the pattern and the conditions, as design does for its candidates."""
+    if options.pattern:
+        guide_pattern, passenger_pattern = parse_pattern(options.pattern)
+        for column, pattern in (("guide", guide_pattern), ("passenger", passenger_pattern)):
+            if pattern is None:
+                continue
+            mods = []
+            for row, strand in enumerate(table[column], start=1):
+                if strand is None:
+                    raise InputFormatError("the pattern names a passenger but this siRNA has none",
+                                           file=PASTED, row=row, column="passenger")
+                try:
+                    mods.append(pattern.apply(strand))
+                except ValueRangeError as error:
+                    raise ValueRangeError(error.detail, file=PASTED, row=row, column=column) from None
+            table[f"{column}_mods"] = mods
+    conditions = Conditions(options.conc_nm, options.hours, options.cell_line)
+    table["concentration_nm"] = float(conditions.concentration_nm)
+    table["hours"] = float(conditions.hours)
+    table["cell_line"] = conditions.cell_line
+    table["transfection"] = conditions.transfection
+    table["species"] = "Homo sapiens"
+    return table
+
+
+def predict_table(table: pd.DataFrame, model: str, data: str, output: Path) -> None:
+    """Predict every row and write predictions.csv (id, mRNA_remaining_pct: the CLI's submission format)."""
+    predictions = predict_run(resolve_model_dir(model), table, data=data, cache_dir=None)
+    submission = pd.DataFrame({SUBMISSION_ID: table["id"], SUBMISSION_LABEL: predictions})
+    with atomic_directory(output) as scratch:
+        submission.to_csv(scratch / PREDICTIONS_FILE, index=False)
+
+
+def inline_cli(options: PredictOptions) -> str:
+    return shlex.join(["rnakit", "sirna", "predict", "--model", options.model_name, "--data", "sirnas.csv",
+                       "--guide-col", "guide", "--passenger-col", "passenger", "-o", PREDICTIONS_FILE])
+
+
+def prepare_upload(path: Path, display: str, folder: Path, *, model: str, max_rows: int, max_nt: int) -> dict[str, Any]:
+    """Read the uploaded table now (errors at once, named as the user's file) and check the limits."""
+    if model not in ("default", "unmodified"):
+        raise ValueRangeError(f"unknown model {model!r} (known: default, unmodified)", column="--model")
+    with shown_as(path, display):
+        table = load_table(path)
+    check_sequences(table, display)
+    if len(table) > max_rows:
+        raise ValueRangeError(f"{len(table):,} rows; this server predicts at most {max_rows:,} rows "
+                              "(use rnakit sirna predict for more)", file=display)
+    lengths = table["transcript"].map(lambda t: len(t) if isinstance(t, str) else 0)
+    if len(lengths) and lengths.max() > max_nt:
+        row = int(lengths.to_numpy().argmax()) + 1
+        raise SequenceError(f"{int(lengths.max()):,} nt is longer than this server accepts (limit {max_nt:,} nt)",
+                            file=display, row=row, column="gene_target_seq")
+    return {"data": str(path.relative_to(folder)), "display": display, "model": model}
+
+
+def upload_cli(request: Mapping[str, Any]) -> str:
+    return shlex.join(["rnakit", "sirna", "predict", "--model", request["model"], "--data", request["display"],
+                       "-o", PREDICTIONS_FILE])
+
+
+def run_job(folder: Path, request: Mapping[str, Any], step: Callable[[str], None]) -> None:
+    """Worker: predict an uploaded table into ``folder/output/predictions.csv``."""
+    path = folder / request["data"]
+    step("reading the table")
+    with shown_as(path, request["display"]):
+        table = load_table(path)
+        step("features and predictions")
+        predict_table(table, request["model"], request["display"], folder / OUTPUT_DIR)
+
+
+def read_result(output: Path, model: str) -> dict[str, Any]:
+    """The predictions of a finished job, in input order."""
+    frame = pd.read_csv(output / PREDICTIONS_FILE, dtype={SUBMISSION_ID: str})
+    return {"model": model, "rows": frame.to_dict(orient="records")}
