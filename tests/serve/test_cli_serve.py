@@ -63,6 +63,11 @@ def test_environment_sets_defaults_and_options_win(captured, tmp_path, monkeypat
     assert (settings.port, settings.max_jobs, settings.results_dir) == (9001, 1, tmp_path / "env")
 
 
+def test_cleanup_timing_from_the_environment_takes_fractions():
+    settings = ServeSettings.from_env({"RNAKIT_SERVE_MAX_AGE_HOURS": "0.05", "RNAKIT_SERVE_CLEANUP_INTERVAL_S": "5"})
+    assert (settings.max_result_age_s, settings.cleanup_interval_s) == pytest.approx((180.0, 5.0))
+
+
 def test_listening_beyond_loopback_warns(captured, tmp_path):
     result = cli.invoke(cli_app, ["serve", "--host", "0.0.0.0", "--results-dir", str(tmp_path)])
     assert result.exit_code == 0, result.output

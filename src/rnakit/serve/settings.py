@@ -78,6 +78,7 @@ class ServeSettings:
             "MAX_UPLOAD_MB": ("max_upload_bytes", lambda v: int(float(v) * MIB)),
             "MAX_TARGET_NT": ("max_target_nt", int), "JOBS": ("max_jobs", int), "QUEUE": ("max_queued", int),
             "JOB_TIMEOUT": ("job_timeout_s", float), "TRANSCRIPTOMES": ("transcriptomes", parse_transcriptomes_env),
+            "CLEANUP_INTERVAL_S": ("cleanup_interval_s", float),
         }
         for suffix, (name, convert) in readers.items():
             text = env.get(ENV_PREFIX + suffix)
