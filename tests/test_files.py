@@ -42,3 +42,18 @@ def test_a_failed_block_leaves_nothing(tmp_path):
         with atomic_directory(tmp_path / "run"):
             raise RuntimeError("boom")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_every_cache_lives_under_one_folder(tmp_path, monkeypatch):
+    from rnakit.files import cache_folder
+    from rnakit.hybrid.stats import default_hybrid_cache_dir
+    from rnakit.lncrna.gtf import default_genome_index_dir
+    from rnakit.serve.settings import default_results_dir
+    from rnakit.sirna.design.offtarget import default_index_dir
+    from rnakit.sirna.features.matrix import default_cache_dir
+
+    monkeypatch.setenv("RNAKIT_CACHE_DIR", str(tmp_path))
+    assert cache_folder("x") == tmp_path / "x"
+    folders = [default_cache_dir(), default_hybrid_cache_dir(), default_index_dir(), default_genome_index_dir(),
+               default_results_dir()]
+    assert [f.parent for f in folders] == [tmp_path] * 5 and len(set(folders)) == 5

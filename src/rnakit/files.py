@@ -11,6 +11,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
+CACHE_DIR_ENV = "RNAKIT_CACHE_DIR"  # moves every cache (features, indexes, calibrations, web results)
+
+
+def cache_folder(name: str) -> Path:
+    """Folder ``name`` of rnakit's cache: ``$RNAKIT_CACHE_DIR/name``, else ``~/.cache/rnakit/name``."""
+    return Path(os.environ.get(CACHE_DIR_ENV, Path.home() / ".cache" / "rnakit")) / name
+
 
 def _umask_mode(full: int) -> int:
     """``full`` (0o666 for files, 0o777 for folders) less the process umask: what open/mkdir would give.

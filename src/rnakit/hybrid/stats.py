@@ -37,7 +37,7 @@ from pathlib import Path
 import numpy as np
 
 from rnakit.errors import InputFormatError, SequenceError, ValueRangeError
-from rnakit.files import atomic_write
+from rnakit.files import atomic_write, cache_folder
 from rnakit.hybrid.shuffles import (
     DinucleotideFrequencies,
     dinucleotide_shuffle,
@@ -114,10 +114,8 @@ def p_value(mfe: float | np.ndarray, target_length: int | np.ndarray, query_leng
 
 
 def default_hybrid_cache_dir() -> Path:
-    """``<rnakit cache>/hybrid``: beside the feature cache, honouring ``$RNAKIT_CACHE_DIR``."""
-    from rnakit.sirna.features.matrix import default_cache_dir  # imports every feature group: load on demand
-
-    return default_cache_dir().parent / "hybrid"
+    """``<rnakit cache>/hybrid`` (:func:`rnakit.files.cache_folder`)."""
+    return cache_folder("hybrid")
 
 
 def _cache_key(query: str, model_version: str, settings: dict[str, object]) -> str:

@@ -28,6 +28,7 @@ from typing import IO, Protocol
 import pyfastx
 
 from rnakit.errors import InputFormatError
+from rnakit.files import cache_folder
 from rnakit.seq.alphabet import normalise_rna, reverse_complement_rna
 from rnakit.seq.fasta import read_fasta
 
@@ -237,8 +238,8 @@ class SequenceSource(Protocol):
 
 
 def default_genome_index_dir() -> Path:
-    """``$RNAKIT_CACHE_DIR/genome_index`` (default ``~/.cache/rnakit/genome_index``)."""
-    return Path(os.environ.get("RNAKIT_CACHE_DIR", Path.home() / ".cache" / "rnakit")) / "genome_index"
+    """``<rnakit cache>/genome_index`` (:func:`rnakit.files.cache_folder`)."""
+    return cache_folder("genome_index")
 
 
 def _first_line(path: Path) -> str:

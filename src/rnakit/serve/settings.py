@@ -14,15 +14,15 @@ from pathlib import Path
 from typing import Any
 
 from rnakit.errors import InputFormatError, ValueRangeError
-from rnakit.sirna.features.matrix import CACHE_DIR_ENV
+from rnakit.files import cache_folder
 
 MIB = 2**20
 ENV_PREFIX = "RNAKIT_SERVE_"
 
 
 def default_results_dir() -> Path:
-    """``$RNAKIT_CACHE_DIR/serve`` or ``~/.cache/rnakit/serve``: beside rnakit's other caches."""
-    return Path(os.environ.get(CACHE_DIR_ENV, Path.home() / ".cache" / "rnakit")) / "serve"
+    """``<rnakit cache>/serve`` (:func:`rnakit.files.cache_folder`): beside rnakit's other caches."""
+    return cache_folder("serve")
 
 
 @dataclass(frozen=True)

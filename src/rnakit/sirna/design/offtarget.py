@@ -34,12 +34,11 @@ import numpy as np
 import pandas as pd
 
 from rnakit.errors import InputFormatError, MismatchError, SequenceError, ValueRangeError
-from rnakit.files import atomic_write
+from rnakit.files import atomic_write, cache_folder
 from rnakit.seq.alphabet import first_invalid_letter, normalise_rna, reverse_complement_rna
 from rnakit.seq.fasta import iter_fasta_records
 from rnakit.seq.headers import parse_cds, parse_gene, parse_utr3
 from rnakit.sirna.design.bowtie import bowtie_available, bowtie_version, load_or_build_bowtie_index, site_matches
-from rnakit.sirna.features.matrix import default_cache_dir
 
 log = logging.getLogger(__name__)
 
@@ -283,8 +282,8 @@ def _file_digest(path: str | os.PathLike[str]) -> str:
 
 
 def default_index_dir() -> Path:
-    """``<rnakit cache>/offtarget``: beside the feature cache, honouring ``$RNAKIT_CACHE_DIR``."""
-    return default_cache_dir().parent / "offtarget"
+    """``<rnakit cache>/offtarget`` (:func:`rnakit.files.cache_folder`)."""
+    return cache_folder("offtarget")
 
 
 def _load_cached(npz_path: Path, json_path: Path, digest: str) -> TranscriptomeIndex | None:

@@ -4,25 +4,21 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pandas as pd
 
 from rnakit import __version__
-from rnakit.files import atomic_write
+from rnakit.files import atomic_write, cache_folder
 from rnakit.sirna.features.registry import SEPARATOR, FeatureGroup, resolve_groups
 from rnakit.sirna.validate import sequence_errors
 
 log = logging.getLogger(__name__)
 
-CACHE_DIR_ENV = "RNAKIT_CACHE_DIR"
-
-
 def default_cache_dir() -> Path:
-    """``$RNAKIT_CACHE_DIR`` or ``~/.cache/rnakit``; features live in its ``features/`` folder."""
-    return Path(os.environ.get(CACHE_DIR_ENV, Path.home() / ".cache" / "rnakit")) / "features"
+    """``<rnakit cache>/features`` (:func:`rnakit.files.cache_folder`)."""
+    return cache_folder("features")
 
 
 def _column_digest(column: pd.Series) -> str:
