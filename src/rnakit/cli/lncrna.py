@@ -77,17 +77,14 @@ def coding_potential_command(
     coverage, Fickett TESTCODE and hexamer score in a logistic regression; label 'coding' when the
     probability reaches the model's threshold."""
     from rnakit.files import atomic_write
-    from rnakit.lncrna.coding import CodingModel
+    from rnakit.lncrna.coding import CodingModel, cpat_table
     from rnakit.seq.fasta import iter_fasta_records
 
     coding_model = CodingModel.load(model)
     scores = coding_model.score(((record_id, seq) for record_id, _, seq in iter_fasta_records(fasta)), source=str(fasta))
-    table = scores.rename(columns={"mrna_size": "mRNA_size", "orf_size": "ORF_size", "fickett": "Fickett_score",
-                                   "hexamer": "Hexamer_score", "coding_probability": "coding_prob"})
-    table["label"] = scores["coding"].map({True: "coding", False: "noncoding"})
     with atomic_write(output) as handle:
-        table.drop(columns="coding").to_csv(handle, sep="\t", index=False, float_format="%.6g")
-    typer.echo(f"{len(table)} transcripts: {int(scores['coding'].sum())} coding, {int((~scores['coding']).sum())} "
+        cpat_table(scores).to_csv(handle, sep="\t", index=False, float_format="%.6g")
+    typer.echo(f"{len(scores)} transcripts: {int(scores['coding'].sum())} coding, {int((~scores['coding']).sum())} "
                f"noncoding (coding probability ≥ {coding_model.threshold:.3f} is coding) → {output}")
 
 

@@ -53,6 +53,18 @@ DEFAULT_MODEL = "coding_human"
 NUCLEOTIDES = frozenset("ACGUN")
 
 
+# Column names of ``rnakit lncrna coding-potential``'s table: CPAT's where it has one.
+CPAT_COLUMNS = {"mrna_size": "mRNA_size", "orf_size": "ORF_size", "fickett": "Fickett_score",
+                "hexamer": "Hexamer_score", "coding_probability": "coding_prob"}
+
+
+def cpat_table(scores: pd.DataFrame) -> pd.DataFrame:
+    """:meth:`CodingModel.score`'s rows as the CLI and the web app show them: CPAT's names and a label."""
+    table = scores.rename(columns=CPAT_COLUMNS)
+    table["label"] = scores["coding"].map({True: "coding", False: "noncoding"})
+    return table.drop(columns="coding")
+
+
 def default_model_dir() -> Path:
     """Folder of the shipped human model."""
     return Path(str(resources.files("rnakit").joinpath("data", "models", DEFAULT_MODEL)))

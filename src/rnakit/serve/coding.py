@@ -10,15 +10,12 @@ from typing import Any
 import pandas as pd
 
 from rnakit.files import atomic_directory
-from rnakit.lncrna.coding import CodingModel
+from rnakit.lncrna.coding import CodingModel, cpat_table
 from rnakit.serve.inputs import shown_as
 from rnakit.seq.fasta import iter_fasta_records
 
 PASTED = "pasted transcripts"
 CODING_FILE = "coding.tsv"
-#: The CLI's column names (rnakit lncrna coding-potential), CPAT's where it has one.
-COLUMNS = {"mrna_size": "mRNA_size", "orf_size": "ORF_size", "fickett": "Fickett_score",
-           "hexamer": "Hexamer_score", "coding_probability": "coding_prob"}
 
 
 def coding_potential(path: Path, display: str, output: Path) -> None:
@@ -26,10 +23,8 @@ def coding_potential(path: Path, display: str, output: Path) -> None:
     model = CodingModel.load(None)
     with shown_as(path, display):
         scores = model.score(((record_id, seq) for record_id, _, seq in iter_fasta_records(path)), source=display)
-    table = scores.rename(columns=COLUMNS)
-    table["label"] = scores["coding"].map({True: "coding", False: "noncoding"})
     with atomic_directory(output) as scratch:
-        table.drop(columns="coding").to_csv(scratch / CODING_FILE, sep="\t", index=False, float_format="%.6g")
+        cpat_table(scores).to_csv(scratch / CODING_FILE, sep="\t", index=False, float_format="%.6g")
 
 
 def cli_command(display: str) -> str:
