@@ -13,12 +13,13 @@ from rnakit.errors import SequenceError, ValueRangeError
 from rnakit.files import atomic_write, output_or_stdout
 from rnakit.hybrid.formats import FORMATS, check_compact_id, hit_position, write_hits
 from rnakit.hybrid.hit import Hit
+from rnakit.hybrid.inputs import (
+    QUERY_LETTERS, TARGET_LETTERS, check_helix_fits, parse_helix, parse_pair, read_records)
 from rnakit.hybrid.search import (
     MAX_QUERY_LENGTH, MAX_TARGET_LENGTH, SearchOptions, check_sequence, hybridise, search)
 from rnakit.hybrid.seeds import seed_pairing
 from rnakit.hybrid.significance import calibrated_evd, fixed_set_evd, shipped_sets, with_p_value
 from rnakit.hybrid.stats import Evd
-from rnakit.seq.fasta import read_fasta_records
 from rnakit.tabular import read_delimited
 
 hybrid_app = typer.Typer(
@@ -40,30 +41,17 @@ EvdOption = Annotated[Optional[str], typer.Option("-d", "--evd", help="LOCATION,
 SetOption = Annotated[Optional[str], typer.Option("-s", "--set", help="A fixed parameter set, as RNAhybrid -s: 3utr_human (the law follows from the query's minimal duplex energy; see scripts/fit_hybrid_sets.py).")]
 
 
-def _two(text: str, kind: type, option: str, form: str) -> tuple:
-    """``'A,B'`` as two values of ``kind``; ValueRangeError naming the option otherwise."""
-    try:
-        first, second = (kind(v) for v in text.split(","))
-    except ValueError:
-        raise ValueRangeError(f"{text!r} is not {form}", column=option) from None
-    return first, second
-
-
-def _helix(text: str | None) -> tuple[int, int] | None:
-    return None if text is None else _two(text, int, "--helix", "FROM,TO (two whole numbers)")
-
-
 def _evd(text: str | None) -> Evd | None:
     if text is None:
         return None
-    location, scale = _two(text, float, "--evd", "LOCATION,SCALE (two numbers)")
+    location, scale = parse_pair(text, float, "--evd", "LOCATION,SCALE (two numbers)")
     if scale <= 0:
         raise ValueRangeError(f"scale {scale} must be > 0", column="--evd")
     return Evd(location, scale)
 
 
 def _options(energy_cutoff: float | None, helix: str | None, max_internal: int, max_bulge: int, hits: int) -> SearchOptions:
-    options = SearchOptions(energy_cutoff=energy_cutoff, helix=_helix(helix), max_internal=max_internal,
+    options = SearchOptions(energy_cutoff=energy_cutoff, helix=parse_helix(helix), max_internal=max_internal,
                             max_bulge=max_bulge, hits=hits)
     options.check()
     return options
@@ -93,18 +81,6 @@ def _laws(queries: list[str], targets: list[str], options: SearchOptions, mode: 
     return {}
 
 
-def _records(path: Path, field: str, longest: int, letters: str) -> list[tuple[str, str]]:
-    """Every record of a FASTA file, checked before any search starts (errors name file and record)."""
-    records = []
-    for record_id, _, sequence in read_fasta_records(path):
-        try:
-            records.append((record_id, check_sequence(sequence, field, record_id, longest=longest,
-                                                      letters=frozenset(letters))))
-        except (SequenceError, ValueRangeError) as error:  # add the file to the record and field named
-            raise type(error)(error.detail, file=str(path), row=record_id, column=field) from None
-    return records
-
-
 @hybrid_app.command("search")
 def search_command(
     query: Annotated[Path, typer.Option("-q", "--query", help="FASTA of short RNAs (≤ 30 nt): miRNAs or siRNA guides.")],
@@ -129,17 +105,13 @@ def search_command(
         raise ValueRangeError(f"unknown format {fmt!r} (known: {', '.join(FORMATS)})", column="--format")
     if p_cutoff is not None and evd is None and set_name is None and p_values == "none":
         raise ValueRangeError("a p-value cut-off needs --evd, --set or --p-values calibrate", column="--p-cutoff")
-    queries = _records(query, "query", MAX_QUERY_LENGTH, "ACGU")
-    targets = _records(target, "target", MAX_TARGET_LENGTH, "ACGUN")
+    queries = read_records(query, "query", longest=MAX_QUERY_LENGTH, letters=QUERY_LETTERS)
+    targets = read_records(target, "target", longest=MAX_TARGET_LENGTH, letters=TARGET_LETTERS)
     if fmt == "compact":  # refuse ids the compact line cannot hold before any output
         for path, field, records in ((query, "query", queries), (target, "target", targets)):
             for record_id, _ in records:
                 check_compact_id(record_id, field, file=str(path))
-    if options.helix is not None:
-        for query_id, sequence in queries:
-            if options.helix[1] > len(sequence):
-                raise ValueRangeError(f"--helix ends at {options.helix[1]} but the query is {len(sequence)} nt",
-                                      file=str(query), row=query_id, column="--helix")
+    check_helix_fits(options.helix, queries, file=str(query))
     laws = _laws([q for _, q in queries], [t for _, t in targets], options, p_values, evd, set_name)
 
     def found() -> Iterator[Hit]:
@@ -175,9 +147,9 @@ def pairs_command(
     for row, (query_seq, target_seq) in enumerate(zip(frame[query_col], frame[target_col]), start=2):
         try:
             pairs.append((check_sequence(query_seq if isinstance(query_seq, str) else "", "query", None,
-                                         longest=MAX_QUERY_LENGTH, letters=frozenset("ACGU")),
+                                         longest=MAX_QUERY_LENGTH, letters=QUERY_LETTERS),
                           check_sequence(target_seq if isinstance(target_seq, str) else "", "target", None,
-                                         longest=MAX_TARGET_LENGTH, letters=frozenset("ACGUN"))))
+                                         longest=MAX_TARGET_LENGTH, letters=TARGET_LETTERS)))
         except (SequenceError, ValueRangeError) as error:
             column = query_col if error.column == "query" else target_col
             raise type(error)(error.detail, file=str(table), row=row, column=column) from None

@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rnakit.errors import SequenceError, ValueRangeError
+from rnakit.errors import ValueRangeError
 from rnakit.files import atomic_directory
 from rnakit.hybrid.formats import write_hits
-from rnakit.hybrid.search import MAX_QUERY_LENGTH, MAX_TARGET_LENGTH, SearchOptions, check_sequence, search
+from rnakit.hybrid.inputs import QUERY_LETTERS, TARGET_LETTERS, check_helix_fits, parse_helix, read_records
+from rnakit.hybrid.search import MAX_QUERY_LENGTH, MAX_TARGET_LENGTH, SearchOptions, search
 from rnakit.hybrid.significance import fixed_set_evd, shipped_sets, with_p_value
 from rnakit.serve.inputs import save_text, shown_as
-from rnakit.seq.fasta import read_fasta_records
 
 QUERY, TARGET = "pasted query", "pasted target"
 #: Output files: hits.tsv (a table), hits.txt (RNAhybrid's layout), hits.json (what the API returns).
@@ -38,14 +38,7 @@ class HybridOptions:
     p_values: str = "none"
 
     def search_options(self) -> SearchOptions:
-        helix = None
-        if self.helix:
-            try:
-                first, last = (int(v) for v in self.helix.split(","))
-            except ValueError:
-                raise ValueRangeError(f"{self.helix!r} is not FROM,TO (two whole numbers)", column="--helix") from None
-            helix = (first, last)
-        options = SearchOptions(energy_cutoff=self.energy_cutoff, helix=helix, max_internal=self.max_internal,
+        options = SearchOptions(energy_cutoff=self.energy_cutoff, helix=parse_helix(self.helix), max_internal=self.max_internal,
                                 max_bulge=self.max_bulge, hits=self.hits)
         options.check()
         if self.p_values != "none" and self.p_values not in shipped_sets():
@@ -54,31 +47,21 @@ class HybridOptions:
         return options
 
 
-def _records(text: str, folder: Path, field: str, display: str, longest: int, letters: str) -> list[tuple[str, str]]:
+def _records(text: str, folder: Path, field: str, display: str, longest: int,
+             letters: frozenset[str]) -> list[tuple[str, str]]:
     """Pasted FASTA (or one bare sequence) read with rnakit's FASTA reader, each record checked."""
     path = save_text(text, folder, f"{field}.fa", fasta_id=field)
     with shown_as(path, display):
-        records = read_fasta_records(path)
-    checked = []
-    for record_id, _, sequence in records:
-        try:
-            checked.append((record_id, check_sequence(sequence, field, record_id, longest=longest, letters=frozenset(letters))))
-        except (SequenceError, ValueRangeError) as error:
-            raise type(error)(error.detail, file=display, row=record_id, column=field) from None
-    return checked
+        return read_records(path, field, longest=longest, letters=letters, file=display)
 
 
 def hybridise(query: str, target: str, options: HybridOptions, *, folder: Path, max_nt: int, max_work: int) -> None:
     """Search every query against every target; write HIT_FILES into ``folder/output``."""
     search_options = options.search_options()
     scratch = folder / "input"
-    queries = _records(query, scratch, "query", QUERY, MAX_QUERY_LENGTH, "ACGU")
-    targets = _records(target, scratch, "target", TARGET, min(max_nt, MAX_TARGET_LENGTH), "ACGUN")
-    if search_options.helix is not None:
-        for query_id, sequence in queries:
-            if search_options.helix[1] > len(sequence):
-                raise ValueRangeError(f"--helix ends at {search_options.helix[1]} but the query is {len(sequence)} nt",
-                                      file=QUERY, row=query_id, column="--helix")
+    queries = _records(query, scratch, "query", QUERY, MAX_QUERY_LENGTH, QUERY_LETTERS)
+    targets = _records(target, scratch, "target", TARGET, min(max_nt, MAX_TARGET_LENGTH), TARGET_LETTERS)
+    check_helix_fits(search_options.helix, queries, file=QUERY)
     work = len(queries) * sum(len(sequence) for _, sequence in targets)
     if work > max_work:
         raise ValueRangeError(f"{len(queries)} queries × {work // len(queries):,} target nt is more than this server "
