@@ -135,12 +135,8 @@ def _with_chemistry(table: pd.DataFrame, options: PredictOptions) -> pd.DataFram
                 except ValueRangeError as error:
                     raise ValueRangeError(error.detail, file=PASTED, row=row, column=column) from None
             table[f"{column}_mods"] = mods
-    conditions = Conditions(options.conc_nm, options.hours, options.cell_line)
-    table["concentration_nm"] = float(conditions.concentration_nm)
-    table["hours"] = float(conditions.hours)
-    table["cell_line"] = conditions.cell_line
-    table["transfection"] = conditions.transfection
-    table["species"] = "Homo sapiens"
+    for column, values in Conditions(options.conc_nm, options.hours, options.cell_line).columns(len(table)).items():
+        table[column] = values
     return table
 
 

@@ -46,6 +46,12 @@ class Conditions:
     cell_line: str = "Hep3B Cells"
     transfection: str = "Lipofectamine"
 
+    def columns(self, rows: int) -> dict[str, list]:
+        """The canonical table's condition columns for ``rows`` rows (human cells, as in the competition)."""
+        return {"concentration_nm": [float(self.concentration_nm)] * rows, "hours": [float(self.hours)] * rows,
+                "cell_line": [self.cell_line] * rows, "transfection": [self.transfection] * rows,
+                "species": ["Homo sapiens"] * rows}
+
 
 def candidate_table(candidates: pd.DataFrame, target: str, record: str, gene: str | None,
                     guide_pattern: StrandPattern | None, passenger_pattern: StrandPattern | None,
@@ -65,9 +71,7 @@ def candidate_table(candidates: pd.DataFrame, target: str, record: str, gene: st
         columns["guide_mods"] = [guide_pattern.apply(g) for g in candidates["guide"]]
         if passenger_pattern is not None:
             columns["passenger_mods"] = [passenger_pattern.apply(p) for p in candidates["passenger"]]
-        columns.update(concentration_nm=[conditions.concentration_nm] * n, hours=[conditions.hours] * n,
-                       cell_line=[conditions.cell_line] * n, transfection=[conditions.transfection] * n,
-                       species=["Homo sapiens"] * n)
+        columns.update(conditions.columns(n))
     return canonical_frame(columns, n)
 
 
