@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import shutil
 import sys
@@ -17,6 +18,15 @@ CACHE_DIR_ENV = "RNAKIT_CACHE_DIR"  # moves every cache (features, indexes, cali
 def cache_folder(name: str) -> Path:
     """Folder ``name`` of rnakit's cache: ``$RNAKIT_CACHE_DIR/name``, else ``~/.cache/rnakit/name``."""
     return Path(os.environ.get(CACHE_DIR_ENV, Path.home() / ".cache" / "rnakit")) / name
+
+
+def sha256_of(path: str | os.PathLike[str]) -> str:
+    """Hex sha256 of a file, read in chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def _umask_mode(full: int) -> int:

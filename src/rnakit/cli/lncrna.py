@@ -103,7 +103,7 @@ def train_coding_command(
 
     from rnakit.lncrna.coding import read_training_set, train_coding_model
     from rnakit.seq.fasta import read_fasta
-    from rnakit.sirna.datasets.fetch import sha256_of
+    from rnakit.files import sha256_of
 
     training = read_training_set([(coding, True), (noncoding, False)])
     files = training.files

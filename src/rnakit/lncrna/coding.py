@@ -447,7 +447,7 @@ class TrainingSet:
 def read_training_set(files: Iterable[tuple[str | Path, bool | None]]) -> TrainingSet:
     """Read FASTA ``files`` of class True (coding), False (non-coding) or None (per-record
     :func:`biotype_class`; records of neither class are left out), noting each file's sha256."""
-    from rnakit.sirna.datasets.fetch import sha256_of  # noqa: PLC0415  (only needed here)
+    from rnakit.files import sha256_of  # noqa: PLC0415  (only needed here)
 
     coding: list[tuple[str, str, str]] = []
     noncoding: list[tuple[str, str, str]] = []

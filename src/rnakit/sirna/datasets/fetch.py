@@ -9,19 +9,10 @@ import urllib.request
 from pathlib import Path
 
 from rnakit.errors import DatasetNotFoundError, MismatchError
-from rnakit.files import atomic_write
+from rnakit.files import atomic_write, sha256_of
 from rnakit.sirna.datasets.registry import USER_DATA_DIR, DatasetInfo, default_data_dir
 
 _CHUNK = 1 << 20
-
-
-def sha256_of(path: Path) -> str:
-    """Hex sha256 of a file, read in chunks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(_CHUNK), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _download(url: str, target: Path, expected_sha256: str, timeout: float) -> None:
