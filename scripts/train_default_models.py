@@ -19,7 +19,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+from rnakit.outputs import output_folder
 from rnakit.sirna.features import default_cache_dir
+from rnakit.sirna.models.registry import MANIFEST, MODEL_FOLDER, RUN_COMMAND
 from rnakit.sirna.runs import SHIPPED_MODELS_DIR, train_run
 from rnakit.sirna.tables import load_table
 
@@ -42,11 +44,9 @@ def train_shipped(name: str, threads: int) -> dict:
         run = Path(scratch) / "run"
         summary = train_run(table, data=data, model="lgbm", strategy="gene", n_folds=5, seed=0, threads=threads,
                             out=run, cache_dir=default_cache_dir(), feature_groups=feature_groups)
-        if destination.exists():
-            shutil.rmtree(destination)
-        destination.mkdir(parents=True)
-        shutil.copytree(run / "model", destination / "model")
-        shutil.copy(run / "manifest.json", destination / "manifest.json")
+        with output_folder(destination, command=RUN_COMMAND) as folder:  # sealed: predict checks every file
+            shutil.copytree(run / MODEL_FOLDER, folder / MODEL_FOLDER)
+            shutil.copy(run / MANIFEST, folder / MANIFEST)
     overall = summary["cv"]["overall"]
     print(f"{name} model ({data}) → {destination}; 5-fold gene-held-out score {overall['score']:.4f}, "
           f"Pearson {overall['pearson']:.3f}")

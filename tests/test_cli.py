@@ -174,7 +174,7 @@ def test_train_and_predict_bad_inputs(tmp_path):
     line = one_line_error(run("sirna", "train", "--data", example, "--cv", "shuffle", "--out", str(tmp_path / "r")))
     assert "unknown --cv 'shuffle'" in line
     line = one_line_error(run("sirna", "predict", "--model", str(tmp_path), "--data", example, "-o", str(tmp_path / "s.csv")))
-    assert "not a model folder" in line
+    assert "not a complete output of 'rnakit sirna train'" in line
     unlabelled = write_rows(tmp_path / "test.csv", [competition_row(mRNA_remaining_pct="")])
     line = one_line_error(run("sirna", "train", "--data", str(unlabelled), "--out", str(tmp_path / "r")))
     assert "have no label" in line
@@ -217,4 +217,4 @@ def test_evaluate_needs_labels_and_a_model(tmp_path):
     line = one_line_error(run("sirna", "evaluate", "--model", "default", "--data", str(unlabelled)))
     assert "have no label" in line
     line = one_line_error(run("sirna", "evaluate", "--model", str(tmp_path / "nothing"), "--data", str(EXAMPLES / "tiny_sirna.csv")))
-    assert "not a model folder" in line
+    assert "nothing: no such folder" in line

@@ -53,3 +53,7 @@ class DatasetNotFoundError(RnakitError):
 
 class MismatchError(RnakitError):
     """Two inputs that must correspond (e.g. truth and prediction ids) do not."""
+
+
+class OutputError(RnakitError):
+    """An output would overwrite an input or files rnakit did not write, or cannot be written there."""

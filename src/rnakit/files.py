@@ -64,21 +64,31 @@ def atomic_directory(path: str | os.PathLike[str]) -> Iterator[Path]:
     An existing ``path`` is replaced then (never merged); on failure nothing is left behind.
     """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent))
+    scratch = scratch_folder(target)
     try:
         yield scratch
-        os.chmod(scratch, _umask_mode(0o777))
-        if target.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
-            os.replace(target, old / "previous")
-            os.replace(scratch, target)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(scratch, target)
+        replace_folder(scratch, target)
     except BaseException:
         shutil.rmtree(scratch, ignore_errors=True)
         raise
+
+
+def scratch_folder(target: Path) -> Path:
+    """A new hidden folder beside ``target`` (same file system, so it can be renamed onto it)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent))
+
+
+def replace_folder(scratch: Path, target: Path) -> None:
+    """Rename the finished ``scratch`` onto ``target``; an existing ``target`` is swapped out, then removed."""
+    os.chmod(scratch, _umask_mode(0o777))
+    if target.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
+        os.replace(target, old / "previous")
+        os.replace(scratch, target)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(scratch, target)
 
 
 @contextlib.contextmanager

@@ -21,6 +21,7 @@ from rnakit.lncrna.coding import (
     FEATURES, SCORE_COLUMNS, CodingModel, Transcripts, biotype_class, default_model_dir, train_coding_model,
 )
 from rnakit.lncrna.hexamer import PackedRna, count_hexamers
+from rnakit.outputs import MARKER
 from rnakit.seq.fasta import read_fasta
 from tests.conftest import shared_data_or_skip
 from tests.test_cli import one_line_error
@@ -88,7 +89,7 @@ def test_training_is_deterministic(trained):
 
 def test_save_load_round_trip_gives_identical_probabilities(trained, tmp_path):
     trained.save(tmp_path / "model")
-    assert sorted(p.name for p in (tmp_path / "model").iterdir()) == ["hexamer.tsv", "manifest.json"]
+    assert sorted(p.name for p in (tmp_path / "model").iterdir()) == ["hexamer.tsv", "manifest.json", MARKER]
     loaded = CodingModel.load(tmp_path / "model")
     coding, noncoding = synthetic_set(3, n=10)
     records = [(i, s) for i, _, s in coding + noncoding]

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from rnakit.errors import InputFormatError, ValueRangeError
+from rnakit import outputs
 from rnakit.lncrna import pipeline
 from rnakit.lncrna.gtf import read_gtf
 from rnakit.lncrna.pipeline import FILTERS, TABLE_COLUMNS, FilterInputs, FilterSettings, filter_transcripts, run_filter
@@ -189,7 +190,7 @@ def test_domain_filter_with_pfam_mini_globin(case):
 def test_outputs_are_written_together(case):
     out = case.folder / "out"
     run_filter(case.inputs(), SETTINGS, out)
-    assert sorted(p.name for p in out.iterdir()) == sorted(pipeline.OUTPUT_FILES)
+    assert sorted(p.name for p in out.iterdir()) == sorted([*pipeline.OUTPUT_FILES, outputs.MARKER])
     written = read_gtf(out / "lincrna.gtf")
     assert list(written) == ["K1", "L9"] and written["K1"].exons == ((451, 900), (1201, 1550))
     assert 'gene_name "KNOWN1";' in (out / "lincrna.gtf").read_text()  # the known file's own lines
@@ -209,7 +210,7 @@ def test_failure_leaves_the_output_folder_untouched(case):
     (out / "previous.txt").write_text("keep me")
     (case.folder / "other.gtf").write_text(exons("T1", "+", (1, 300), chrom="chrUn"))
     with pytest.raises(InputFormatError, match="transcript T1 is on contig 'chrUn', which the genome lacks"):
-        run_filter(case.inputs(transcripts=case.folder / "other.gtf"), SETTINGS, out)
+        run_filter(case.inputs(transcripts=case.folder / "other.gtf"), SETTINGS, out, force=True)
     assert [p.name for p in out.iterdir()] == ["previous.txt"]
     assert not [p for p in case.folder.iterdir() if p.name.startswith(".out.")]
 

@@ -20,13 +20,19 @@ from rnakit.errors import RnakitError
 
 
 class _UserErrorsAsOneLine(TyperGroup):
-    """Turn a user's mistake (an RnakitError) into one line on stderr and exit status 1."""
+    """Turn a user's mistake (an RnakitError) or a file system refusal into one line on stderr and exit status 1."""
 
     def invoke(self, ctx: typer.Context) -> Any:
         try:
             return super().invoke(ctx)
         except RnakitError as error:
             print_error(str(error))
+            raise typer.Exit(1) from None
+        except OSError as error:
+            if error.filename is None:  # not about a file: a fault of rnakit's, keep the traceback
+                raise
+            # The file system said no after the checks (disk full, a folder made read-only meanwhile…).
+            print_error(f"{error.filename}: {error.strerror or error}")
             raise typer.Exit(1) from None
 
 

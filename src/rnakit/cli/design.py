@@ -10,6 +10,7 @@ from rich.progress import Progress, SpinnerColumn, TimeElapsedColumn
 from rich.table import Table
 
 from rnakit.cli.console import err, out
+from rnakit.cli.options import ForceOption
 from rnakit.errors import InputFormatError, ValueRangeError
 from rnakit.sirna.design.candidates import DEFAULT_LENGTH
 from rnakit.sirna.design.design import DesignSettings
@@ -17,12 +18,12 @@ from rnakit.sirna.design.efficacy import Conditions
 from rnakit.sirna.design.filters import read_variant_positions
 from rnakit.sirna.design.offtarget import ALIGNERS
 from rnakit.sirna.design.options import FILTERS, check_options, example_target, filter_settings, parse_range
-from rnakit.sirna.design.runner import check_output_dir, default_workers, run_design
+from rnakit.sirna.design.runner import default_workers, run_design
 from rnakit.sirna.design.targets import read_targets
 
 def design_command(
     target: Annotated[Optional[Path], typer.Argument(help="FASTA with the target transcript(s) (.gz allowed).")] = None,
-    out_dir: Annotated[Path, typer.Option("-o", "--out", help="Folder to write (replaced only when the run succeeds).")] = Path("design"),
+    out_dir: Annotated[Path, typer.Option("-o", "--out", help="Folder to write: a new one, or an earlier design output (replaced only when the run succeeds).")] = Path("design"),
     example: Annotated[bool, typer.Option("--example", help="Design for the bundled example target (human GAPDH mRNA, NM_002046).")] = False,
     record: Annotated[Optional[str], typer.Option("--record", help="The record to design for when the FASTA has several.")] = None,
     all_records: Annotated[bool, typer.Option("--all-records", help="Design for every record (one folder each plus summary.tsv).")] = False,
@@ -42,6 +43,7 @@ def design_command(
     cell_line: Annotated[str, typer.Option("--cell-line", help="Cell line, with --pattern.")] = "Hep3B Cells",
     workers: Annotated[int, typer.Option("--workers", help="Local processes for --all-records (default: the CPU count).")] = 0,
     dask_scheduler: Annotated[Optional[str], typer.Option("--dask-scheduler", help="Dask scheduler address for --all-records (workers must see the same files).")] = None,
+    force: ForceOption = False,
 ) -> None:
     """Design siRNAs for a target mRNA: candidates, filters, predicted efficacy, off-targets, ranking, report."""
     if example == (target is not None):
@@ -50,7 +52,6 @@ def design_command(
     lengths, skipped = check_options(length, overhang, skip.split(",") if skip else (), pattern, spacing, top)
     if aligner not in ALIGNERS:
         raise ValueRangeError(f"unknown aligner {aligner!r} (known: {', '.join(ALIGNERS)})", column="--aligner")
-    check_output_dir(out_dir)
     targets = read_targets(path, record=record, all_records=all_records)
     if variants is not None:
         read_variant_positions(variants, targets[0].record)  # fail on a bad file before any work
@@ -63,7 +64,7 @@ def design_command(
         task = progress.add_task("design", total=len(targets) if len(targets) > 1 else None)
         rows = run_design(
             targets, settings, out_dir, transcriptome=transcriptome, workers=workers or default_workers(),
-            dask_scheduler=dask_scheduler,
+            dask_scheduler=dask_scheduler, force=force, target_files=[path],
             step=lambda name: progress.update(task, description=f"design: {name}"),
             done=lambda row: progress.update(task, advance=1, description=f"design: {row['record']} done"))
     _show(rows, out_dir)

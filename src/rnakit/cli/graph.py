@@ -12,6 +12,7 @@ from rnakit.cli.console import err
 from rnakit.cli.options import DataDirOption
 from rnakit.errors import DatasetNotFoundError, InputFormatError, RnakitError, ValueRangeError
 from rnakit.files import atomic_write, output_or_stdout
+from rnakit.outputs import check_output_file
 from rnakit.graph.debruijn import assemble, de_bruijn_graph, write_edges_tsv, write_gfa
 from rnakit.graph.kmer_graph import kmer_graph
 from rnakit.seq.fastq import iter_reads
@@ -43,6 +44,8 @@ def debruijn_command(
     """The De Bruijn graph of the sequences: (k−1)-mer nodes, one edge per k-mer with its count."""
     if out is not None and out.suffix.lower() not in (".gfa", ".tsv"):
         raise ValueRangeError(f"{out.name!r}: the output must end in .gfa or .tsv", column="--out")
+    if out is not None:
+        check_output_file(out, inputs=[fasta])
     graph = de_bruijn_graph(_sequences(fasta), k, canonical=canonical)
     with output_or_stdout(out) as handle:
         (write_gfa if out is not None and out.suffix.lower() == ".gfa" else write_edges_tsv)(graph, handle)
@@ -58,6 +61,7 @@ def assemble_command(
     canonical: Annotated[bool, typer.Option("--canonical", help="Reads come from both strands.")] = False,
 ) -> None:
     """Contigs (maximal non-branching paths of the De Bruijn graph) from reads."""
+    check_output_file(out, inputs=[reads])
     found = assemble(_sequences(reads), k, min_count=min_count, canonical=canonical)
     if not found:
         raise ValueRangeError(f"no k-mer is seen {min_count} times or more: no contig (lower --min-count or k)",
@@ -75,6 +79,8 @@ def kmer_graph_command(
     out: Annotated[Optional[Path], typer.Option("-o", "--out", help="JSON file (standard output when absent).")] = None,
 ) -> None:
     """The k-mer graph of each RNA: k-mer nodes with counts, consecutive k-mers joined, edges weighted."""
+    if out is not None:
+        check_output_file(out, inputs=[sequence])
     path = Path(sequence)
     records = list(iter_reads(path)) if path.is_file() else [("sequence", sequence)]
     result = []
@@ -109,6 +115,7 @@ def plot_command(
 
     if out.suffix.lower() != ".png":
         raise ValueRangeError(f"{out.name!r}: the plot is a PNG (name it .png)", column="--out")
+    check_output_file(out)
     root = data_dir or default_data_dir()
     if root is None:
         raise DatasetNotFoundError("shared data not found: give --data-dir or set RNAKIT_DATA_DIR")

@@ -11,6 +11,7 @@ import typer
 
 from rnakit.errors import SequenceError, ValueRangeError
 from rnakit.files import atomic_write, output_or_stdout
+from rnakit.outputs import check_output_file
 from rnakit.hybrid.formats import FORMATS, check_compact_id, hit_position, write_hits
 from rnakit.hybrid.hit import Hit
 from rnakit.hybrid.inputs import (
@@ -98,6 +99,8 @@ def search_command(
     out: Annotated[Optional[Path], typer.Option("-o", "--out", help="Write here (atomically) instead of standard output.")] = None,
 ) -> None:
     """Find where each query binds each target, as RNAhybrid does (same options, same output)."""
+    if out is not None:
+        check_output_file(out, inputs=[query, target])
     options = _options(energy_cutoff, helix, max_internal, max_bulge, hits)
     _evd(evd)
     _check_p_values(p_values, evd, set_name)
@@ -139,6 +142,7 @@ def pairs_command(
     set_name: SetOption = None,
 ) -> None:
     """Score each row's pair: mfe, p-value, RNAhybrid position, seed type and seed pairing."""
+    check_output_file(out, inputs=[table])
     options = _options(None, helix, max_internal, max_bulge, 1)
     _evd(evd)
     _check_p_values(p_values, evd, set_name)

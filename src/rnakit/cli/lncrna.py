@@ -7,6 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
+from rnakit.cli.options import ForceOption
+
 lncrna_app = typer.Typer(
     help="lincRNA identification: filter assembled transcripts (location, length, ORF, coding potential, "
     "housekeeping ncRNAs, protein domains), score coding potential, train a coding-potential model, "
@@ -37,6 +39,7 @@ def filter_command(
     housekeeping_biotypes: Annotated[Optional[str], typer.Option("--housekeeping-biotypes", help="Comma-separated annotation biotypes whose exons a lincRNA may not share (default: rRNA, Mt_rRNA, tRNA, Mt_tRNA, snRNA, snoRNA, scaRNA, miRNA, misc_RNA, ribozyme, sRNA, scRNA, vault_RNA, Y_RNA and kin).")] = None,
     domain_frames: Annotated[str, typer.Option("--domain-frames", help="Translate the longest ORF ('longest') or all three forward frames ('three') for the domain search.")] = "longest",
     domain_evalue: Annotated[float, typer.Option("--domain-evalue", help="Full-sequence E-value at or below which a domain hit rejects a transcript.")] = 1e-5,
+    force: ForceOption = False,
 ) -> None:
     """Keep the lincRNA candidates among assembled transcripts: intergenic, long, no long ORF, no coding
     potential, no housekeeping ncRNA, no protein domain. Prints the filter funnel."""
@@ -57,7 +60,7 @@ def filter_command(
         max_orf_aa=max_orf_aa, domain_frames=domain_frames, domain_evalue=domain_evalue,
         housekeeping_biotypes=listed(housekeeping_biotypes) if housekeeping_biotypes is not None else HOUSEKEEPING_BIOTYPES)
     with err.status("lincRNA filter") as status:
-        result = run_filter(inputs, settings, out_dir, step=lambda name: status.update(f"lincRNA filter: {name}"))
+        result = run_filter(inputs, settings, out_dir, force=force, step=lambda name: status.update(f"lincRNA filter: {name}"))
     table = Table(title="lincRNA filter funnel")
     for column in ("filter", "fail", "rejected first", "left"):
         table.add_column(column, justify="left" if column == "filter" else "right")
@@ -78,8 +81,10 @@ def coding_potential_command(
     probability reaches the model's threshold."""
     from rnakit.files import atomic_write
     from rnakit.lncrna.coding import CodingModel, cpat_table
+    from rnakit.outputs import check_output_file
     from rnakit.seq.fasta import iter_fasta_records
 
+    check_output_file(output, inputs=[fasta])
     coding_model = CodingModel.load(model)
     scores = coding_model.score(((record_id, seq) for record_id, _, seq in iter_fasta_records(fasta)), source=str(fasta))
     with atomic_write(output) as handle:
@@ -96,15 +101,18 @@ def train_coding_command(
     cds: Annotated[Optional[Path], typer.Option("--cds", help="CDSs of the coding transcripts (FASTA, same ids as --coding, start codon first) for the coding hexamer frequencies (default: each transcript's longest ORF).")] = None,
     folds: Annotated[int, typer.Option("--folds", min=2, help="Gene-grouped cross-validation folds that place the threshold (sensitivity = specificity).")] = 5,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the fold assignment.")] = 0,
+    force: ForceOption = False,
 ) -> None:
     """Train a coding-potential model (hexamer table + logistic regression + threshold) for
     'rnakit lncrna coding-potential --model' and 'rnakit lncrna filter --model'."""
     import dataclasses
 
-    from rnakit.lncrna.coding import read_training_set, train_coding_model
+    from rnakit.lncrna.coding import TRAIN_COMMAND, read_training_set, train_coding_model
+    from rnakit.outputs import check_output_folder
     from rnakit.seq.fasta import read_fasta
     from rnakit.files import sha256_of
 
+    check_output_folder(out_dir, command=TRAIN_COMMAND, inputs=[coding, noncoding, cds], force=force)
     training = read_training_set([(coding, True), (noncoding, False)])
     files = training.files
     if cds is not None:

@@ -71,3 +71,8 @@ AllowUnknownModsOption = Annotated[
     typer.Option("--allow-unknown-mods", help="Keep modification tokens outside the competition vocabulary instead of failing."),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+ForceOption = Annotated[
+    bool,
+    typer.Option("--force", help="Write into an existing folder that rnakit did not write (or that another command wrote): "
+                 "rnakit's files are replaced, every other file is kept."),
+]

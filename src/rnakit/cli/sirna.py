@@ -16,11 +16,13 @@ from rnakit.cli.design import design_command
 from rnakit.cli.options import (
     AllowUnknownModsOption,
     DataDirOption,
+    ForceOption,
     JsonOption,
     with_column_options,
 )
 from rnakit.errors import DatasetNotFoundError, InputFormatError
 from rnakit.files import atomic_write
+from rnakit.outputs import check_output_file
 from rnakit.sirna.datasets import dataset_folder, get_info, registry
 from rnakit.sirna.datasets.fetch import fetch_dataset
 from rnakit.sirna.features import (
@@ -234,6 +236,7 @@ def features_command(
     if data is None or output is None:
         raise InputFormatError("give the data to featurise and --output (or --list)")
     check_output_path(output)
+    check_output_file(output, inputs=[data])
     names = [g.strip() for g in group_list.split(",") if g.strip()] if group_list else None
     chosen = resolve_groups(names)
     table = load_table(data, columns, data_dir=data_dir, allow_unknown_mods=allow_unknown_mods)
@@ -262,7 +265,7 @@ def _cache(no_cache: bool) -> Path | None:
 @with_column_options
 def train_command(
     data: DataOption,
-    out_dir: Annotated[Path, typer.Option("--out", help="Run folder to write: model, out-of-fold predictions, report.")],
+    out_dir: Annotated[Path, typer.Option("--out", help="Run folder to write (model, out-of-fold predictions, report): a new one, or an earlier run (replaced only when training succeeds).")],
     columns: ColumnOptions = ColumnOptions(),
     model: Annotated[str, typer.Option("--model", help="Model: lgbm (LightGBM on the features), seqnet (network over strands, chemistry, target site and features), ensemble (lgbm + seqnet blended out-of-fold; slowest), gnn (graph network over siRNA, mRNA and pair nodes), or gru-baseline (the competition tutorial's GRU, the reference).")] = "lgbm",
     cv: Annotated[str, typer.Option("--cv", help="Cross-validation split: gene (target gene held out), duplex, publication, group, random (optimistic) or none.")] = "gene",
@@ -273,6 +276,7 @@ def train_command(
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Recompute features instead of using the cache.")] = False,
     data_dir: DataDirOption = None,
     allow_unknown_mods: AllowUnknownModsOption = False,
+    force: ForceOption = False,
 ) -> None:
     """Train a model with honest cross-validation, then a final model on all rows; write a report."""
     model_class(model)
@@ -282,7 +286,8 @@ def train_command(
     table = load_table(data, columns, data_dir=data_dir, allow_unknown_mods=allow_unknown_mods)
     with err.status(f"training {model} ({cv} split)…"):
         summary = train_run(table, data=data, model=model, strategy=strategy, n_folds=folds, seed=seed,
-                            threads=threads, out=out_dir, cache_dir=_cache(no_cache), feature_groups=names)
+                            threads=threads, out=out_dir, cache_dir=_cache(no_cache), feature_groups=names,
+                            force=force)
     if "cv" in summary:
         overall = summary["cv"]["overall"]
         out.print(f"held-out ({folds}-fold, {cv} split): score {overall['score']:.4f}  MAE {overall['mae']:.2f}  "
@@ -308,6 +313,7 @@ def predict_command(
     allow_unknown_mods: AllowUnknownModsOption = False,
 ) -> None:
     """Predict % mRNA remaining for every row, in input order, in the competition's submission format."""
+    check_output_file(output, inputs=[data])
     table = load_table(data, columns, data_dir=data_dir, allow_unknown_mods=allow_unknown_mods)
     predictions = predict_run(resolve_model_dir(model_dir), table, data=data, cache_dir=_cache(no_cache))
     submission = pd.DataFrame({SUBMISSION_ID: table["id"], SUBMISSION_LABEL: predictions})

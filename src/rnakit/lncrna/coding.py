@@ -33,10 +33,10 @@ from sklearn.model_selection import StratifiedGroupKFold
 
 from rnakit import __version__
 from rnakit.errors import InputFormatError, ValueRangeError
-from rnakit.files import atomic_directory
 from rnakit.lncrna.fickett import fickett_scores
 from rnakit.lncrna.gene_groups import gene_groups
 from rnakit.lncrna.hexamer import HexamerTable, PackedRna, count_hexamers
+from rnakit.outputs import output_folder
 from rnakit.seq.alphabet import normalise_rna, validate_rna
 from rnakit.seq.fasta import read_fasta_records
 from rnakit.seq.orf import STOP_CODONS, longest_orf
@@ -48,6 +48,7 @@ FORMAT_VERSION = 2  # 2: the manifest says whether ORFs may run off the 3' end a
 ORF_SIZE_SCALES = ("linear", "log")
 MANIFEST = "manifest.json"
 HEXAMER_FILE = "hexamer.tsv"
+TRAIN_COMMAND = "rnakit lncrna train-coding"  # names the writer in a model folder's marker
 DEFAULT_MODEL = "coding_human"
 # N (an unknown base, e.g. a genome gap inside an assembled transcript) is accepted and skipped.
 NUCLEOTIDES = frozenset("ACGUN")
@@ -163,8 +164,8 @@ class CodingModel:
         }
 
     def save(self, path: str | Path) -> None:
-        """Write the model folder atomically (an existing folder is replaced whole)."""
-        with atomic_directory(path) as folder:
+        """Write the model folder all or nothing (see :mod:`rnakit.outputs`)."""
+        with output_folder(path, command=TRAIN_COMMAND) as folder:
             (folder / HEXAMER_FILE).write_text(self.hexamer.to_tsv(), encoding="utf-8")
             (folder / MANIFEST).write_text(json.dumps(self.manifest(), indent=1) + "\n", encoding="utf-8")
 

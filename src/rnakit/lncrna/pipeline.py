@@ -27,7 +27,6 @@ import numpy as np
 import pandas as pd
 
 from rnakit.errors import InputFormatError, ValueRangeError
-from rnakit.files import atomic_directory
 from rnakit.lncrna.coding import CodingModel
 from rnakit.lncrna.domains import check_hmm_database, transcript_domains
 from rnakit.lncrna.gtf import Genome, SequenceSource, Transcript, TranscriptFasta, read_gtf, write_gtf
@@ -35,6 +34,7 @@ from rnakit.lncrna.housekeeping import HOUSEKEEPING_BIOTYPES, housekeeping_overl
 from rnakit.lncrna.location import LOCATION_CLASSES, classify_locations, protein_coding_transcripts, read_id_list
 from rnakit.lncrna.merge import Candidate, merge_transcripts
 from rnakit.seq.alphabet import reverse_complement_rna
+from rnakit.outputs import check_output_folder, output_folder
 from rnakit.seq.orf import longest_orf
 
 log = logging.getLogger(__name__)
@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 FILTERS = ("location", "length", "exons", "orf", "coding_potential", "housekeeping", "domains")
 DOMAIN_FRAMES = ("longest", "three")
 OUTPUT_FILES = ("lincrna.gtf", "lincrna.fa", "transcripts.tsv", "report.html")
+FILTER_COMMAND = "rnakit lncrna filter"  # names the writer in its output folder's marker
 TABLE_COLUMNS = [
     "id", "source", "merged_ids", "gene_id", "chrom", "strand", "start", "end", "exons", "length", "class",
     "nearest_coding_gene", "coding_distance", "longest_orf_aa", "coding_probability", "coding",
@@ -278,12 +279,6 @@ def _funnel(fails: pd.DataFrame, rules: Mapping[str, str], evaluated: Mapping[st
     return rows
 
 
-def check_output_dir(out_dir: Path) -> None:
-    """OUT_DIR may be new or an existing folder (replaced when the run succeeds), never a file."""
-    if out_dir.exists() and not out_dir.is_dir():
-        raise InputFormatError("exists and is not a folder", file=str(out_dir))
-
-
 def write_outputs(result: FilterResult, folder: Path) -> None:
     """lincrna.gtf, lincrna.fa, transcripts.tsv and report.html into an existing ``folder``."""
     from rnakit.lncrna.report import report_html  # matplotlib only when writing
@@ -303,14 +298,15 @@ def write_outputs(result: FilterResult, folder: Path) -> None:
 
 
 def run_filter(
-    inputs: FilterInputs, settings: FilterSettings, out_dir: str | Path, *, step: Callable[[str], None] | None = None
+    inputs: FilterInputs, settings: FilterSettings, out_dir: str | Path, *, force: bool = False,
+    step: Callable[[str], None] | None = None,
 ) -> FilterResult:
-    """Filter and write the four outputs into ``out_dir``, all or nothing."""
-    out = Path(out_dir)
-    check_output_dir(out)
+    """Filter and write the four outputs into ``out_dir``, all or nothing (see :mod:`rnakit.outputs`;
+    ``force`` writes into a folder rnakit did not write, keeping its other files)."""
+    out = check_output_folder(out_dir, command=FILTER_COMMAND, inputs=vars(inputs).values(), force=force)
     result = filter_transcripts(inputs, settings, step=step)
     if step:
         step("writing outputs")
-    with atomic_directory(out) as scratch:
+    with output_folder(out, command=FILTER_COMMAND) as scratch:
         write_outputs(result, scratch)
     return result

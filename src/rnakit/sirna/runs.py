@@ -10,10 +10,17 @@ import numpy as np
 import pandas as pd
 
 from rnakit.errors import InputFormatError
-from rnakit.files import atomic_write
+from rnakit.outputs import check_output_folder, output_folder
 from rnakit.sirna.features import compute_features, groups
 from rnakit.sirna.metrics import evaluate
-from rnakit.sirna.models.registry import load_model, model_class, model_inputs, save_model, uses_features
+from rnakit.sirna.models.registry import (
+    RUN_COMMAND,
+    load_model,
+    model_class,
+    model_inputs,
+    save_model,
+    uses_features,
+)
 from rnakit.sirna.report import json_safe, write_report
 from rnakit.sirna.training import cross_validate
 
@@ -51,12 +58,15 @@ def _labelled(table: pd.DataFrame, data: str) -> None:
 
 def train_run(
     table: pd.DataFrame, *, data: str, model: str, strategy: str | None, n_folds: int, seed: int,
-    threads: int, out: Path, cache_dir: Path | None, feature_groups: list[str] | None = None,
+    threads: int, out: Path, cache_dir: Path | None, feature_groups: list[str] | None = None, force: bool = False,
 ) -> dict:
     """Cross-validate (unless ``strategy`` is None), fit a final model on all rows, save everything in ``out``.
 
-    Writes ``model/`` + ``manifest.json``, ``oof.csv`` (id, fold, measured, predicted) and the report.
+    Writes ``model/`` + ``manifest.json``, ``oof.csv`` (id, fold, measured, predicted) and the report,
+    all or nothing: ``out`` is checked before any work and holds only this run's files afterwards
+    (``force``: a folder rnakit did not write keeps its other files; see :mod:`rnakit.outputs`).
     """
+    check_output_folder(out, command=RUN_COMMAND, inputs=[data], force=force)
     _labelled(table, data)
     estimator = model_class(model)
     chosen = (feature_groups or list(groups())) if uses_features(model) else []
@@ -69,18 +79,19 @@ def train_run(
         return estimator(threads=threads, seed=seed)
 
     summary: dict = {"data": data, "model": model, "rows": len(table), "feature_groups": chosen}
-    if strategy is not None:
-        cv = cross_validate(table, features, make, strategy, n_folds, seed)
-        write_report(out, table, cv, model, data)
-        oof = pd.DataFrame({"id": table["id"], "fold": cv.fold, "measured": y, "predicted": cv.oof})
-        with atomic_write(out / "oof.csv") as handle:
-            oof.to_csv(handle, index=False)
+    cv = cross_validate(table, features, make, strategy, n_folds, seed) if strategy is not None else None
+    if cv is not None:
         summary["cv"] = {"strategy": strategy, "folds": n_folds, "seed": seed, "overall": cv.overall, "gap": cv.gap}
     final = make().fit(features, y)
-    save_model(final, model, out, json_safe({
-        "feature_groups": chosen, "training_data": data, "training_rows": len(table),
-        "training_data_sha256": table_digest(table), "seed": seed, "metrics": summary.get("cv"),
-    }))
+    with output_folder(out, command=RUN_COMMAND) as folder:
+        if cv is not None:
+            write_report(folder, table, cv, model, data)
+            oof = pd.DataFrame({"id": table["id"], "fold": cv.fold, "measured": y, "predicted": cv.oof})
+            oof.to_csv(folder / "oof.csv", index=False)
+        save_model(final, model, folder, json_safe({
+            "feature_groups": chosen, "training_data": data, "training_rows": len(table),
+            "training_data_sha256": table_digest(table), "seed": seed, "metrics": summary.get("cv"),
+        }))
     return summary
 
 

@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from rnakit.cli import app
+from rnakit.outputs import MARKER
 from rnakit.sirna.design.options import example_target
 from rnakit.seq.alphabet import reverse_complement_rna
 from rnakit.sirna.design.design import DesignSettings, design_target
@@ -93,7 +94,8 @@ def test_cli_example_writes_the_four_outputs(tmp_path) -> None:
     out = tmp_path / "design"
     result = run("sirna", "design", "--example", "-o", out, "--top", "5")
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == ["candidates.tsv", "design.json", "efficacy.png", "report.html", "top.fasta"]
+    assert sorted(p.name for p in out.iterdir()) == ["candidates.tsv", "design.json", "efficacy.png", "report.html",
+                                                     MARKER, "top.fasta"]
     candidates = pd.read_csv(out / "candidates.tsv", sep="\t")
     assert len(candidates) == 1263 and {"first_failure", "predicted_remaining_pct", "rank"} <= set(candidates)
     summary = json.loads((out / "design.json").read_text())

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pandas as pd
 
-from rnakit.errors import InputFormatError
-from rnakit.files import atomic_directory
+from rnakit.outputs import check_output_folder, output_folder
 from rnakit.sirna.design.design import Design, DesignSettings, Step, design_target
 from rnakit.sirna.design.offtarget import TranscriptomeIndex, load_or_build_index
 from rnakit.sirna.design.report import write_design
 from rnakit.sirna.design.targets import Target
 
 SUMMARY_FILE = "summary.tsv"
+DESIGN_COMMAND = "rnakit sirna design"  # names the writer in its output folder's marker
 
 
 def summary_row(design: Design) -> dict:
@@ -39,26 +39,23 @@ def _design_into(target: Target, settings: DesignSettings, transcriptome: str | 
     return summary_row(design)
 
 
-def check_output_dir(out: Path) -> None:
-    """OUT_DIR may be new or an existing folder (replaced when the run succeeds), never a file."""
-    if out.exists() and not out.is_dir():
-        raise InputFormatError("exists and is not a folder", file=str(out))
-
-
 def run_design(
     targets: list[Target], settings: DesignSettings, out: Path, *, transcriptome: Path | None = None,
     workers: int = 1, dask_scheduler: str | None = None, step: Step | None = None,
-    done: Callable[[dict], None] | None = None,
+    done: Callable[[dict], None] | None = None, force: bool = False, target_files: Sequence[Path] = (),
 ) -> list[dict]:
     """Design every target into ``out`` (one target: its files directly; several: one folder each
-    plus summary.tsv). Nothing is left in ``out`` unless every target succeeds."""
-    check_output_dir(out)
+    plus summary.tsv). Nothing is left in ``out`` unless every target succeeds. ``out`` may not hold
+    ``target_files`` (the FASTA the targets came from) or the other inputs; ``force`` writes into a folder
+    rnakit did not write, keeping its other files (see :mod:`rnakit.outputs`)."""
+    check_output_folder(out, command=DESIGN_COMMAND, inputs=[transcriptome, settings.variants_file, *target_files],
+                        force=force)
     index: TranscriptomeIndex | None = None
     if transcriptome is not None:
         if step:
             step("transcriptome index")
         index = load_or_build_index(transcriptome, aligner=settings.aligner)  # built (and cached) once, before any worker starts
-    with atomic_directory(out) as scratch:
+    with output_folder(out, command=DESIGN_COMMAND) as scratch:
         if len(targets) == 1:
             design = design_target(targets[0], settings, index, step)
             write_design(design, scratch)

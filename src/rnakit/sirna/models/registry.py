@@ -12,6 +12,8 @@ import pandas as pd
 from rnakit import __version__
 from rnakit.errors import InputFormatError, ValueRangeError
 from rnakit.files import atomic_write
+from rnakit.outputs import verify_output
+
 # Model name → "module:class". A class is imported when first asked for, so commands that train or
 # load no model (and `rnakit --help`) start without loading PyTorch and LightGBM.
 MODELS: dict[str, str] = {
@@ -22,6 +24,8 @@ MODELS: dict[str, str] = {
     "gnn": "rnakit.sirna.models.gnn:GnnModel",
 }
 MANIFEST = "manifest.json"
+MODEL_FOLDER = "model"
+RUN_COMMAND = "rnakit sirna train"  # the writer named in a run folder's marker (rnakit.outputs)
 
 
 def model_class(name: str) -> type:
@@ -47,15 +51,23 @@ def model_inputs(name: str, table: pd.DataFrame, features: Callable[[], pd.DataF
 
 def save_model(model, name: str, folder: Path, manifest: dict) -> None:
     """Write the model's weights and a manifest (rnakit version, model, feature groups, data hash, metrics)."""
-    model.save(folder / "model")
+    model.save(folder / MODEL_FOLDER)
     with atomic_write(folder / MANIFEST) as handle:
         json.dump({"rnakit_version": __version__, "model": name, **manifest}, handle, indent=1)
 
 
 def load_model(folder: Path) -> tuple[object, dict]:
-    """The model and manifest saved in ``folder``; a clear error when it is not a model folder."""
+    """The model and manifest saved in ``folder``; a clear error when it is not a complete model folder.
+
+    The folder's marker must list the manifest and every weight file with the sha256 they were written
+    with, so a half-written run, a mix of two runs or a damaged file is refused before anything is read.
+    """
+    verify_output(folder, command=RUN_COMMAND, required=[MANIFEST, MODEL_FOLDER])
     path = folder / MANIFEST
-    if not path.is_file():
-        raise InputFormatError("not a model folder: no manifest.json", file=str(folder))
-    manifest = json.loads(path.read_text())
-    return model_class(manifest.get("model", "?")).load(folder / "model"), manifest
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise InputFormatError(f"unreadable manifest ({exc})", file=str(path)) from None
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("model"), str):
+        raise InputFormatError("the manifest names no model", file=str(path))
+    return model_class(manifest["model"]).load(folder / MODEL_FOLDER), manifest
