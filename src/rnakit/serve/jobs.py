@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from rnakit.files import atomic_write
+from rnakit.outputs import MARKER
 
 STATES = ("queued", "running", "done", "failed", "timeout")
 FINAL_STATES = frozenset({"done", "failed", "timeout"})
@@ -109,11 +110,12 @@ class JobStore:
         return sorted(found, key=lambda job: job.created)
 
     def files(self, job_id: str) -> list[dict[str, Any]]:
-        """The downloadable files: regular files (not links, not hidden) directly in ``output/``."""
+        """The downloadable files: regular files (not links, not hidden, not rnakit's marker) directly in ``output/``."""
         output = self.folder(job_id) / OUTPUT_DIR
         if not output.is_dir():
             return []
-        listed = [e for e in os.scandir(output) if e.is_file(follow_symlinks=False) and not e.name.startswith(".")]
+        listed = [e for e in os.scandir(output)
+                  if e.is_file(follow_symlinks=False) and not e.name.startswith(".") and e.name != MARKER]
         return [{"name": e.name, "bytes": e.stat(follow_symlinks=False).st_size} for e in sorted(listed, key=lambda e: e.name)]
 
     def output_file(self, job_id: str, name: str) -> Path:
