@@ -151,7 +151,7 @@ def test_an_interrupted_training_leaves_the_earlier_run_whole(tmp_path, monkeypa
     def killed(*args, **kwargs):
         raise KeyboardInterrupt  # as Ctrl-C while the model is being saved
 
-    monkeypatch.setattr("rnakit.sirna.runs.save_model", killed)
+    monkeypatch.setattr("rnakit.sirna.runs.write_model", killed)
     assert _train(run_dir, "--cv", "random", "--folds", "2", "--seed", "1").exit_code != 0
     assert {p: p.read_bytes() for p in run_dir.rglob("*") if p.is_file()} == before
     assert [p.name for p in tmp_path.iterdir()] == ["run"]

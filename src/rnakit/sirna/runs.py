@@ -18,8 +18,8 @@ from rnakit.sirna.models.registry import (
     load_model,
     model_class,
     model_inputs,
-    save_model,
     uses_features,
+    write_model,
 )
 from rnakit.sirna.report import json_safe, write_report
 from rnakit.sirna.training import cross_validate
@@ -88,7 +88,7 @@ def train_run(
             write_report(folder, table, cv, model, data)
             oof = pd.DataFrame({"id": table["id"], "fold": cv.fold, "measured": y, "predicted": cv.oof})
             oof.to_csv(folder / "oof.csv", index=False)
-        save_model(final, model, folder, json_safe({
+        write_model(final, model, folder, json_safe({
             "feature_groups": chosen, "training_data": data, "training_rows": len(table),
             "training_data_sha256": table_digest(table), "seed": seed, "metrics": summary.get("cv"),
         }))

@@ -11,8 +11,7 @@ import pandas as pd
 
 from rnakit import __version__
 from rnakit.errors import InputFormatError, ValueRangeError
-from rnakit.files import atomic_write
-from rnakit.outputs import verify_output
+from rnakit.outputs import output_folder, verify_output
 
 # Model name → "module:class". A class is imported when first asked for, so commands that train or
 # load no model (and `rnakit --help`) start without loading PyTorch and LightGBM.
@@ -49,11 +48,18 @@ def model_inputs(name: str, table: pd.DataFrame, features: Callable[[], pd.DataF
     return pd.concat(parts, axis=1)
 
 
-def save_model(model, name: str, folder: Path, manifest: dict) -> None:
-    """Write the model's weights and a manifest (rnakit version, model, feature groups, data hash, metrics)."""
+def write_model(model, name: str, folder: Path, manifest: dict) -> None:
+    """Write the model's weights and a manifest (rnakit version, model, feature groups, data hash, metrics)
+    into ``folder``, an output folder being built (see :func:`rnakit.outputs.output_folder`)."""
     model.save(folder / MODEL_FOLDER)
-    with atomic_write(folder / MANIFEST) as handle:
+    with (folder / MANIFEST).open("w", encoding="utf-8") as handle:
         json.dump({"rnakit_version": __version__, "model": name, **manifest}, handle, indent=1)
+
+
+def save_model(model, name: str, folder: Path, manifest: dict) -> None:
+    """Write a complete model folder, all or nothing, that :func:`load_model` reads back."""
+    with output_folder(folder, command=RUN_COMMAND) as scratch:
+        write_model(model, name, scratch, manifest)
 
 
 def load_model(folder: Path) -> tuple[object, dict]:
