@@ -17,7 +17,7 @@ from rnakit.cli import app as cli_app
 from rnakit.sirna.design.options import example_target
 from rnakit.seq.fasta import read_fasta
 from tests.conftest import ANTISENSE, EXAMPLES, SENSE, TARGET_DNA
-from tests.serve import serving, wait_until
+from tests.serve.helpers import serving, wait_until
 
 cli = CliRunner()
 MIRNA = "UAGCUUAUCAGACUGAUGUUGA"  # miR-21

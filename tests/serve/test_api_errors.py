@@ -17,7 +17,8 @@ from rnakit.cli import app as cli_app
 from rnakit.serve.jobs import Job, JobStore
 from rnakit.serve.limits import BodySizeLimit
 from tests.conftest import ANTISENSE, COMPETITION_HEADER, SENSE, competition_row, write_rows
-from tests.serve import blocking_job, release, serving, sleeping_job, wait_until
+from tests.serve.helpers import release, serving, until, wait_until
+from tests.serve.standins import STARTED, blocking_job, sleeping_job
 
 cli = CliRunner()
 
@@ -271,9 +272,12 @@ def test_unknown_transcriptome_name(tmp_path):
 
 
 def test_a_job_past_its_time_limit_is_stopped(tmp_path):
-    with serving(tmp_path, workers={"design": sleeping_job}, job_timeout_s=0.5) as client:
+    with serving(tmp_path, workers={"design": sleeping_job}) as client:
         job = client.post("/api/design", data={"example": "true"}).json()
+        until(lambda: client.get(job["status_url"]).json()["progress"] == ["sleeping"], "the job runs")
+        client.app.state.service.runner.timeout_s = 0.5  # judged once the job really runs, however slow its start
         status = wait_until(client, job["id"])
+        assert (client.app.state.service.store.folder(job["id"]) / STARTED).exists()
         assert status["state"] == "timeout" and status["error"] == "the job ran longer than the 0.5 s limit and was stopped"
         assert_error(client.get(status["result_url"]), 409,
                      f"job {job['id']} is timeout, not done: the job ran longer than the 0.5 s limit and was stopped")

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from rnakit.cli import app as cli_app
 from rnakit.serve.settings import MIB, ServeSettings
-from tests.serve import GUARD_S
+from tests.serve.standins import GUARD_S
 
 cli = CliRunner()
 

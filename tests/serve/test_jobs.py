@@ -4,15 +4,30 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
 from rnakit.serve.jobs import Job, JobStore, UnknownJob, valid_id
 from rnakit.serve.runner import JobRunner, QueueFull
-from tests.serve import RELEASE, blocking_job, crashing_job, pid_alive, sleeping_job, until
+from tests.serve.helpers import pid_alive, until
+from tests.serve.standins import CHILD_PID, RELEASE, STARTED, blocking_job, crashing_job, sleeping_job
 
 WORKERS = {"block": blocking_job, "sleep": sleeping_job, "crash": crashing_job}
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_stand_in_jobs_import_only_the_standard_library():
+    # A worker imports a stand-in's module (and its packages) before the job starts, within the job's
+    # time limit: importing the web app there took longer than the limit on a busy machine.
+    modules = sorted({function.__module__ for function in WORKERS.values()})
+    code = (f"import sys; before = set(sys.modules); import {', '.join(modules)}; "
+            "print(*sorted({m.split('.')[0] for m in set(sys.modules) - before}))")
+    loaded = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    assert [m for m in loaded if m not in sys.stdlib_module_names and m != "tests"] == []
 
 
 def new_job(store: JobStore, kind: str = "block", **fields) -> Job:
@@ -115,15 +130,18 @@ def test_runner_runs_at_most_max_jobs_and_queues_the_rest(tmp_path):
 
 def test_time_limit_kills_the_job_and_what_it_started(tmp_path):
     store = JobStore(tmp_path)
-    runner = runner_for(store, timeout_s=0.5)
+    runner = runner_for(store)
     runner.start()
     try:
         job = Job(id=store.reserve().name, kind="sleep")
         runner.submit(job)
+        until(lambda: store.read(job.id).progress == ["sleeping"], "the job starts its child")
+        runner.timeout_s = 0.5  # the limit is judged only once the job really runs, however slow its start
         until(lambda: state(store, job.id) == "timeout", "the job times out")
         stopped = store.read(job.id)
         assert stopped.error == "the job ran longer than the 0.5 s limit and was stopped"
-        child = int((store.root / job.id / "child.pid").read_text())
+        assert (store.root / job.id / STARTED).exists()
+        child = int((store.root / job.id / CHILD_PID).read_text())
         until(lambda: not pid_alive(child), "the job's own child process is killed too")
     finally:
         runner.stop()
