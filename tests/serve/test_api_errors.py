@@ -293,7 +293,12 @@ def test_jobs_beyond_the_concurrency_bound_queue_and_beyond_the_queue_are_refuse
         assert second["state"] == "queued" and second["queue_position"] == 1
         assert_error(client.get(second["result_url"]), 409, f"job {second['id']} is queued, not done")
         third = client.post("/api/design", data={"example": "true"})
-        assert assert_error(third, 503) == "1 jobs are already waiting (the limit); try again later"
+        assert assert_error(third, 429) == "1 jobs are already waiting (the limit); try again later"
+        assert 0 < int(third.headers["retry-after"]) <= 300  # seconds, as HTTP says
+        page = client.post("/design", data={"example": "1", "top": "7"})
+        assert page.status_code == 429 and page.headers["retry-after"] == third.headers["retry-after"]
+        assert error_box(page.text) == "1 jobs are already waiting (the limit); try again later"
+        assert 'id="top" name="top" value="7"' in page.text  # the form comes back as it was filled in
         assert "number 1 in the queue" in client.get(second["page_url"]).text
         assert client.get(f"/api/jobs/{second['id']}").json()["state"] == "queued"  # still waiting for the slot
         release(client, first["id"])

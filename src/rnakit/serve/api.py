@@ -1,7 +1,8 @@
 """The JSON API under ``/api``: one route per page, plus job status, results and downloads.
 
 Errors are ``{"error": "<one line>"}`` with 422 (bad input: the CLI's message), 413 (too large),
-404 (unknown job or file), 409 (result of an unfinished job) or 503 (queue full); see ``app.py``.
+404 (unknown job or file), 409 (result of an unfinished job) or 429 (queue full, with ``Retry-After`` in
+seconds); see ``app.py``.
 """
 
 from __future__ import annotations

@@ -72,10 +72,12 @@ def _error(request: Request, status: int, message: str) -> Response:
 
 
 def _error_handlers(app: FastAPI) -> None:
-    statuses: dict[type[Exception], int] = {RnakitError: 422, TooLarge: 413, UnknownJob: 404, NotDone: 409, QueueFull: 503}
+    statuses: dict[type[Exception], int] = {RnakitError: 422, TooLarge: 413, UnknownJob: 404, NotDone: 409, QueueFull: 429}
     for kind, status in statuses.items():
         def handler(request: Request, error: Exception, status: int = status) -> Response:
-            return _error(request, status, str(error.args[0]) if isinstance(error, LookupError) else str(error))
+            response = _error(request, status, str(error.args[0]) if isinstance(error, LookupError) else str(error))
+            response.headers.update(getattr(error, "headers", {}))  # QueueFull: Retry-After
+            return response
         app.add_exception_handler(kind, handler)
 
     def http_error(request: Request, error: Exception) -> Response:

@@ -119,7 +119,9 @@ async def _handle(request: Request, page: str, submit: Callable[[FormData], Job]
     except RnakitError as error:
         return render(request, page, status=422, error=str(error), values=values)
     except QueueFull as error:
-        return render(request, page, status=503, error=str(error), values=values)
+        response = render(request, page, status=429, error=str(error), values=values)
+        response.headers.update(error.headers)
+        return response
     finally:
         await form.close()
     return RedirectResponse(f"/jobs/{job.id}", status_code=303)

@@ -27,7 +27,9 @@ log = logging.getLogger(__name__)
 
 
 class QueueFull(RuntimeError):
-    """More jobs are waiting than the server accepts."""
+    """More jobs are waiting than the server accepts: answered 429 (Too Many Requests) with these headers."""
+
+    headers = {"Retry-After": "30"}  # seconds: about one design job's run, after which a place may be free
 
 
 @dataclass

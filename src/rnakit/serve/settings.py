@@ -37,7 +37,7 @@ class ServeSettings:
     max_upload_bytes: int = 20 * MIB  # request bodies, and the decompressed content of .gz uploads
     max_target_nt: int = 200_000  # design targets and hybridisation targets
     max_jobs: int = 2  # background jobs running at once; the others wait in the queue
-    max_queued: int = 50  # beyond this, new jobs are refused (503) rather than queued
+    max_queued: int = 50  # beyond this, new jobs are refused (429, Retry-After) rather than queued
     job_timeout_s: float = 600
     max_inline_rows: int = 200  # siRNAs predicted within the request (JSON / pasted)
     max_predict_rows: int = 20_000  # rows of an uploaded table (predicted in a background job)
