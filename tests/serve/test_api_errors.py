@@ -88,6 +88,16 @@ def test_unknown_record_and_bad_options_give_the_cli_messages(client, tmp_path, 
         assert_error(response, 422, expected)
 
 
+@pytest.mark.parametrize("options", [["--gc", "90-10"], ["--gc", "10-120"], ["--conc-nm", "-1"], ["--hours", "nan"],
+                                     ["--same-gene", "("]])
+def test_every_design_option_is_checked_when_the_job_is_submitted(client, tmp_path, monkeypatch, options):
+    expected = cli_error(monkeypatch, tmp_path, "sirna", "design", "--example", "-o", "out", *options)
+    name, value = options[0].removeprefix("--").replace("-", "_"), options[1]
+    assert_error(client.post("/api/design", data={"example": "true", name: value}), 422, expected)
+    page = client.post("/design", data={"example": "1", name: value})
+    assert page.status_code == 422 and error_box(page.text) == expected
+
+
 def test_a_target_must_be_given_once(client):
     assert_error(client.post("/api/design", data={}), 422,
                  "column 'target': give one target: paste a FASTA, upload one, or use the bundled example")

@@ -49,7 +49,8 @@ def design_command(
     if example == (target is not None):
         raise InputFormatError("give a target FASTA or --example (not both)")
     path = example_target() if example else target
-    lengths, skipped = check_options(length, overhang, skip.split(",") if skip else (), pattern, spacing, top)
+    lengths, skipped = check_options(length, overhang, skip.split(",") if skip else (), pattern, spacing, top,
+                                     conc_nm=conc_nm, hours=hours, same_gene=same_gene)
     if aligner not in ALIGNERS:
         raise ValueRangeError(f"unknown aligner {aligner!r} (known: {', '.join(ALIGNERS)})", column="--aligner")
     targets = read_targets(path, record=record, all_records=all_records)

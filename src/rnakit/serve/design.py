@@ -7,7 +7,6 @@ CLI calls, writing candidates.tsv, top.fasta, design.json, efficacy.png and repo
 
 from __future__ import annotations
 
-import re
 import shlex
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -47,15 +46,8 @@ class DesignForm:
 
 def check_form(form: DesignForm, offered: Mapping[str, Path]) -> dict[str, Any]:
     """The checks ``rnakit sirna design`` makes before reading the target (same messages), as a JSON-able request."""
-    lengths, skipped = check_options(form.length, form.overhang, form.skip_filters, form.pattern, form.spacing, form.top)
-    for name, value in (("--conc-nm", form.conc_nm), ("--hours", form.hours)):
-        if not value >= 0:
-            raise ValueRangeError(f"{value} must be ≥ 0", column=name)
-    if form.same_gene:
-        try:
-            re.compile(form.same_gene)
-        except re.error as error:
-            raise ValueRangeError(f"{form.same_gene!r} is not a regular expression ({error})", column="--same-gene") from None
+    lengths, skipped = check_options(form.length, form.overhang, form.skip_filters, form.pattern, form.spacing, form.top,
+                                     conc_nm=form.conc_nm, hours=form.hours, same_gene=form.same_gene)
     transcriptome = None
     if form.transcriptome:
         if form.transcriptome not in offered:
@@ -91,6 +83,7 @@ def prepare(form: DesignForm, target: Path | None, display: str | None, *, offer
     request["gc"] = list(parse_range(form.gc, "--gc"))  # checked after the target, as the CLI does
     request.update(example=target is None, target=None if target is None else str(target.relative_to(folder)),
                    display=display or EXAMPLE_NAME, record=chosen.record)
+    design_settings(request)  # the worker's settings, built now: a check they make fails here, not in the job
     return request
 
 

@@ -6,6 +6,7 @@ options here, so the same mistake gets the same one-line message from either.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
@@ -50,7 +51,7 @@ def parse_range(text: str, option: str) -> tuple[float, float]:
 
 
 def check_options(length: str, overhang: int, skip: Iterable[str], pattern: str | None, spacing: int | None,
-                  top: int) -> tuple[tuple[int, ...], set[str]]:
+                  top: int, *, conc_nm: float, hours: float, same_gene: str | None) -> tuple[tuple[int, ...], set[str]]:
     """The guide lengths and the filters switched off, after checking every option that needs no file."""
     lengths = parse_lengths(length)
     check_lengths(list(lengths), overhang)
@@ -68,6 +69,14 @@ def check_options(length: str, overhang: int, skip: Iterable[str], pattern: str 
         raise ValueRangeError(f"--spacing {spacing} must be ≥ 0", column="--spacing")
     if top < 1:
         raise ValueRangeError(f"--top {top} must be ≥ 1", column="--top")
+    for name, value in (("--conc-nm", conc_nm), ("--hours", hours)):
+        if not value >= 0:
+            raise ValueRangeError(f"{value} must be ≥ 0", column=name)
+    if same_gene:
+        try:
+            re.compile(same_gene)
+        except re.error as error:
+            raise ValueRangeError(f"{same_gene!r} is not a regular expression ({error})", column="--same-gene") from None
     return lengths, skipped
 
 
