@@ -218,3 +218,23 @@ def test_evaluate_needs_labels_and_a_model(tmp_path):
     assert "have no label" in line
     line = one_line_error(run("sirna", "evaluate", "--model", str(tmp_path / "nothing"), "--data", str(EXAMPLES / "tiny_sirna.csv")))
     assert "nothing: no such folder" in line
+
+
+def _strict_json(text: str) -> object:
+    """Parse JSON as the standard defines it: Infinity, -Infinity and NaN are not JSON."""
+    def refuse(token: str) -> None:
+        raise ValueError(f"not JSON: {token}")
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_validate_refuses_infinite_conditions_and_prints_standard_json(tmp_path):
+    path = write_rows(tmp_path / "inf.csv", [competition_row(), competition_row(id=2, Duration_after_transfection_h="inf")])
+    line = one_line_error(run("sirna", "validate", str(path), "--json"))
+    assert "inf.csv: row 2: column 'Duration_after_transfection_h': duration inf is not a finite number" in line
+    # 1e308 % remaining is finite (and flagged > 100), but the mean of two overflows.
+    huge = write_rows(tmp_path / "huge.csv", [competition_row(mRNA_remaining_pct=1e308),
+                                              competition_row(id=2, mRNA_remaining_pct=1e308)])
+    result = run("sirna", "validate", str(huge), "--json")
+    assert result.exit_code == 0, result.output
+    label = _strict_json(result.stdout)["summary"]["label"]
+    assert label["max"] == 1e308 and label["above_100"] == 2 and label["mean"] is None

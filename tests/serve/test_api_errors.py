@@ -134,6 +134,14 @@ def test_bad_pasted_sirnas_name_the_row_and_column(client, tmp_path, monkeypatch
     assert_error(client.post("/api/predict", json={"rows": []}), 422, "pasted siRNAs: no siRNAs given (one per line: GUIDE PASSENGER)")
 
 
+def test_infinite_conditions_are_refused_like_nan(client):
+    # 1e999 is valid JSON for a number, and Python reads it as infinity.
+    for field in ("hours", "conc_nm"):
+        body = f'{{"rows": [{{"guide": "{ANTISENSE}"}}], "{field}": 1e999}}'
+        response = client.post("/api/predict", content=body, headers={"content-type": "application/json"})
+        assert_error(response, 422, f"column '{field}': inf is not a finite number")
+
+
 def test_bad_hybridisation_input_gives_the_cli_message(client, tmp_path, monkeypatch):
     cases = [(">q1\n" + "ACGU" * 8 + "\n", ">t1\n" + "ACGU" * 20 + "\n"),  # query of 32 nt
              (">q1\nUAGCUUAUCAGACUGAUGUUGA\n", ">t1\nACGUACGUXACGU\n"),  # bad letter in the target

@@ -58,3 +58,20 @@ def test_hours_from_text():
     assert math.isnan(hours_from_text(None))
     with pytest.raises(ValueRangeError, match="not a number of hours"):
         hours_from_text("two days")
+
+
+@pytest.mark.parametrize(
+    ("convert", "value"),
+    [
+        (lambda v: concentration_to_nm(v, "nM", file="x.csv", row=3, column="conc"), float("inf")),
+        (lambda v: concentration_to_nm(v, "mM", file="x.csv", row=3, column="conc"), 1e305),  # 1e311 nM overflows
+        (lambda v: concentration_to_nm(v, None, file="x.csv", row=3, column="conc"), "1e305 mM"),
+        (lambda v: hours_from_text(v, file="x.csv", row=3, column="conc"), float("inf")),
+        (lambda v: hours_from_text(v, file="x.csv", row=3, column="conc"), "1e999h"),
+        (lambda v: hours_from_text(v, file="x.csv", row=3, column="conc"), "nan"),
+    ],
+)
+def test_non_finite_conditions_are_errors_naming_the_place(convert, value):
+    with pytest.raises(ValueRangeError, match="is not a finite number") as info:
+        convert(value)
+    assert str(info.value).startswith("x.csv: row 3: column 'conc': ")

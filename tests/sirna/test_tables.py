@@ -131,3 +131,11 @@ def test_non_numeric_label_is_named(tmp_path):
     path = write_rows(tmp_path / "l.csv", [competition_row(), competition_row(id=2, mRNA_remaining_pct="high")])
     with pytest.raises(InputFormatError, match=r"row 2: column 'mRNA_remaining_pct': label 'high' is not a number"):
         load_table(path)
+
+
+@pytest.mark.parametrize(("label", "kind"), [("inf", "remaining"), ("1e999", "inhibition"), ("1e308", "fraction")])
+def test_labels_that_are_or_become_infinite_are_errors(tmp_path, label, kind):
+    # 1e308 is finite, but as a knockdown fraction it is 100·(1 − 1e308) % remaining: −infinity.
+    path = write_rows(tmp_path / "l.csv", [{"g": ANTISENSE, "y": 50}, {"g": ANTISENSE, "y": label}], header=["g", "y"])
+    with pytest.raises(InputFormatError, match=r"l.csv: row 2: column 'y': label \S+ is not a finite number"):
+        load_table(path, ColumnOptions(guide_col="g", label_col="y", label_kind=kind))

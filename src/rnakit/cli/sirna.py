@@ -169,13 +169,13 @@ def validate_command(
     table = load_table(data, columns, data_dir=data_dir, allow_unknown_mods=allow_unknown_mods)
     report = validate_table(table, file=data, is_training=True if columns.label_col else None)
     if as_json:
-        out.print_json(json.dumps({
+        out.print_json(json.dumps(json_safe({
             "file": report.file, "rows": report.n_rows, "training": report.is_training,
             "summary": report.summary, "site_counts": report.site_counts,
             "flags": {k: {"count": len(v), "rows": v[:show]} for k, v in report.flags.items()},
             "errors": [{"row": p.row, "column": p.column, "message": p.message} for p in report.errors[:show]],
             "n_errors": len(report.errors),
-        }))
+        }), allow_nan=False))
     else:
         _print_report(report, show)
     if not report.ok:

@@ -17,6 +17,7 @@ from rnakit.files import atomic_directory
 from rnakit.seq.alphabet import normalise_rna
 from rnakit.serve.inputs import shown_as
 from rnakit.serve.jobs import OUTPUT_DIR
+from rnakit.sirna.conditions import check_condition_options
 from rnakit.sirna.design.efficacy import Conditions
 from rnakit.sirna.design.patterns import parse_pattern
 from rnakit.sirna.runs import predict_run, resolve_model_dir
@@ -76,9 +77,7 @@ def sirnas_from_lines(text: str) -> list[Sirna]:
 def check_options(options: PredictOptions) -> None:
     if options.model not in MODELS:
         raise ValueRangeError(f"unknown model {options.model!r} (known: {', '.join(MODELS)})", column="model")
-    for name, value in (("conc_nm", options.conc_nm), ("hours", options.hours)):
-        if not value >= 0:
-            raise ValueRangeError(f"{value} must be ≥ 0", column=name)
+    check_condition_options(options.conc_nm, options.hours, ("conc_nm", "hours"))
     if options.pattern:
         parse_pattern(options.pattern)
 

@@ -26,6 +26,31 @@ def _missing(value: object) -> bool:
     return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
 
 
+def _shown(value: object) -> str:
+    """A value as the user wrote it: text quoted, numbers bare (``inf``, not ``np.float64(inf)``)."""
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+def finite(
+    number: float, shown: str, *, file: str | None = None, row: int | str | None = None, column: str | None = None
+) -> float:
+    """``number`` unchanged when it is finite; NaN or ±infinity (typed as ``inf`` or ``1e999``, or out of
+    range once scaled, as 1e305 mM is in nM) raise ValueRangeError naming where, with ``shown``: the value
+    as the user gave it. A model given infinity predicts something, so it must be refused here."""
+    if not math.isfinite(number):
+        raise ValueRangeError(f"{shown} is not a finite number", file=file, row=row, column=column)
+    return number
+
+
+def check_condition_options(conc_nm: float, hours: float, names: tuple[str, str]) -> None:
+    """Concentration (nM) and hours given as options (CLI, web form, JSON API) are finite and ≥ 0;
+    errors name the option as ``names`` spell it."""
+    for name, value in zip(names, (conc_nm, hours)):
+        finite(value, str(value), column=name)
+        if value < 0:
+            raise ValueRangeError(f"{value} must be ≥ 0", column=name)
+
+
 def concentration_to_nm(
     value: object,
     unit: str | None = None,
@@ -78,7 +103,7 @@ def concentration_to_nm(
             f"unknown concentration unit {chosen!r} (expected pM, nM, uM/µM or mM)",
             file=file, row=row, column=column,
         )
-    return number * factor
+    return finite(number * factor, f"concentration {_shown(value)}", file=file, row=row, column=column)
 
 
 def hours_from_text(
@@ -102,6 +127,7 @@ def hours_from_text(
         raise ValueRangeError(
             f"duration {value!r} is not a number of hours", file=file, row=row, column=column
         ) from None
+    finite(hours, f"duration {_shown(value)}", file=file, row=row, column=column)
     if hours < 0:
         raise ValueRangeError(f"duration {hours:g} h is negative", file=file, row=row, column=column)
     return hours

@@ -30,13 +30,13 @@ def score_per_gene(table: pd.DataFrame, cv: CrossValidation) -> pd.Series:
 
 
 def json_safe(value: object) -> object:
-    """NaN → None throughout nested dicts/lists, so the JSON is standard (no bare NaN)."""
+    """NaN and ±infinity → None throughout nested dicts/lists, so the JSON is standard (no NaN or Infinity)."""
     if isinstance(value, dict):
         return {str(k): json_safe(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [json_safe(v) for v in value]
     if isinstance(value, (float, np.floating)):
-        return None if math.isnan(value) else float(value)
+        return float(value) if math.isfinite(value) else None
     if isinstance(value, np.integer):
         return int(value)
     return value

@@ -125,11 +125,23 @@ def check_label_kind(kind: str, *, file: str | None = None) -> LabelKind:
         ) from None
 
 
-def numeric_labels(values: pd.Series, *, file: str, column: str) -> pd.Series:
-    """Labels as floats (empty cells → NaN); raise naming the first non-numeric cell's row."""
+def numeric_labels(
+    values: pd.Series, *, file: str, column: str, kind: LabelKind | str = LabelKind.remaining
+) -> pd.Series:
+    """Labels of convention ``kind`` as % mRNA remaining (empty cells → NaN); raise naming the first
+    cell that is not a number, or not a finite one once converted (1e308 as a fraction is −infinity)."""
     numeric = pd.to_numeric(values, errors="coerce")
     bad = values.notna() & numeric.isna()
     if bad.any():
         row = int(bad.to_numpy().nonzero()[0][0]) + 1
         raise InputFormatError(f"label {values.iloc[row - 1]!r} is not a number", file=file, row=row, column=column)
-    return numeric.astype("float64")
+    remaining = to_remaining_pct(numeric, kind)
+    infinite = np.isinf(remaining.to_numpy())
+    if infinite.any():
+        row = int(infinite.nonzero()[0][0]) + 1
+        value = values.iloc[row - 1]
+        shown = repr(value) if isinstance(value, str) else str(value)
+        raise InputFormatError(f"label {shown} is not a finite number" + (
+            "" if LabelKind(kind) is LabelKind.remaining else f" as % mRNA remaining (from {LabelKind(kind).value})"),
+            file=file, row=row, column=column)
+    return remaining

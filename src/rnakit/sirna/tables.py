@@ -21,7 +21,6 @@ from rnakit.sirna.schema import (
     check_label_kind,
     numeric_labels,
     rna_strings,
-    to_remaining_pct,
 )
 from rnakit.tabular import read_delimited, require_columns
 
@@ -82,7 +81,7 @@ def read_generic(path: str | os.PathLike[str], options: ColumnOptions, frame: pd
         if canonical in ("guide", "passenger", "transcript", "context"):
             columns[canonical] = rna_strings(values)
         elif canonical == "remaining_pct":
-            columns["remaining_pct"] = to_remaining_pct(numeric_labels(values, file=file, column=name), kind)
+            columns["remaining_pct"] = numeric_labels(values, file=file, column=name, kind=kind)
             columns["label_kind"] = [kind.value] * n
         elif canonical == "concentration_nm":
             columns[canonical] = concentrations_to_nm(values, options.concentration_unit, file=file, column=name)

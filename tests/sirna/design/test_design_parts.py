@@ -157,3 +157,14 @@ def test_record_folders_are_distinct() -> None:
     from rnakit.sirna.design.runner import _folder_names
 
     assert _folder_names(["NM_1.1", "a/b", "a_b", ".hidden"]) == ["NM_1.1", "a_b", "a_b_2", "hidden"]
+
+
+@pytest.mark.parametrize("option", ["conc_nm", "hours"])
+@pytest.mark.parametrize("value", [float("inf"), float("nan")])
+def test_condition_options_must_be_finite(option, value) -> None:
+    from rnakit.sirna.design.options import check_options
+
+    conditions = {"conc_nm": 10.0, "hours": 24.0, option: value}
+    flag = "--conc-nm" if option == "conc_nm" else "--hours"
+    with pytest.raises(ValueRangeError, match=rf"column '{flag}': {value} is not a finite number"):
+        check_options("21", 2, [], None, None, 20, same_gene=None, **conditions)

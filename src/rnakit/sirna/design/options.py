@@ -12,6 +12,7 @@ from importlib import resources
 from pathlib import Path
 
 from rnakit.errors import ValueRangeError
+from rnakit.sirna.conditions import check_condition_options
 from rnakit.sirna.design.candidates import check_lengths
 from rnakit.sirna.design.filters import FilterSettings
 from rnakit.sirna.design.patterns import parse_pattern
@@ -69,9 +70,7 @@ def check_options(length: str, overhang: int, skip: Iterable[str], pattern: str 
         raise ValueRangeError(f"--spacing {spacing} must be ≥ 0", column="--spacing")
     if top < 1:
         raise ValueRangeError(f"--top {top} must be ≥ 1", column="--top")
-    for name, value in (("--conc-nm", conc_nm), ("--hours", hours)):
-        if not value >= 0:
-            raise ValueRangeError(f"{value} must be ≥ 0", column=name)
+    check_condition_options(conc_nm, hours, ("--conc-nm", "--hours"))
     if same_gene:
         try:
             re.compile(same_gene)
