@@ -1,4 +1,5 @@
-"""Reading delimited text tables (CSV/TSV, optionally gzipped) with clear errors."""
+"""Reading text inputs: delimited tables (CSV/TSV, optionally gzipped) with clear errors, and the
+opener every text reader (FASTA, FASTQ, GTF, id lists) shares."""
 
 from __future__ import annotations
 
@@ -7,10 +8,18 @@ import gzip
 import os
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TextIO
 
 import pandas as pd
 
 from rnakit.errors import InputFormatError
+
+
+def open_text(path: str | os.PathLike[str], *, newline: str | None = None) -> TextIO:
+    """Open a text input for reading, gunzipped when its name ends in ``.gz``, as UTF-8 without a leading
+    byte-order mark: Windows editors write one, and it would become part of the first id, header or name."""
+    opener = gzip.open if str(path).lower().endswith(".gz") else open
+    return opener(path, "rt", encoding="utf-8-sig", newline=newline)  # type: ignore[operator, return-value]
 
 
 def _separator(path: Path, first_line: str) -> str:
@@ -34,9 +43,8 @@ def read_delimited(
     file = Path(path)
     if not file.is_file():
         raise InputFormatError("no such file", file=str(path))
-    opener = gzip.open if file.suffix.lower() == ".gz" else open
     try:
-        with opener(file, "rt", encoding="utf-8-sig", newline="") as handle:  # type: ignore[operator]
+        with open_text(file, newline="") as handle:
             first_line = handle.readline()
     except (OSError, EOFError, UnicodeDecodeError) as exc:
         raise InputFormatError(f"cannot read the file ({exc})", file=str(path)) from None

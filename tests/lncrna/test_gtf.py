@@ -50,6 +50,15 @@ def test_read_gtf_gzipped(tmp_path):
     assert read_gtf(path) == read_gtf_text(tmp_path, GTF)
 
 
+def test_read_gtf_drops_a_leading_byte_order_mark(tmp_path):
+    text = "".join(line for line in GTF.splitlines(keepends=True) if "\tchr2\t" in f"\t{line}")
+    path = tmp_path / "bom.gtf"
+    path.write_bytes(("\ufeff" + text).encode())  # the mark stands before the first contig name
+    transcripts = read_gtf(path)
+    assert transcripts["T2"].chrom == "chr2"  # not "\ufeffchr2"
+    assert transcripts == read_gtf_text(tmp_path, text)
+
+
 def read_gtf_text(tmp_path, text, name="b.gtf", **kwargs):
     path = tmp_path / name
     path.write_text(text)
@@ -155,6 +164,20 @@ def test_genome_index_goes_to_the_cache_and_is_reused(genome_dir, tmp_path):
     mtime = index.stat().st_mtime_ns
     Genome(genome_dir / "g.fa", index_dir=index_dir)
     assert index.stat().st_mtime_ns == mtime  # reused, not rebuilt
+
+
+@pytest.mark.parametrize("name", ["bom.fa", "bom.fa.gz"])
+def test_genome_with_a_byte_order_mark_is_read(tmp_path, name):
+    # pyfastx refuses such a file, so the index is built on a copy without the mark; the input is untouched.
+    data = f"\ufeff>chr1 first contig\n{CHROM}\n".encode()
+    path = tmp_path / name
+    path.write_bytes(gzip.compress(data) if name.endswith(".gz") else data)
+    before = path.read_bytes()
+    genome = Genome(path, index_dir=tmp_path / "index")
+    assert genome.lengths == {"chr1": 20}
+    assert genome.sequence(Transcript("p", "chr1", "+", ((1, 4), (9, 12)))) == "AAAAGGGG"
+    assert path.read_bytes() == before
+    assert Genome(path, index_dir=tmp_path / "index").lengths == {"chr1": 20}  # the cached index is reused
 
 
 def test_genome_check_names_transcript_and_contig(genome_dir, tmp_path):

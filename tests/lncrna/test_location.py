@@ -86,6 +86,15 @@ def test_read_id_list_from_fasta_or_text(tmp_path):
         read_id_list(tmp_path / "empty.txt")
 
 
+def test_read_id_list_drops_a_leading_byte_order_mark(tmp_path):
+    fasta = tmp_path / "ids.fa"
+    fasta.write_bytes("\ufeff>T1 type=mRNA\nACGT\n".encode())
+    text = tmp_path / "ids.txt"
+    text.write_bytes("\ufeffT1\nT3\n".encode())
+    assert read_id_list(fasta) == {"T1"}
+    assert read_id_list(text) == {"T1", "T3"}
+
+
 # ------------------------------------------------------------------------------------ merge
 def test_merge_keeps_known_id_for_an_identical_intron_chain():
     assembled = {

@@ -33,3 +33,12 @@ def test_bad_fasta_gets_a_clear_error(tmp_path, text, message):
     path.write_text(text)
     with pytest.raises(InputFormatError, match=message):
         read_fasta(path)
+
+
+@pytest.mark.parametrize("name", ["bom.fa", "bom.fa.gz"])
+def test_a_leading_byte_order_mark_is_dropped(tmp_path, name):
+    # Windows editors start UTF-8 files with U+FEFF; it is no part of the first header.
+    path = tmp_path / name
+    data = "\ufeff>NM_1 gene\nACGU\n>NM_2\nGG\n".encode()
+    path.write_bytes(gzip.compress(data) if name.endswith(".gz") else data)
+    assert read_fasta(path) == {"NM_1": "ACGU", "NM_2": "GG"}

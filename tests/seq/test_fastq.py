@@ -77,3 +77,12 @@ def test_iter_reads_rejects_other_files(tmp_path, text, message):
 def test_iter_reads_reports_a_missing_file(tmp_path):
     with pytest.raises(InputFormatError, match="missing.fq: cannot read"):
         list(iter_reads(tmp_path / "missing.fq"))
+
+
+def test_iter_reads_drops_a_leading_byte_order_mark(tmp_path):
+    fastq = tmp_path / "bom.fq"
+    fastq.write_bytes("\ufeff@r1\nACGT\n+\nIIII\n".encode())
+    fasta = tmp_path / "bom.fa"
+    fasta.write_bytes("\ufeff>a\nACGT\n".encode())
+    assert list(iter_reads(fastq)) == [("r1", "ACGT")]
+    assert list(iter_reads(fasta)) == [("a", "ACGT")]

@@ -14,6 +14,7 @@ whole with Biopython would avoid the index, but not scale to a mammalian genome.
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import hashlib
 import os
@@ -31,6 +32,7 @@ from rnakit.errors import InputFormatError
 from rnakit.files import cache_folder
 from rnakit.seq.alphabet import normalise_rna, reverse_complement_rna
 from rnakit.seq.fasta import read_fasta
+from rnakit.tabular import open_text
 
 STRANDS = frozenset("+-.")
 BIOTYPE_KEYS = ("transcript_biotype", "transcript_type", "gene_biotype", "gene_type")
@@ -83,10 +85,6 @@ def parse_attributes(text: str) -> dict[str, str]:
     return found
 
 
-def _open_text(path: Path) -> IO[str]:
-    return gzip.open(path, "rt", encoding="utf-8") if path.suffix == ".gz" else open(path, encoding="utf-8")
-
-
 @dataclass
 class _Pending:
     chrom: str
@@ -117,7 +115,7 @@ def read_gtf(path: str | os.PathLike[str], *, keep_lines: bool = False) -> dict[
         raise InputFormatError("no such file", file=name)
     pending: dict[str, _Pending] = {}
     try:
-        with _open_text(file) as handle:
+        with open_text(file) as handle:
             for number, line in enumerate(handle, start=1):
                 if not line.strip() or line.startswith("#"):
                     continue
@@ -243,8 +241,13 @@ def default_genome_index_dir() -> Path:
 
 
 def _first_line(path: Path) -> str:
-    with gzip.open(path, "rt") if path.suffix == ".gz" else open(path) as handle:  # type: ignore[operator]
+    with open_text(path) as handle:
         return next((line for line in handle if line.strip()), "")
+
+
+def _starts_with_byte_order_mark(path: Path) -> bool:
+    with gzip.open(path) if path.suffix == ".gz" else open(path, "rb") as handle:
+        return handle.read(len(codecs.BOM_UTF8)) == codecs.BOM_UTF8
 
 
 class Genome:
@@ -268,7 +271,8 @@ class Genome:
         self.lengths: dict[str, int] = {contig: len(self._fasta[contig]) for contig in self._fasta.keys()}
 
     def _open_indexed(self, folder: Path) -> pyfastx.Fasta:
-        """Open through a symlink in ``folder``, so pyfastx writes and finds its index beside the link.
+        """Open through a symlink (or a copy, see below) in ``folder``, so pyfastx writes and finds its index
+        beside it.
 
         pyfastx's own ``index_file`` option corrupts the heap with some path lengths (crashes seen here;
         cf. pyfastx issue 88), so it is not used. The index is built under a private name and moved
@@ -276,22 +280,29 @@ class Genome:
         """
         stat = self.path.stat()
         key = hashlib.sha1(f"{self.path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}".encode()).hexdigest()
-        link = folder / (key + (".fa.gz" if self.path.suffix == ".gz" else ".fa"))
+        # pyfastx refuses a FASTA that starts with a UTF-8 byte-order mark: such a genome is indexed as a
+        # plain copy without the mark (the user's file is left as it is), any other through a link.
+        plain_copy = _starts_with_byte_order_mark(self.path)
+        link = folder / (key + (".fa.gz" if self.path.suffix == ".gz" and not plain_copy else ".fa"))
         index = Path(f"{link}.fxi")
         try:
-            if not (link.is_symlink() and index.exists()):
+            if not (link.exists() and index.exists()):
                 folder.mkdir(parents=True, exist_ok=True)
                 scratch = Path(tempfile.mkdtemp(prefix=f".{key}.", dir=folder))
                 try:
                     staged = scratch / link.name
-                    staged.symlink_to(self.path.resolve())
+                    if plain_copy:
+                        with open_text(self.path) as source, open(staged, "w", encoding="utf-8") as target:
+                            shutil.copyfileobj(source, target)
+                    else:
+                        staged.symlink_to(self.path.resolve())
                     pyfastx.Fasta(str(staged))  # writes its index, staged + ".fxi"
                     os.replace(f"{staged}.fxi", index)
                     os.replace(staged, link)
                 finally:
                     shutil.rmtree(scratch, ignore_errors=True)
             return pyfastx.Fasta(str(link))
-        except RuntimeError as exc:  # pyfastx's complaint about the FASTA itself
+        except (RuntimeError, UnicodeDecodeError) as exc:  # pyfastx's complaint about the FASTA itself
             raise InputFormatError(f"cannot index the genome FASTA ({exc})", file=str(self.path)) from None
 
     def check(self, transcripts: Iterable[Transcript]) -> None:

@@ -35,6 +35,7 @@ import pyranges as pr
 from rnakit.errors import InputFormatError
 from rnakit.lncrna.gtf import Transcript
 from rnakit.seq.fasta import iter_fasta_records
+from rnakit.tabular import open_text
 
 log = logging.getLogger(__name__)
 
@@ -56,13 +57,13 @@ def read_id_list(path: str | os.PathLike[str]) -> set[str]:
     name = str(path)
     if not Path(path).is_file():
         raise InputFormatError("no such file", file=name)
-    with open(path, encoding="utf-8") as handle:
+    with open_text(path) as handle:
         first = next((line for line in handle if line.strip()), "")
     if not first:
         raise InputFormatError("empty file (expected transcript ids, one per line, or a FASTA)", file=name)
     if first.startswith(">"):
         return {record_id for record_id, _, _ in iter_fasta_records(path)}
-    with open(path, encoding="utf-8") as handle:
+    with open_text(path) as handle:
         return {line.split()[0] for line in handle if line.strip() and not line.startswith("#")}
 
 

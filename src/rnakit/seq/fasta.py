@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import gzip
 import os
 from collections.abc import Iterator
 
 from Bio.SeqIO.FastaIO import SimpleFastaParser
 
 from rnakit.errors import InputFormatError
+from rnakit.tabular import open_text
 
 
 def iter_fasta_records(path: str | os.PathLike[str]) -> Iterator[tuple[str, str, str]]:
@@ -20,10 +20,9 @@ def iter_fasta_records(path: str | os.PathLike[str]) -> Iterator[tuple[str, str,
     sequence (a truncated file) or a repeated id.
     """
     name = str(path)
-    opener = gzip.open if name.endswith(".gz") else open
     seen: set[str] = set()
     try:
-        with opener(path, "rt") as handle:  # type: ignore[operator]
+        with open_text(path) as handle:
             first = next((line for line in handle if line.strip()), "")
             if not first:
                 raise InputFormatError("empty FASTA file (expected records starting with '>')", file=name)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import gzip
 import os
 from collections.abc import Iterator
 from typing import TextIO
 
 from rnakit.errors import InputFormatError
 from rnakit.seq.fasta import iter_fasta_records
+from rnakit.tabular import open_text
 
 
 def iter_fastq_records(path: str | os.PathLike[str]) -> Iterator[tuple[str, str, str]]:
@@ -21,7 +21,7 @@ def iter_fastq_records(path: str | os.PathLike[str]) -> Iterator[tuple[str, str,
     """
     name = str(path)
     try:
-        with _open_text(path) as handle:
+        with open_text(path) as handle:
             yield from _parse_fastq(handle, name)
     except (OSError, UnicodeDecodeError, EOFError) as exc:
         raise InputFormatError(f"cannot read as FASTQ ({exc.__class__.__name__}: {exc})", file=name) from None
@@ -45,15 +45,10 @@ def iter_reads(path: str | os.PathLike[str]) -> Iterator[tuple[str, str]]:
         )
 
 
-def _open_text(path: str | os.PathLike[str]) -> TextIO:
-    opener = gzip.open if str(path).endswith(".gz") else open
-    return opener(path, "rt")  # type: ignore[operator, return-value]
-
-
 def _first_letter(path: str | os.PathLike[str]) -> str:
     """The first non-blank character of the file ('' when it is empty)."""
     try:
-        with _open_text(path) as handle:
+        with open_text(path) as handle:
             return next((line.lstrip()[:1] for line in handle if line.strip()), "")
     except (OSError, UnicodeDecodeError, EOFError) as exc:
         raise InputFormatError(f"cannot read reads ({exc.__class__.__name__}: {exc})", file=str(path)) from None
