@@ -77,6 +77,24 @@ def test_bad_input_one_line(tmp_path, args, message):
     assert not (tmp_path / "c.fa").exists() and not (tmp_path / "g.png").exists()
 
 
+def test_debruijn_skips_kmers_with_n(tmp_path):
+    path = tmp_path / "n.fa"
+    path.write_text(">r1\nACGTNNACGT\n>r2\nACGTA\n")
+    result = run("graph", "debruijn", path, "-k", 3)
+    assert result.exit_code == 0, result.output
+    rows = [line.split("\t") for line in result.stdout.strip().splitlines()[1:]]
+    assert {r[2]: r[3] for r in rows} == {"ACG": "3", "CGT": "3", "GTA": "1"}
+
+
+@pytest.mark.parametrize("argument", ["/no/such.fa", "missing.fa", "reads.FASTQ.gz", "{tmp}"])
+def test_kmer_graph_of_a_missing_file_says_so(tmp_path, monkeypatch, argument):
+    monkeypatch.chdir(tmp_path)
+    result = run("graph", "kmer-graph", argument.format(tmp=tmp_path), "-k", 2)
+    assert result.exit_code == 1 and len(result.output.strip().splitlines()) == 1, result.output
+    expected = "is a folder, not a FASTA file" if argument == "{tmp}" else "no such file"
+    assert f"{argument.format(tmp=tmp_path)}: {expected}" in " ".join(result.output.split())
+
+
 def test_plot_cora_neighbourhood(tmp_path):
     from tests.conftest import shared_data_or_skip
 

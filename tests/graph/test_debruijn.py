@@ -242,6 +242,16 @@ def test_reads_from_both_strands_assemble_in_canonical_mode():
     assert len(assemble(reads, 25, min_count=1)) == 2  # without merging, each strand is its own contig
 
 
+def test_reads_are_split_at_ambiguous_bases():
+    # AACCG|N|TTGCA: no k-mer holds the N (or R, or a lower-case n), so neither contig does.
+    assert assemble(["AACCGNTTGCA", "aaccgnttgca", "AACCGRTTGCA"], 3, min_count=1) == ["AACCG", "TTGCA"]
+    graph = de_bruijn_graph(["ACGTNACG"], 3, skip_ambiguous=True)
+    assert dict(graph.edge_counts) == {"ACG": 2, "CGT": 1}
+    assert dict(de_bruijn_graph(["ACGTNACG"], 3, skip_ambiguous=True, canonical=True).edge_counts) == {
+        "ACG": 3, "CGT": 3}  # ACG twice and CGT (its reverse complement) once
+    assert "GTN" in de_bruijn_graph(["ACGTNACG"], 3).edge_counts  # other alphabets keep every letter
+
+
 def test_assemble_errors():
     with pytest.raises(ValueRangeError, match="k must be at least 2"):
         assemble(["ACGT"], 1)

@@ -24,6 +24,7 @@ graph_app = typer.Typer(
     no_args_is_help=True,
 )
 
+READ_SUFFIXES = (".fa", ".fasta", ".fna", ".fas", ".fq", ".fastq")
 KOption = Annotated[int, typer.Option("-k", help="k-mer length (nodes of a De Bruijn graph are (k−1)-mers).")]
 
 
@@ -32,6 +33,11 @@ def _sequences(path: Path) -> list[str]:
     if not sequences:
         raise InputFormatError("no sequences", file=str(path))
     return sequences
+
+
+def _names_a_file(argument: str) -> bool:
+    """True when ``argument`` is meant as a file, not a sequence: it holds '/', ends like FASTA or FASTQ, or exists."""
+    return "/" in argument or argument.lower().removesuffix(".gz").endswith(READ_SUFFIXES) or Path(argument).exists()
 
 
 @graph_app.command("debruijn")
@@ -46,7 +52,7 @@ def debruijn_command(
         raise ValueRangeError(f"{out.name!r}: the output must end in .gfa or .tsv", column="--out")
     if out is not None:
         check_output_file(out, inputs=[fasta])
-    graph = de_bruijn_graph(_sequences(fasta), k, canonical=canonical)
+    graph = de_bruijn_graph(_sequences(fasta), k, canonical=canonical, skip_ambiguous=True)
     with output_or_stdout(out) as handle:
         (write_gfa if out is not None and out.suffix.lower() == ".gfa" else write_edges_tsv)(graph, handle)
     err.print(f"{len(graph.nodes):,} nodes, {len(graph.edge_counts):,} edges (k = {k})")
@@ -82,6 +88,8 @@ def kmer_graph_command(
     if out is not None:
         check_output_file(out, inputs=[sequence])
     path = Path(sequence)
+    if not path.is_file() and _names_a_file(sequence):
+        raise InputFormatError("is a folder, not a FASTA file" if path.is_dir() else "no such file", file=sequence)
     records = list(iter_reads(path)) if path.is_file() else [("sequence", sequence)]
     result = []
     for record_id, rna in records:

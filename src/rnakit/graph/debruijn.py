@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from rnakit.seq.alphabet import first_invalid_letter
 _SHOWN_UNBALANCED = 5
 _MAX_DE_BRUIJN_LENGTH = 10**8
 _NUCLEOTIDES = frozenset("ACGTUN")
+_UNAMBIGUOUS = re.compile("[ACGTU]+")
 _DNA_COMPLEMENT = str.maketrans("ACGTN", "TGCAN")
 _RNA_COMPLEMENT = str.maketrans("ACGUN", "UGCAN")
 
@@ -80,10 +82,14 @@ class DeBruijnGraph:
         return DeBruijnGraph(self.k, kept, self.canonical)
 
 
-def de_bruijn_graph(sequences: Iterable[str], k: int, *, canonical: bool = False) -> DeBruijnGraph:
+def de_bruijn_graph(
+    sequences: Iterable[str], k: int, *, canonical: bool = False, skip_ambiguous: bool = False
+) -> DeBruijnGraph:
     """Build the De Bruijn graph of the k-mers of ``sequences`` (upper-cased, letters otherwise as given).
 
-    Sequences shorter than ``k`` add nothing. With ``canonical=True`` (reads of unknown strand) each
+    Sequences shorter than ``k`` add nothing. With ``skip_ambiguous=True`` (reads) a k-mer holding N or
+    any letter other than A, C, G, T or U is skipped, as assemblers do: reads are split there, so an
+    unknown base never becomes part of a node. With ``canonical=True`` (reads of unknown strand) each
     k-mer is merged with its reverse complement: both orientations are edges and both carry the
     summed count, so the graph is its own reverse complement and every contig appears on both
     strands (:func:`contigs` reports each pair once). A pairs with T if any sequence holds a T,
@@ -97,11 +103,12 @@ def de_bruijn_graph(sequences: Iterable[str], k: int, *, canonical: bool = False
     number = longest = 0
     for number, raw in enumerate(sequences, start=1):
         sequence = _normalise(raw)
-        if canonical:
-            _check_nucleotides(sequence, number)
-            letters.update(sequence)
         longest = max(longest, len(sequence))
-        counts.update(sequence[i : i + k] for i in range(len(sequence) - k + 1))
+        for piece in _UNAMBIGUOUS.findall(sequence) if skip_ambiguous else (sequence,):
+            if canonical:
+                _check_nucleotides(piece, number)
+                letters.update(piece)
+            counts.update(piece[i : i + k] for i in range(len(piece) - k + 1))
     if number == 0:
         raise InputFormatError("no sequences given: a De Bruijn graph needs at least one")
     if longest < k:
@@ -183,10 +190,11 @@ def contigs(graph: DeBruijnGraph, *, min_count: int = 1) -> list[str]:
 def assemble(reads: Iterable[str], k: int, *, min_count: int = 2, canonical: bool = False) -> list[str]:
     """Assemble reads into contigs: De Bruijn graph, drop k-mers seen < ``min_count`` times, contigs.
 
-    Returns an empty list when no k-mer is seen ``min_count`` times. See :func:`de_bruijn_graph`
-    for ``canonical`` and the errors.
+    k-mers with N or another ambiguous letter are skipped (reads are split there). Returns an empty
+    list when no k-mer is seen ``min_count`` times. See :func:`de_bruijn_graph` for ``canonical`` and
+    the errors.
     """
-    return contigs(de_bruijn_graph(reads, k, canonical=canonical), min_count=min_count)
+    return contigs(de_bruijn_graph(reads, k, canonical=canonical, skip_ambiguous=True), min_count=min_count)
 
 
 def de_bruijn_sequence(alphabet: str | Sequence[str], n: int) -> str:
