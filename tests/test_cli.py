@@ -68,7 +68,7 @@ def test_bad_base_fails_validation_naming_row_and_column(tmp_path):
     bad = ANTISENSE[:6] + "J" + ANTISENSE[7:]
     path = write_rows(tmp_path / "bad.csv", [competition_row(), competition_row(id=2, siRNA_antisense_seq=bad)])
     line = one_line_error(run("sirna", "validate", str(path)))
-    assert "bad.csv: row 2: column 'guide'" in line and "'J' at position 7" in line
+    assert "bad.csv: row 2: column 'siRNA_antisense_seq' (guide)" in line and "'J' at position 7" in line
 
 
 def test_unknown_unit_is_a_one_line_error(tmp_path):
@@ -238,3 +238,23 @@ def test_validate_refuses_infinite_conditions_and_prints_standard_json(tmp_path)
     assert result.exit_code == 0, result.output
     label = _strict_json(result.stdout)["summary"]["label"]
     assert label["max"] == 1e308 and label["above_100"] == 2 and label["mean"] is None
+
+
+def test_row_errors_name_the_column_of_the_users_file(tmp_path):
+    bad = ANTISENSE[:6] + "J" + ANTISENSE[7:]
+    mine = write_rows(tmp_path / "mine.csv", [{"as": ANTISENSE}, {"as": bad}], header=["as"])
+    line = one_line_error(run("sirna", "validate", str(mine), "--guide-col", "as"))
+    assert "mine.csv: row 2: column 'as' (guide): letter 'J' at position 7" in line
+    result = run("sirna", "validate", str(mine), "--guide-col", "as", "--json")
+    assert _strict_json(result.stdout)["errors"] == [
+        {"row": 2, "column": "as", "field": "guide", "message": "letter 'J' at position 7 is not a nucleotide (expected A, C, G, U or T)"}]
+    line = one_line_error(run("sirna", "features", str(mine), "--guide-col", "as", "-o", str(tmp_path / "f.csv")))
+    assert "mine.csv: row 2: column 'as' (guide): letter 'J'" in line
+
+
+def test_score_names_a_prediction_that_is_not_a_number(tmp_path, competition_file):
+    pred = write_rows(tmp_path / "pred.csv", [{"id": 1, "mRNA_remaining_pct": 50}, {"id": 2, "mRNA_remaining_pct": 5},
+                                              {"id": 3, "mRNA_remaining_pct": "N/A"}], header=["id", "mRNA_remaining_pct"])
+    line = one_line_error(run("sirna", "score", "--truth", str(competition_file), "--pred", str(pred)))
+    assert line == "error: pred.csv: row 3: column 'mRNA_remaining_pct': prediction 'N/A' is not a finite number".replace(
+        "pred.csv", str(pred))

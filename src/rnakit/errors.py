@@ -17,10 +17,12 @@ class RnakitError(Exception):
         file: str | None = None,
         row: int | str | None = None,
         column: str | None = None,
+        field: str | None = None,
     ) -> None:
         self.file = file
         self.row = row
-        self.column = column
+        self.column = column  # as the user's file names it
+        self.field = field  # the canonical name of that column, shown in brackets when it differs
         self.detail = message
         super().__init__(self._compose())
 
@@ -31,7 +33,7 @@ class RnakitError(Exception):
         if self.row is not None:
             where.append(f"row {self.row}" if isinstance(self.row, int) else f"record {self.row}")
         if self.column is not None:
-            where.append(f"column '{self.column}'")
+            where.append(f"column '{self.column}'" + (f" ({self.field})" if self.field not in (None, self.column) else ""))
         return f"{': '.join(where)}: {self.detail}" if where else self.detail
 
 

@@ -32,11 +32,12 @@ def _separator(path: Path, first_line: str) -> str:
 
 
 def read_delimited(
-    path: str | os.PathLike[str], *, dtype: object = None, required: Iterable[str] = ()
+    path: str | os.PathLike[str], *, dtype: object = None, required: Iterable[str] = (), na_filter: bool = True
 ) -> pd.DataFrame:
     """Read a CSV or TSV file (``.gz`` allowed) with a header row.
 
     The separator comes from the extension (``.csv``, ``.tsv``/``.tab``), else from the header line.
+    ``na_filter=False`` keeps every cell as written (``N/A`` stays text), so errors can quote it.
     Raises InputFormatError for a missing file, an empty file, a header-only file, or rows with
     more fields than the header, and names any ``required`` column that is missing.
     """
@@ -52,7 +53,8 @@ def read_delimited(
         raise InputFormatError("empty file (expected a header row)", file=str(path))
     separator = _separator(file, first_line)
     try:
-        frame = pd.read_csv(file, sep=separator, dtype=dtype, encoding="utf-8-sig", quoting=csv.QUOTE_MINIMAL)
+        frame = pd.read_csv(file, sep=separator, dtype=dtype, encoding="utf-8-sig", quoting=csv.QUOTE_MINIMAL,
+                            na_filter=na_filter)
     except pd.errors.ParserError as exc:
         raise InputFormatError(f"malformed table ({str(exc).strip()})", file=str(path)) from None
     except (OSError, EOFError, UnicodeDecodeError) as exc:

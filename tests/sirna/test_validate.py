@@ -24,7 +24,7 @@ def test_bad_letter_is_named_with_position(tmp_path):
     [problem] = report.errors
     assert (problem.row, problem.column) == (2, "guide")
     assert "'X' at position 5" in problem.message
-    with pytest.raises(Exception, match=r"v.csv: row 2: column 'guide'"):
+    with pytest.raises(Exception, match=r"v.csv: row 2: column 'siRNA_antisense_seq' \(guide\)"):
         report.raise_first()
 
 

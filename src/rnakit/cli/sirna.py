@@ -147,7 +147,7 @@ def _print_report(report: ValidationReport, show: int) -> None:
         for column in ("row", "column", "problem"):
             errors.add_column(column)
         for problem in report.errors[:show]:
-            errors.add_row(str(problem.row), problem.column, problem.message)
+            errors.add_row(str(problem.row), problem.file_column, problem.message)
         out.print(errors)
         first = report.errors[0].as_error(report.file)
         print_error(f"{len(report.errors):,} error(s); first: {first}")
@@ -173,7 +173,8 @@ def validate_command(
             "file": report.file, "rows": report.n_rows, "training": report.is_training,
             "summary": report.summary, "site_counts": report.site_counts,
             "flags": {k: {"count": len(v), "rows": v[:show]} for k, v in report.flags.items()},
-            "errors": [{"row": p.row, "column": p.column, "message": p.message} for p in report.errors[:show]],
+            "errors": [{"row": p.row, "column": p.file_column, "field": p.column, "message": p.message}
+                       for p in report.errors[:show]],
             "n_errors": len(report.errors),
         }), allow_nan=False))
     else:

@@ -86,7 +86,8 @@ def renamed(error: RnakitError, path: Path, display: str) -> RnakitError:
     server = str(path)
     file = display if error.file == server else error.file
     clone = type(error).__new__(type(error))
-    RnakitError.__init__(clone, error.detail.replace(server, display), file=file, row=error.row, column=error.column)
+    RnakitError.__init__(clone, error.detail.replace(server, display), file=file, row=error.row, column=error.column,
+                        field=error.field)
     return clone
 
 

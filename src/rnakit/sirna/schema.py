@@ -8,7 +8,7 @@ with :func:`to_remaining_pct` and record the source convention in ``label_kind``
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from enum import Enum
 
 import numpy as np
@@ -47,6 +47,8 @@ STRING_COLUMNS = (
 )
 FLOAT_COLUMNS = ("concentration_nm", "hours", "remaining_pct")
 TOKEN_COLUMNS = ("guide_mods", "passenger_mods")
+#: Key in a canonical table's ``attrs``: canonical column → the column of the user's file it came from.
+SOURCE_COLUMNS = "source_columns"
 
 
 class LabelKind(str, Enum):
@@ -71,10 +73,14 @@ def to_remaining_pct(values: Iterable[float] | pd.Series, kind: LabelKind | str)
     return converted.round(10)
 
 
-def canonical_frame(columns: dict[str, object], n_rows: int) -> pd.DataFrame:
+def canonical_frame(
+    columns: dict[str, object], n_rows: int, source_columns: Mapping[str, str] | None = None
+) -> pd.DataFrame:
     """Build a canonical table from a partial ``{column: values}``; absent columns are missing.
 
     Unknown keys are kept after the canonical columns (e.g. a dataset's reference scores).
+    ``source_columns`` (canonical name → the column of the user's file it was read from) travels with
+    the table (``attrs``), so that errors found later name the column the user knows: see :func:`file_column`.
     """
     data: dict[str, object] = {}
     for name in CANONICAL_COLUMNS:
@@ -93,7 +99,13 @@ def canonical_frame(columns: dict[str, object], n_rows: int) -> pd.DataFrame:
         frame[name] = pd.to_numeric(frame[name], errors="raise").astype("float64")
     for name in STRING_COLUMNS:
         frame[name] = frame[name].where(frame[name].notna(), None)
+    frame.attrs[SOURCE_COLUMNS] = dict(source_columns or {})
     return frame
+
+
+def file_column(table: pd.DataFrame, canonical: str) -> str:
+    """The name of ``canonical``'s column in the file ``table`` was read from (else ``canonical`` itself)."""
+    return table.attrs.get(SOURCE_COLUMNS, {}).get(canonical, canonical)
 
 
 def rna_strings(values: Iterable[object]) -> list[str | None]:

@@ -9,10 +9,21 @@ import pandas as pd
 
 from rnakit.errors import InputFormatError, MismatchError
 from rnakit.sirna.metrics import evaluate
+from rnakit.sirna.schema import file_column
 from rnakit.tabular import read_delimited
 
 SUBMISSION_ID = "id"
 SUBMISSION_LABEL = "mRNA_remaining_pct"
+
+
+def _unique_ids(frame: pd.DataFrame, column: str, file: str) -> pd.Series:
+    """The id column as stripped text; a repeated id is an error naming its row."""
+    ids = frame[column].astype(str).str.strip()
+    duplicated = ids[ids.duplicated()]
+    if len(duplicated):
+        row = int(duplicated.index[0]) + 1
+        raise InputFormatError(f"duplicate id {duplicated.iloc[0]!r}", file=file, row=row, column=column)
+    return ids
 
 
 def read_predictions(
@@ -20,20 +31,17 @@ def read_predictions(
 ) -> pd.Series:
     """Predicted % mRNA remaining indexed by id (the competition's submission format by default)."""
     file = str(path)
-    frame = read_delimited(path, dtype={id_col: str}, required=[id_col, pred_col])
-    ids = frame[id_col].astype(str).str.strip()
-    duplicated = ids[ids.duplicated()]
-    if len(duplicated):
-        row = int(duplicated.index[0]) + 1
-        raise InputFormatError(f"duplicate id {duplicated.iloc[0]!r}", file=file, row=row, column=id_col)
-    values = pd.to_numeric(frame[pred_col], errors="coerce")
-    bad = ~np.isfinite(values.to_numpy(dtype=float))
+    # Cells as written, so a bad prediction is quoted as the user typed it ('N/A', not nan).
+    frame = read_delimited(path, dtype=str, na_filter=False, required=[id_col, pred_col])
+    ids = _unique_ids(frame, id_col, file)
+    text = frame[pred_col].str.strip()
+    values = pd.to_numeric(text, errors="coerce").to_numpy(dtype=float)
+    bad = ~np.isfinite(values)
     if bad.any():
         row = int(np.flatnonzero(bad)[0]) + 1
-        raise InputFormatError(
-            f"prediction {frame[pred_col].iloc[row - 1]!r} is not a finite number", file=file, row=row, column=pred_col
-        )
-    return pd.Series(values.to_numpy(dtype=float), index=ids.to_numpy(), name=pred_col)
+        raise InputFormatError(f"prediction {text.iloc[row - 1]!r} is not a finite number", file=file, row=row,
+                               column=pred_col)
+    return pd.Series(values, index=ids.to_numpy(), name=pred_col)
 
 
 def _first_few(ids: list[str], limit: int = 5) -> str:
@@ -63,7 +71,7 @@ def score_predictions(truth: pd.DataFrame, predictions: pd.Series, *, truth_file
         row = int(np.flatnonzero(unlabelled)[0]) + 1
         raise InputFormatError(
             f"{int(unlabelled.sum())} row(s) have no measured label: the truth file must be labelled",
-            file=truth_file, row=row, column="remaining_pct",
+            file=truth_file, row=row, column=file_column(truth, "remaining_pct"), field="remaining_pct",
         )
     predicted = align_predictions(truth, predictions, pred_file=pred_file)
     return evaluate(truth["remaining_pct"].to_numpy(dtype=float), predicted)

@@ -92,7 +92,7 @@ def read_generic(path: str | os.PathLike[str], options: ColumnOptions, frame: pd
     if "id" not in columns:
         stem = Path(file).name
         columns["id"] = [f"{stem}:{i}" for i in range(1, n + 1)]
-    return canonical_frame(columns, n)
+    return canonical_frame(columns, n, source_columns={c: name for c, name in mapping.items() if name is not None})
 
 
 def load_table(

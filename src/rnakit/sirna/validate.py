@@ -17,6 +17,7 @@ import pandas as pd
 from rnakit.errors import InputFormatError, SequenceError, ValueRangeError
 from rnakit.seq.alphabet import RNA_LETTERS, first_invalid_letter
 from rnakit.sirna.modifications import bases_of
+from rnakit.sirna.schema import file_column
 from rnakit.sirna.strands import locate_site, nearly_complementary
 
 STRAND_LENGTH_RANGE = (15, 30)
@@ -35,14 +36,27 @@ FLAG_DESCRIPTIONS = {
 
 @dataclass
 class Problem:
-    """One hard error: 1-based data row, column and message."""
+    """One hard error: 1-based data row, canonical column, message, and that column's name in the file."""
 
     row: int
     column: str
     message: str
+    source_column: str | None = None
+
+    @property
+    def file_column(self) -> str:
+        """The column as the user's file names it (the canonical name when not known)."""
+        return self.source_column or self.column
 
     def as_error(self, file: str) -> SequenceError | ValueRangeError | InputFormatError:
-        return InputFormatError(self.message, file=file, row=self.row, column=self.column)
+        return InputFormatError(self.message, file=file, row=self.row, column=self.file_column, field=self.column)
+
+
+def _named(problems: list[Problem], table: pd.DataFrame) -> list[Problem]:
+    """``problems`` with each column's name in the file ``table`` was read from."""
+    for problem in problems:
+        problem.source_column = file_column(table, problem.column)
+    return problems
 
 
 @dataclass
@@ -103,7 +117,7 @@ def sequence_errors(table: pd.DataFrame) -> list[Problem]:
                     errors.append(Problem(
                         row, column, f"letter {sequence[bad]!r} at position {bad + 1} is not a nucleotide",
                     ))
-    return errors
+    return _named(errors, table)
 
 
 def _label_and_id_errors(table: pd.DataFrame, is_training: bool) -> list[Problem]:
@@ -114,7 +128,7 @@ def _label_and_id_errors(table: pd.DataFrame, is_training: bool) -> list[Problem
     ids = table["id"]
     for row in np.flatnonzero(ids.duplicated().to_numpy())[:1000]:
         errors.append(Problem(int(row) + 1, "id", f"duplicate id {ids.iloc[row]!r}"))
-    return errors
+    return _named(errors, table)
 
 
 def _flags(table: pd.DataFrame) -> tuple[dict[str, list[int]], dict[str, int]]:

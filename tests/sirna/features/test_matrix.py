@@ -44,7 +44,7 @@ def test_cache_key_follows_the_inputs_only():
 def test_bad_strand_and_unknown_group_are_errors():
     table = example()
     table.loc[2, "guide"] = "ACGUXACGUACGUACGUACGU"
-    with pytest.raises(RnakitError, match=r"x.csv: row 3: column 'guide'"):
+    with pytest.raises(RnakitError, match=r"x.csv: row 3: column 'siRNA_antisense_seq' \(guide\)"):
         compute_features(table, ["composition"], file="x.csv")
     with pytest.raises(ValueRangeError, match="unknown feature group 'nope'"):
         compute_features(example(), ["nope"])

@@ -22,6 +22,15 @@ COMPETITION_COLUMNS = (
     "mRNA_remaining_pct",
 )
 COMPETITION_LABEL = "mRNA_remaining_pct"
+#: Canonical column → the competition file's column it is read from (errors name the latter).
+COMPETITION_SOURCES = {
+    "id": "id", "guide": "siRNA_antisense_seq", "passenger": "siRNA_sense_seq",
+    "guide_mods": "modified_siRNA_antisense_seq_list", "passenger_mods": "modified_siRNA_sense_seq_list",
+    "transcript": "gene_target_seq", "transcript_id": "gene_target_ncbi_id", "gene": "gene_target_symbol_name",
+    "species": "gene_target_species", "concentration_nm": "siRNA_concentration",
+    "hours": "Duration_after_transfection_h", "transfection": "Transfection_method", "cell_line": "cell_line_donor",
+    "duplex": "siRNA_duplex_id", "publication": "publication_id", "remaining_pct": COMPETITION_LABEL,
+}
 
 
 def looks_like_competition_file(columns: list[str]) -> bool:
@@ -58,32 +67,33 @@ def read_competition(
     n = len(raw)
     label = raw[COMPETITION_LABEL] if COMPETITION_LABEL in raw else pd.Series([float("nan")] * n)
     numeric_label = numeric_labels(label, file=file, column=COMPETITION_LABEL)
-    hours = hours_column(raw["Duration_after_transfection_h"], file=file, column="Duration_after_transfection_h")
+    name = COMPETITION_SOURCES
+    hours = hours_column(raw[name["hours"]], file=file, column=name["hours"])
     columns = {
-        "id": _strip(raw["id"]),
-        "guide": rna_strings(raw["siRNA_antisense_seq"]),
-        "passenger": rna_strings(raw["siRNA_sense_seq"]),
-        "guide_mods": _tokens(raw["modified_siRNA_antisense_seq_list"], allow_unknown=allow_unknown_mods,
-                              file=file, name="modified_siRNA_antisense_seq_list"),
-        "passenger_mods": _tokens(raw["modified_siRNA_sense_seq_list"], allow_unknown=allow_unknown_mods,
-                                  file=file, name="modified_siRNA_sense_seq_list"),
-        "transcript": rna_strings(raw["gene_target_seq"]),
-        "transcript_id": _strip(raw["gene_target_ncbi_id"]),
-        "gene": _strip(raw["gene_target_symbol_name"]),
-        "species": _strip(raw["gene_target_species"]),
+        "id": _strip(raw[name["id"]]),
+        "guide": rna_strings(raw[name["guide"]]),
+        "passenger": rna_strings(raw[name["passenger"]]),
+        "guide_mods": _tokens(raw[name["guide_mods"]], allow_unknown=allow_unknown_mods,
+                              file=file, name=name["guide_mods"]),
+        "passenger_mods": _tokens(raw[name["passenger_mods"]], allow_unknown=allow_unknown_mods,
+                                  file=file, name=name["passenger_mods"]),
+        "transcript": rna_strings(raw[name["transcript"]]),
+        "transcript_id": _strip(raw[name["transcript_id"]]),
+        "gene": _strip(raw[name["gene"]]),
+        "species": _strip(raw[name["species"]]),
         "concentration_nm": concentrations_to_nm(
-            raw["siRNA_concentration"], raw["concentration_unit"], file=file, column="siRNA_concentration"
+            raw[name["concentration_nm"]], raw["concentration_unit"], file=file, column=name["concentration_nm"]
         ),
         "hours": hours,
-        "transfection": _strip(raw["Transfection_method"]),
-        "cell_line": _strip(raw["cell_line_donor"]),
-        "duplex": _strip(raw["siRNA_duplex_id"]),
-        "publication": _strip(raw["publication_id"]),
+        "transfection": _strip(raw[name["transfection"]]),
+        "cell_line": _strip(raw[name["cell_line"]]),
+        "duplex": _strip(raw[name["duplex"]]),
+        "publication": _strip(raw[name["publication"]]),
         "source": ["sais_sirna_2024"] * n,
         "remaining_pct": numeric_label,
         "label_kind": ["remaining"] * n,
     }
-    return canonical_frame(columns, n)
+    return canonical_frame(columns, n, source_columns=COMPETITION_SOURCES)
 
 
 @register_reader("sais")
