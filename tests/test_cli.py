@@ -3,6 +3,7 @@
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -238,6 +239,27 @@ def test_validate_refuses_infinite_conditions_and_prints_standard_json(tmp_path)
     assert result.exit_code == 0, result.output
     label = _strict_json(result.stdout)["summary"]["label"]
     assert label["max"] == 1e308 and label["above_100"] == 2 and label["mean"] is None
+
+
+def test_score_takes_a_truth_file_of_ids_and_labels(tmp_path):
+    # The truth in the competition's own submission format: the labels of tiny_sirna.csv, no strands.
+    labels = pd.read_csv(EXAMPLES / "tiny_sirna.csv")[["id", "mRNA_remaining_pct"]]
+    truth = tmp_path / "truth.csv"
+    labels.to_csv(truth, index=False)
+    result = run("sirna", "score", "--truth", str(truth), "--pred", str(EXAMPLES / "tiny_predictions.csv"), "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["mae"] == pytest.approx(65.6 / 12)  # as test_score_bundled_example_…
+    # Other column names and conventions: % knockdown in 'kd'.
+    other = tmp_path / "other.tsv"
+    labels.assign(kd=100 - labels["mRNA_remaining_pct"]).drop(columns="mRNA_remaining_pct").to_csv(other, sep="\t", index=False)
+    result = run("sirna", "score", "--truth", str(other), "--pred", str(EXAMPLES / "tiny_predictions.csv"),
+                 "--label-col", "kd", "--label-kind", "inhibition", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["mae"] == pytest.approx(65.6 / 12)
+    labels.loc[1, "mRNA_remaining_pct"] = None
+    labels.to_csv(truth, index=False)
+    line = one_line_error(run("sirna", "score", "--truth", str(truth), "--pred", str(EXAMPLES / "tiny_predictions.csv")))
+    assert "truth.csv: row 2: column 'mRNA_remaining_pct' (remaining_pct): 1 row(s) have no measured label" in line
 
 
 def test_row_errors_name_the_column_of_the_users_file(tmp_path):

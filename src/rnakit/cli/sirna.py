@@ -40,6 +40,7 @@ from rnakit.sirna.scoring import (
     SUBMISSION_ID,
     SUBMISSION_LABEL,
     read_predictions,
+    read_truth,
     score_predictions,
 )
 from rnakit.sirna.splits import SplitStrategy
@@ -186,7 +187,7 @@ def validate_command(
 @sirna_app.command("score")
 @with_column_options
 def score_command(
-    truth: Annotated[str, typer.Option("--truth", help="Measured labels: a competition file, a dataset name, or your CSV/TSV with --label-col and --id-col.")],
+    truth: Annotated[str, typer.Option("--truth", help=f"Measured labels: a CSV/TSV with columns '{SUBMISSION_ID}' and '{SUBMISSION_LABEL}' (the submission format; a competition file has them; else name them with --id-col, --label-col and --label-kind; no strands needed), or a dataset name.")],
     pred: Annotated[Path, typer.Option("--pred", help=f"Predictions: CSV/TSV with columns '{SUBMISSION_ID}' and '{SUBMISSION_LABEL}' (% mRNA remaining).")],
     columns: ColumnOptions,
     data_dir: DataDirOption = None,
@@ -194,7 +195,7 @@ def score_command(
     as_json: JsonOption = False,
 ) -> None:
     """Score predictions against measured % mRNA remaining with the competition score and the usual metrics."""
-    table = load_table(truth, columns, data_dir=data_dir)
+    table = read_truth(truth, columns, data_dir=data_dir)
     predictions = read_predictions(pred, id_col=columns.id_col or SUBMISSION_ID, pred_col=pred_col)
     metrics = score_predictions(table, predictions, truth_file=truth, pred_file=str(pred))
     _print_metrics(metrics, as_json, f"predictions {pred} vs measured {truth}")

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from rnakit.errors import InputFormatError, MismatchError
 from rnakit.sirna.metrics import evaluate
-from rnakit.sirna.schema import file_column
+from rnakit.sirna.schema import canonical_frame, check_label_kind, file_column, numeric_labels
+from rnakit.sirna.tables import ColumnOptions, load_table
 from rnakit.tabular import read_delimited
 
 SUBMISSION_ID = "id"
@@ -42,6 +44,30 @@ def read_predictions(
         raise InputFormatError(f"prediction {text.iloc[row - 1]!r} is not a finite number", file=file, row=row,
                                column=pred_col)
     return pd.Series(values, index=ids.to_numpy(), name=pred_col)
+
+
+def read_truth(
+    source: str | os.PathLike[str], options: ColumnOptions | None = None, *,
+    data_dir: str | os.PathLike[str] | None = None,
+) -> pd.DataFrame:
+    """Measured labels to score against, as a canonical table (scoring uses only ``id`` and the label).
+
+    A file needs no strands, only an id and a label column: the submission format's ``id`` and
+    ``mRNA_remaining_pct`` (a competition file has both) unless ``options`` name others (``id_col``,
+    ``label_col``, ``label_kind``). With ``guide_col``, or for a dataset name, the table is read by
+    :func:`~rnakit.sirna.tables.load_table`.
+    """
+    options = options or ColumnOptions()
+    path = Path(source)
+    if options.guide_col is not None or not path.is_file():
+        return load_table(source, options, data_dir=data_dir)
+    file = str(source)
+    id_col, label_col = options.id_col or SUBMISSION_ID, options.label_col or SUBMISSION_LABEL
+    kind = check_label_kind(options.label_kind, file=file)
+    frame = read_delimited(path, dtype={id_col: str}, required=[id_col, label_col])
+    columns = {"id": _unique_ids(frame, id_col, file),
+               "remaining_pct": numeric_labels(frame[label_col], file=file, column=label_col, kind=kind)}
+    return canonical_frame(columns, len(frame), source_columns={"id": id_col, "remaining_pct": label_col})
 
 
 def _first_few(ids: list[str], limit: int = 5) -> str:
