@@ -10,7 +10,12 @@ import pandas as pd
 
 from rnakit.errors import InputFormatError, MismatchError
 from rnakit.sirna.metrics import evaluate
-from rnakit.sirna.schema import canonical_frame, check_label_kind, file_column, numeric_labels
+from rnakit.sirna.schema import (
+    canonical_frame,
+    check_label_kind,
+    file_column,
+    numeric_labels,
+)
 from rnakit.sirna.tables import ColumnOptions, load_table
 from rnakit.tabular import read_delimited
 
