@@ -65,3 +65,17 @@ def shared_data_or_skip() -> Path:
 
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+#: How a cache entry gets damaged (a full disk, a killed copy, another program's file), by name.
+DAMAGE = {
+    "truncated": lambda data: data[: len(data) // 2],
+    "empty": lambda data: b"",
+    "binary": lambda data: b"\x89PNG\r\n\x1a\n\x00\xff" * 8,
+    "json list": lambda data: b"[]\n",  # well-formed, but not what was written
+}
+
+
+def damage(path: Path, how: str) -> None:
+    """Overwrite the file at ``path`` with a damaged version of its bytes (see DAMAGE)."""
+    path.write_bytes(DAMAGE[how](path.read_bytes()))

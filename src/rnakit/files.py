@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, TypeVar
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 CACHE_DIR_ENV = "RNAKIT_CACHE_DIR"  # moves every cache (features, indexes, calibrations, web results)
 
@@ -18,6 +22,22 @@ CACHE_DIR_ENV = "RNAKIT_CACHE_DIR"  # moves every cache (features, indexes, cali
 def cache_folder(name: str) -> Path:
     """Folder ``name`` of rnakit's cache: ``$RNAKIT_CACHE_DIR/name``, else ``~/.cache/rnakit/name``."""
     return Path(os.environ.get(CACHE_DIR_ENV, Path.home() / ".cache" / "rnakit")) / name
+
+
+def read_cache_entry(path: Path, read: Callable[[Path], T | None]) -> T | None:
+    """``read(path)``, or None when ``path`` is missing or ``read`` fails in any way: the caller then
+    recomputes the entry and writes it anew.
+
+    An entry can be truncated or damaged (a full disk, a killed copy, another program's file); a cache
+    must never stop a run, nor need deleting by hand, so any error here is only logged.
+    """
+    if not path.is_file():
+        return None
+    try:
+        return read(path)
+    except Exception as error:  # whatever the damage, the cure is to recompute
+        log.warning("ignoring unreadable cache entry %s (%s: %s); recomputing it", path, type(error).__name__, error)
+        return None
 
 
 def sha256_of(path: str | os.PathLike[str]) -> str:

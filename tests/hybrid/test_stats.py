@@ -32,6 +32,7 @@ from rnakit.hybrid.stats import (
     p_value,
     save_fixed_sets,
 )
+from tests.conftest import DAMAGE, damage
 
 RNAHYBRID_EXAMPLE = Path("/usr/share/doc/rnahybrid/examples/3UTR_human.freq")
 
@@ -288,13 +289,15 @@ def test_calibrate_leaves_out_targets_without_duplex_and_needs_one_source(tmp_pa
         calibrate(QUERY, FakeMfe(), targets=["ACGU"], frequencies=markov_frequencies(), samples=10)
 
 
-def test_unreadable_cache_is_recomputed(tmp_path: Path) -> None:
+@pytest.mark.parametrize("how", DAMAGE)
+def test_unreadable_cache_is_recomputed_and_rewritten(tmp_path: Path, how: str) -> None:
     settings = dict(frequencies=markov_frequencies(), samples=50, length=(60, 10), model_version="v",
                     cache_dir=tmp_path)
     evd = calibrate(QUERY, FakeMfe(), **settings)
     (path,) = tmp_path.glob("*.json")
-    path.write_text("{not json")
+    damage(path, how)
     assert calibrate(QUERY, FakeMfe(), **settings) == evd
+    assert calibrate(QUERY, failing_mfe, **settings) == evd
 
 
 # ----------------------------------------------------------------------------- fixed sets

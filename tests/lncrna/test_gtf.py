@@ -6,12 +6,13 @@ import gzip
 import os
 import stat
 
+import pyfastx
 import pytest
 
 from rnakit.errors import InputFormatError
 from rnakit.lncrna.gtf import Genome, Transcript, TranscriptFasta, gtf_lines, parse_attributes, read_gtf, write_gtf
 from rnakit.seq.fasta import read_fasta
-from tests.conftest import shared_data_or_skip
+from tests.conftest import DAMAGE, damage, shared_data_or_skip
 
 
 def gtf_line(chrom, feature, start, end, strand, attributes, source="test"):
@@ -164,6 +165,20 @@ def test_genome_index_goes_to_the_cache_and_is_reused(genome_dir, tmp_path):
     mtime = index.stat().st_mtime_ns
     Genome(genome_dir / "g.fa", index_dir=index_dir)
     assert index.stat().st_mtime_ns == mtime  # reused, not rebuilt
+
+
+@pytest.mark.parametrize("how", DAMAGE)
+def test_damaged_genome_index_is_rebuilt(genome_dir, tmp_path, how):
+    index_dir = tmp_path / "index"
+    transcript = Transcript("p", "chr1", "+", ((1, 4), (9, 12)))
+    first = Genome(genome_dir / "g.fa", index_dir=index_dir)
+    expected = first.lengths, first.sequence(transcript)
+    del first  # it reads the index file damaged below
+    (index,) = index_dir.glob("*.fxi")
+    damage(index, how)
+    again = Genome(genome_dir / "g.fa", index_dir=index_dir)
+    assert (again.lengths, again.sequence(transcript)) == expected
+    assert list(pyfastx.Fasta(str(index.with_suffix(""))).keys()) == ["chr1", "chr2"]  # readable again
 
 
 @pytest.mark.parametrize("name", ["bom.fa", "bom.fa.gz"])

@@ -14,12 +14,14 @@ from rnakit.seq.alphabet import reverse_complement_rna
 from rnakit.sirna.design import offtarget
 from rnakit.sirna.design.bowtie import bowtie_available
 from rnakit.sirna.design.offtarget import (
+    TranscriptomeIndex,
     build_index,
     count_off_targets,
     exclusion_set,
     load_or_build_index,
     parse_gene,
 )
+from tests.conftest import DAMAGE, damage
 
 GUIDE = "UUAGCCGAUCAGUCCAAGGCU"
 SITE = reverse_complement_rna(GUIDE[1:20])  # what a perfect target holds (19 nt)
@@ -195,6 +197,13 @@ def test_parse_gene(header, gene):
     assert parse_gene(header) == gene
 
 
+def assert_same_index(a: TranscriptomeIndex, b: TranscriptomeIndex) -> None:
+    assert (a.names, a.headers, a.genes) == (b.names, b.headers, b.genes)
+    for name in ("kmer_codes", "kmer_tx", "seed_offsets", "seed_tx", "seed_regions", "lengths"):
+        assert np.array_equal(getattr(a, name), getattr(b, name))
+        assert getattr(a, name).dtype == getattr(b, name).dtype
+
+
 def test_cache_round_trip(fasta, tmp_path, monkeypatch):
     cache = tmp_path / "cache"
     built = load_or_build_index(fasta, cache)
@@ -205,10 +214,7 @@ def test_cache_round_trip(fasta, tmp_path, monkeypatch):
 
     monkeypatch.setattr(offtarget, "build_index", no_build)
     loaded = load_or_build_index(fasta, cache)
-    assert (loaded.names, loaded.headers, loaded.genes) == (built.names, built.headers, built.genes)
-    for name in ("kmer_codes", "kmer_tx", "seed_offsets", "seed_tx", "seed_regions", "lengths"):
-        assert np.array_equal(getattr(loaded, name), getattr(built, name))
-        assert getattr(loaded, name).dtype == getattr(built, name).dtype
+    assert_same_index(loaded, built)
     assert as_dicts(count_off_targets(loaded, [GUIDE], TARGET_EXCLUSION)) == [
         {"seed_matches": 8, "mm0": 2, "mm1": 2, "mm2": 1}]
 
@@ -225,6 +231,18 @@ def test_corrupt_cache_is_rebuilt_and_default_dir(fasta, tmp_path, monkeypatch):
     npz.write_bytes(b"not a zip")
     again = load_or_build_index(fasta)
     assert again.names == [h.split()[0] for h, _ in RECORDS]
+
+
+@pytest.mark.parametrize("suffix", [".npz", ".json"])
+@pytest.mark.parametrize("how", DAMAGE)
+def test_damaged_index_cache_is_rebuilt_and_rewritten(fasta, tmp_path, monkeypatch, suffix, how):
+    cache = tmp_path / "cache"
+    built = load_or_build_index(fasta, cache, aligner="kmer")
+    (entry,) = cache.glob(f"*{suffix}")
+    damage(entry, how)
+    assert_same_index(load_or_build_index(fasta, cache, aligner="kmer"), built)
+    monkeypatch.setattr(offtarget, "build_index", lambda path: pytest.fail("the rewritten cache was not read"))
+    assert_same_index(load_or_build_index(fasta, cache, aligner="kmer"), built)
 
 
 # The FASTA reader's own errors are tested with it (tests/seq); here: that they reach the index, and
@@ -291,6 +309,19 @@ def test_bowtie_index_is_cached(fasta, tmp_path, monkeypatch):
     again = offtarget.load_or_build_index(fasta, tmp_path, aligner="bowtie")
     assert again.bowtie_prefix == first.bowtie_prefix
     assert not list(tmp_path.glob(".*.part"))  # the build folder was renamed into place
+
+
+@needs_bowtie
+@pytest.mark.parametrize("file", ["transcripts.1.ebwt", "transcripts.rev.2.ebwt", "checksums.json"])
+def test_damaged_bowtie_index_is_rebuilt(fasta, tmp_path, file):
+    first = load_or_build_index(fasta, tmp_path, aligner="bowtie")
+    entry = first.bowtie_prefix.parent / file
+    intact = entry.read_bytes()
+    damage(entry, "truncated")
+    again = load_or_build_index(fasta, tmp_path, aligner="bowtie")
+    assert entry.read_bytes() == intact  # rebuilt before bowtie reads it: on a truncated index it may never return
+    assert as_dicts(count_off_targets(again, [GUIDE], TARGET_EXCLUSION)) == [
+        {"seed_matches": 8, "mm0": 2, "mm1": 2, "mm2": 1}]
 
 
 def test_aligner_choice_errors(fasta, tmp_path, monkeypatch):

@@ -37,7 +37,7 @@ from pathlib import Path
 import numpy as np
 
 from rnakit.errors import InputFormatError, SequenceError, ValueRangeError
-from rnakit.files import atomic_write, cache_folder
+from rnakit.files import atomic_write, cache_folder, read_cache_entry
 from rnakit.hybrid.shuffles import (
     DinucleotideFrequencies,
     dinucleotide_shuffle,
@@ -125,17 +125,11 @@ def _cache_key(query: str, model_version: str, settings: dict[str, object]) -> s
 
 
 def _read_cached(path: Path, key: str) -> Evd | None:
-    """The cached fit, or None when missing, stale or unreadable (then it is recomputed)."""
-    if not path.exists():
+    """The cached fit, or None when it is stale; raises when it is damaged."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if data.get("format") != CACHE_FORMAT or data.get("key") != key:
         return None
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("format") != CACHE_FORMAT or data.get("key") != key:
-            return None
-        return Evd(float(data["location"]), float(data["scale"]))
-    except (OSError, ValueError, KeyError, TypeError, AttributeError, ValueRangeError) as error:
-        log.warning("ignoring unreadable calibration cache %s: %s", path, error)
-        return None
+    return Evd(float(data["location"]), float(data["scale"]))
 
 
 def calibrate(
@@ -187,7 +181,7 @@ def calibrate(
     if model_version is not None:
         key = _cache_key(rna_query, model_version, settings)
         path = Path(cache_dir if cache_dir is not None else default_hybrid_cache_dir()) / f"{key}.json"
-        cached = _read_cached(path, key)
+        cached = read_cache_entry(path, lambda entry: _read_cached(entry, key))
         if cached is not None:
             log.info("calibration of %s read from %s", rna_query, path)
             return cached

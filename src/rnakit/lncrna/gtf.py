@@ -29,7 +29,7 @@ from typing import IO, Protocol
 import pyfastx
 
 from rnakit.errors import InputFormatError
-from rnakit.files import cache_folder
+from rnakit.files import cache_folder, read_cache_entry
 from rnakit.seq.alphabet import normalise_rna, reverse_complement_rna
 from rnakit.seq.fasta import read_fasta
 from rnakit.tabular import open_text
@@ -250,6 +250,12 @@ def _starts_with_byte_order_mark(path: Path) -> bool:
         return handle.read(len(codecs.BOM_UTF8)) == codecs.BOM_UTF8
 
 
+def _read_indexed(link: Path) -> tuple[pyfastx.Fasta, dict[str, int]]:
+    """The FASTA through its pyfastx index, and every contig's length (reading them reads the whole index)."""
+    fasta = pyfastx.Fasta(str(link))
+    return fasta, {contig: len(fasta[contig]) for contig in fasta.keys()}
+
+
 class Genome:
     """A genome FASTA (``.gz`` allowed) read through a pyfastx index kept in the rnakit cache."""
 
@@ -267,16 +273,16 @@ class Genome:
         if not first.startswith(">"):
             raise InputFormatError(f"genome is not FASTA: the first line starts with {first[:1]!r}, expected '>'",
                                    file=name)
-        self._fasta = self._open_indexed(Path(index_dir) if index_dir is not None else default_genome_index_dir())
-        self.lengths: dict[str, int] = {contig: len(self._fasta[contig]) for contig in self._fasta.keys()}
+        self._fasta, self.lengths = self._open_indexed(
+            Path(index_dir) if index_dir is not None else default_genome_index_dir())
 
-    def _open_indexed(self, folder: Path) -> pyfastx.Fasta:
+    def _open_indexed(self, folder: Path) -> tuple[pyfastx.Fasta, dict[str, int]]:
         """Open through a symlink (or a copy, see below) in ``folder``, so pyfastx writes and finds its index
         beside it.
 
         pyfastx's own ``index_file`` option corrupts the heap with some path lengths (crashes seen here;
         cf. pyfastx issue 88), so it is not used. The index is built under a private name and moved
-        into place, so a concurrent run never opens half an index.
+        into place, so a concurrent run never opens half an index; a damaged one is built anew.
         """
         stat = self.path.stat()
         key = hashlib.sha1(f"{self.path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}".encode()).hexdigest()
@@ -286,7 +292,8 @@ class Genome:
         link = folder / (key + (".fa.gz" if self.path.suffix == ".gz" and not plain_copy else ".fa"))
         index = Path(f"{link}.fxi")
         try:
-            if not (link.exists() and index.exists()):
+            opened = read_cache_entry(index, lambda _: _read_indexed(link)) if link.exists() else None
+            if opened is None:
                 folder.mkdir(parents=True, exist_ok=True)
                 scratch = Path(tempfile.mkdtemp(prefix=f".{key}.", dir=folder))
                 try:
@@ -301,7 +308,8 @@ class Genome:
                     os.replace(staged, link)
                 finally:
                     shutil.rmtree(scratch, ignore_errors=True)
-            return pyfastx.Fasta(str(link))
+                opened = _read_indexed(link)
+            return opened
         except (RuntimeError, UnicodeDecodeError) as exc:  # pyfastx's complaint about the FASTA itself
             raise InputFormatError(f"cannot index the genome FASTA ({exc})", file=str(self.path)) from None
 

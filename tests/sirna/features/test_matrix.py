@@ -5,7 +5,7 @@ from rnakit.errors import RnakitError, ValueRangeError
 from rnakit.sirna.features import compute_features, groups
 from rnakit.sirna.features.matrix import cache_key
 from rnakit.sirna.tables import load_table
-from tests.conftest import EXAMPLES
+from tests.conftest import DAMAGE, EXAMPLES, damage
 
 
 def example():
@@ -28,6 +28,16 @@ def test_every_group_is_deterministic_and_cached(tmp_path):
     uncached = compute_features(table, cache_dir=None)
     pd.testing.assert_frame_equal(first, second)
     pd.testing.assert_frame_equal(first, uncached)
+
+
+@pytest.mark.parametrize("how", DAMAGE)
+def test_damaged_cache_entry_is_recomputed_and_rewritten(tmp_path, how):
+    table = example()
+    first = compute_features(table, ["composition"], cache_dir=tmp_path)
+    (entry,) = tmp_path.glob("*.parquet")
+    damage(entry, how)
+    pd.testing.assert_frame_equal(compute_features(table, ["composition"], cache_dir=tmp_path), first)
+    assert len(pd.read_parquet(entry)) == len(table)  # rewritten whole
 
 
 def test_cache_key_follows_the_inputs_only():

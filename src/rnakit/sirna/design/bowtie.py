@@ -14,6 +14,7 @@ are named by transcript ordinal, so a hit maps straight to the row of :class:`Tr
 from __future__ import annotations
 
 import io
+import json
 import os
 import shutil
 import subprocess
@@ -25,10 +26,11 @@ import numpy as np
 import pandas as pd
 
 from rnakit.errors import RnakitError
-from rnakit.files import atomic_directory
+from rnakit.files import atomic_directory, read_cache_entry, sha256_of
 
 MAX_MISMATCHES = 2
 INDEX_NAME = "transcripts"
+CHECKSUMS = "checksums.json"  # the index files' sha256, recorded when they are built
 _COMMANDS = ("bowtie", "bowtie-build")
 
 
@@ -57,12 +59,15 @@ def _threads() -> int:
 
 
 def load_or_build_bowtie_index(sequences: Iterable[str], folder: Path) -> Path:
-    """The bowtie index prefix in ``folder``, built from ``sequences`` (RNA, in index order) if absent.
+    """The bowtie index prefix in ``folder``, built from ``sequences`` (RNA, in index order) unless an
+    intact one is there.
 
-    The folder appears atomically, so an interrupted build is never mistaken for a finished one.
+    The folder appears atomically, so an interrupted build is never mistaken for a finished one. Each
+    use first checks the files against their recorded sha256 (a second per GB): on a truncated index
+    bowtie may fail, give wrong counts or never return, so a damaged one is rebuilt instead.
     """
     prefix = folder / INDEX_NAME
-    if (folder / f"{INDEX_NAME}.1.ebwt").exists():
+    if read_cache_entry(folder / CHECKSUMS, _check_intact):
         return prefix
     with atomic_directory(folder) as scratch:
         fasta = scratch / "transcripts.fa"
@@ -71,7 +76,19 @@ def load_or_build_bowtie_index(sequences: Iterable[str], folder: Path) -> Path:
                 handle.write(f">{ordinal}\n{rna.replace('U', 'T')}\n")
         _run(["bowtie-build", "--threads", str(_threads()), "-q", str(fasta), str(scratch / INDEX_NAME)])
         fasta.unlink()
+        (scratch / CHECKSUMS).write_text(json.dumps(_checksums(scratch), indent=1), encoding="utf-8")
     return prefix
+
+
+def _checksums(folder: Path) -> dict[str, str]:
+    return {path.name: sha256_of(path) for path in sorted(folder.glob(f"{INDEX_NAME}.*"))}
+
+
+def _check_intact(record: Path) -> bool:
+    """True when the index files beside ``record`` are those it lists; raises when they are not."""
+    if json.loads(record.read_text(encoding="utf-8")) != _checksums(record.parent):
+        raise ValueError("the index files differ from those recorded when it was built")
+    return True
 
 
 def site_matches(prefix: Path, sites: list[str], excluded: np.ndarray) -> np.ndarray:

@@ -24,7 +24,6 @@ import json
 import logging
 import os
 import re
-import zipfile
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -34,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from rnakit.errors import InputFormatError, MismatchError, SequenceError, ValueRangeError
-from rnakit.files import atomic_write, cache_folder
+from rnakit.files import atomic_write, cache_folder, read_cache_entry
 from rnakit.seq.alphabet import first_invalid_letter, normalise_rna, reverse_complement_rna
 from rnakit.seq.fasta import iter_fasta_records
 from rnakit.seq.headers import parse_cds, parse_gene, parse_utr3
@@ -286,25 +285,19 @@ def default_index_dir() -> Path:
     return cache_folder("offtarget")
 
 
-def _load_cached(npz_path: Path, json_path: Path, digest: str) -> TranscriptomeIndex | None:
-    """The cached index, or None when it is missing, stale or unreadable (then it is rebuilt)."""
-    if not (json_path.exists() and npz_path.exists()):
+def _read_cached(json_path: Path, npz_path: Path, digest: str) -> TranscriptomeIndex | None:
+    """The cached index, or None when it is stale; raises when it is damaged."""
+    meta = json.loads(json_path.read_text(encoding="utf-8"))
+    if meta.get("format") != FORMAT_VERSION or meta.get("sha256") != digest:
         return None
-    try:
-        meta = json.loads(json_path.read_text(encoding="utf-8"))
-        if meta.get("format") != FORMAT_VERSION or meta.get("sha256") != digest:
-            return None
-        with np.load(npz_path, allow_pickle=False) as data:
-            arrays = {name: data[name] for name in _ARRAY_FIELDS}
-        n = len(meta["names"])
-        if not (len(meta["headers"]) == len(meta["genes"]) == n == len(arrays["lengths"])
-                and len(arrays["kmer_codes"]) == len(arrays["kmer_tx"])
-                and len(arrays["seed_offsets"]) == 4**SEED_LENGTH + 1):
-            return None
-        return TranscriptomeIndex(names=meta["names"], headers=meta["headers"], genes=meta["genes"], **arrays)
-    except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile) as error:
-        log.warning("ignoring unreadable off-target index cache %s: %s", npz_path, error)
+    with np.load(npz_path, allow_pickle=False) as data:
+        arrays = {name: data[name] for name in _ARRAY_FIELDS}
+    n = len(meta["names"])
+    if not (len(meta["headers"]) == len(meta["genes"]) == n == len(arrays["lengths"])
+            and len(arrays["kmer_codes"]) == len(arrays["kmer_tx"])
+            and len(arrays["seed_offsets"]) == 4**SEED_LENGTH + 1):
         return None
+    return TranscriptomeIndex(names=meta["names"], headers=meta["headers"], genes=meta["genes"], **arrays)
 
 
 def load_or_build_index(
@@ -328,7 +321,7 @@ def load_or_build_index(
     digest = _file_digest(path)
     directory = Path(cache_dir) if cache_dir is not None else default_index_dir()
     npz_path, json_path = directory / f"{digest}.npz", directory / f"{digest}.json"
-    index = _load_cached(npz_path, json_path, digest)
+    index = read_cache_entry(json_path, lambda meta_path: _read_cached(meta_path, npz_path, digest))
     if index is not None:
         log.info("off-target index of %s loaded from %s", path, npz_path)
     else:

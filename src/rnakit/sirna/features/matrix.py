@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from rnakit import __version__
-from rnakit.files import atomic_write, cache_folder
+from rnakit.files import atomic_write, cache_folder, read_cache_entry
 from rnakit.sirna.features.registry import SEPARATOR, FeatureGroup, resolve_groups
 from rnakit.sirna.validate import sequence_errors
 
@@ -46,10 +46,10 @@ def cache_key(group: FeatureGroup, table: pd.DataFrame) -> str:
 def compute_group(group: FeatureGroup, table: pd.DataFrame, cache_dir: Path | None) -> pd.DataFrame:
     """One group's columns, prefixed ``group__``; read from / written to the cache when one is given."""
     path = cache_dir / f"{group.name}-{cache_key(group, table)}.parquet" if cache_dir else None
-    if path is not None and path.is_file():
-        frame = pd.read_parquet(path)
-        frame.index = table.index
-        return frame
+    if path is not None:
+        cached = read_cache_entry(path, lambda entry: pd.read_parquet(entry).set_axis(table.index))
+        if cached is not None:
+            return cached
     frame = group.compute(table.reset_index(drop=True))
     frame.columns = [f"{group.name}{SEPARATOR}{c}" for c in frame.columns]
     if path is not None:
