@@ -3,23 +3,54 @@ opener every text reader (FASTA, FASTQ, GTF, id lists) shares."""
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import csv
 import gzip
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import IO, TextIO
 
 import pandas as pd
 
 from rnakit.errors import InputFormatError
 
 
-def open_text(path: str | os.PathLike[str], *, newline: str | None = None) -> TextIO:
+def _opener(path: str | os.PathLike[str]) -> Callable[..., IO]:
+    """``gzip.open`` for a name ending in ``.gz``, else ``open``."""
+    return gzip.open if str(path).lower().endswith(".gz") else open
+
+
+@contextlib.contextmanager
+def open_text(path: str | os.PathLike[str], *, newline: str | None = None) -> Iterator[TextIO]:
     """Open a text input for reading, gunzipped when its name ends in ``.gz``, as UTF-8 without a leading
-    byte-order mark: Windows editors write one, and it would become part of the first id, header or name."""
-    opener = gzip.open if str(path).lower().endswith(".gz") else open
-    return opener(path, "rt", encoding="utf-8-sig", newline=newline)  # type: ignore[operator, return-value]
+    byte-order mark: Windows editors write one, and it would become part of the first id, header or name.
+
+    Reading bytes that are not UTF-8 (a binary file given by mistake) raises InputFormatError naming
+    the file, the first such byte and its line, not a UnicodeDecodeError.
+    """
+    with _opener(path)(path, "rt", encoding="utf-8-sig", newline=newline) as handle:
+        try:
+            yield handle
+        except UnicodeDecodeError:
+            raise _not_text_error(path) from None
+
+
+def _not_text_error(path: str | os.PathLike[str]) -> InputFormatError:
+    """The error for a file that failed to decode as UTF-8: it names the first bad byte and its line."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    line = 1
+    with contextlib.suppress(OSError, EOFError), _opener(path)(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError as error:  # error.object: this block, after a character the last one cut
+                line += error.object.count(b"\n", 0, error.start)
+                bad = error.object[error.start]
+                return InputFormatError(f"not a UTF-8 text file (byte 0x{bad:02x} at line {line})", file=str(path))
+            line += block.count(b"\n")
+    return InputFormatError("not a UTF-8 text file", file=str(path))
 
 
 def _separator(path: Path, first_line: str) -> str:
@@ -57,7 +88,9 @@ def read_delimited(
                             na_filter=na_filter)
     except pd.errors.ParserError as exc:
         raise InputFormatError(f"malformed table ({str(exc).strip()})", file=str(path)) from None
-    except (OSError, EOFError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError:
+        raise _not_text_error(path) from None
+    except (OSError, EOFError) as exc:
         raise InputFormatError(f"cannot read the file ({exc})", file=str(path)) from None
     if frame.empty:
         raise InputFormatError("the file has a header but no data rows", file=str(path))

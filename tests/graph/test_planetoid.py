@@ -121,6 +121,13 @@ def test_truncated_pickle_is_a_format_error(tiny):
         load_planetoid(tiny, "tiny")
 
 
+def test_binary_test_index_is_a_format_error(tiny):
+    path = tiny / "ind.tiny.test.index"
+    path.write_bytes(b"8\n4\n\x80\x02]q\x00\n")
+    with pytest.raises(InputFormatError, match=r"ind\.tiny\.test\.index: not a UTF-8 text file \(byte 0x80 at line 3\)"):
+        load_planetoid(tiny, "tiny")
+
+
 def test_test_index_must_match_tx_rows(tiny):
     (tiny / "ind.tiny.test.index").write_text("8\n4\n7\n")
     with pytest.raises(MismatchError, match=r"ind\.tiny\.tx has 4 rows .* ind\.tiny\.test\.index has 3"):

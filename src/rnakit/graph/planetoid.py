@@ -23,6 +23,7 @@ from torch_geometric.data import Data
 from torch_geometric.utils import coalesce, remove_self_loops, to_undirected
 
 from rnakit.errors import DatasetNotFoundError, InputFormatError, MismatchError
+from rnakit.tabular import open_text
 
 try:
     from numpy._core import multiarray  # numpy ≥ 2
@@ -157,7 +158,9 @@ def load_planetoid(folder: str | Path, name: str = "cora", *, normalise_features
 
 def _read_test_index(path: Path) -> np.ndarray:
     values = []
-    for line_number, line in enumerate(path.read_text().splitlines(), start=1):
+    with open_text(path) as handle:
+        lines = handle.read().splitlines()
+    for line_number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:

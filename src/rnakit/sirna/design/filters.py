@@ -18,6 +18,7 @@ import pandas as pd
 
 from rnakit.errors import InputFormatError, ValueRangeError
 from rnakit.seq.composition import gc_fraction
+from rnakit.tabular import open_text
 
 CORE = 19
 
@@ -103,7 +104,8 @@ def read_variant_positions(path: Path, record: str) -> frozenset[int]:
     """
     positions: set[int] = set()
     try:
-        lines = Path(path).read_text().splitlines()
+        with open_text(path) as handle:
+            lines = handle.read().splitlines()
     except OSError as exc:
         raise InputFormatError(f"cannot read variants ({exc.strerror})", file=str(path)) from None
     for number, line in enumerate(lines, start=1):
