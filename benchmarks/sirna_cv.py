@@ -1,6 +1,6 @@
 """Cross-validated siRNA-efficacy benchmark: every model on the same folds, one table.
 
-    python benchmarks/sirna_cv.py [--json OUT] [--threads 2] [--models lgbm,seqnet,...] [--only DATA:SPLIT,...]
+    python benchmarks/sirna_cv.py [--json OUT] [--threads N] [--models lgbm,seqnet,...] [--only DATA:SPLIT,...]
 
 SAIS 2024 training file: gene-held-out and duplex-grouped 5-fold. Huesken 2005: random 10-fold
 (optimistic, as published tools report it) and gene-held-out 5-fold (by target transcript),
@@ -86,7 +86,7 @@ def show(rows: list[dict]) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", type=Path, help="also write the results here")
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=None, help="LightGBM/PyTorch threads (default: the cores available)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--models", type=lambda t: t.split(","), default=list(MODELS),
                         help=f"comma-separated, from {', '.join(MODELS)}")

@@ -1,6 +1,6 @@
 """Train the models shipped inside the package, reproducibly.
 
-    python scripts/train_default_models.py [--only default|unmodified] [--threads 2]
+    python scripts/train_default_models.py [--only default|unmodified] [--threads N]
 
 ``default`` (``--model default``): lgbm on every feature group of the shared SAIS 2024 training
 file, cross-validated 5-fold gene-held-out. ``unmodified`` (what ``rnakit sirna design`` scores
@@ -35,7 +35,7 @@ RECIPES: dict[str, tuple[str, list[str] | None]] = {
 }
 
 
-def train_shipped(name: str, threads: int) -> dict:
+def train_shipped(name: str, threads: int | None) -> dict:
     """Train one shipped model and replace its folder in the package."""
     data, feature_groups = RECIPES[name]
     table = load_table(data)
@@ -56,7 +56,7 @@ def train_shipped(name: str, threads: int) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", choices=sorted(RECIPES), help="train just this model")
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=None, help="LightGBM threads (default: the cores available)")
     args = parser.parse_args(argv)
     for name in [args.only] if args.only else RECIPES:
         train_shipped(name, args.threads)

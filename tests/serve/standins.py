@@ -18,7 +18,7 @@ CHILD_PID = "child.pid"  # the process id of the child a sleeping job started
 GUARD_S = 600  # waiting gives up (and fails the test) after this long: a hang guard, not a timing assertion
 
 
-def blocking_job(folder: Path, request: dict, step) -> None:
+def blocking_job(folder: Path, request: dict, step, threads: int) -> None:
     """Stand-in job: reports progress, then waits until the test releases it."""
     step("waiting for release")
     deadline = time.monotonic() + GUARD_S
@@ -29,7 +29,7 @@ def blocking_job(folder: Path, request: dict, step) -> None:
     (output / "done.txt").write_text("released\n")
 
 
-def sleeping_job(folder: Path, request: dict, step) -> None:
+def sleeping_job(folder: Path, request: dict, step, threads: int) -> None:
     """Stand-in job that starts a long child process and never ends by itself (for the time limit).
 
     ``started`` appears first, then ``child.pid`` once the child runs.
@@ -41,7 +41,14 @@ def sleeping_job(folder: Path, request: dict, step) -> None:
     child.wait()
 
 
-def crashing_job(folder: Path, request: dict, step) -> None:
+def crashing_job(folder: Path, request: dict, step, threads: int) -> None:
     """Stand-in job whose process dies without a word."""
     os._exit(3)
 
+
+
+def threads_job(folder: Path, request: dict, step, threads: int) -> None:
+    """Stand-in job that writes down the CPU threads its worker was given for models."""
+    output = folder / "output"
+    output.mkdir()
+    (output / "threads.txt").write_text(str(threads))

@@ -14,9 +14,9 @@ import pytest
 from rnakit.serve.jobs import Job, JobStore, UnknownJob, valid_id
 from rnakit.serve.runner import JobRunner, QueueFull
 from tests.serve.helpers import pid_alive, until
-from tests.serve.standins import CHILD_PID, RELEASE, STARTED, blocking_job, crashing_job, sleeping_job
+from tests.serve.standins import CHILD_PID, RELEASE, STARTED, blocking_job, crashing_job, sleeping_job, threads_job
 
-WORKERS = {"block": blocking_job, "sleep": sleeping_job, "crash": crashing_job}
+WORKERS = {"block": blocking_job, "sleep": sleeping_job, "crash": crashing_job, "threads": threads_job}
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -143,6 +143,21 @@ def test_time_limit_kills_the_job_and_what_it_started(tmp_path):
         assert (store.root / job.id / STARTED).exists()
         child = int((store.root / job.id / CHILD_PID).read_text())
         until(lambda: not pid_alive(child), "the job's own child process is killed too")
+    finally:
+        runner.stop()
+
+
+def test_jobs_running_side_by_side_share_the_cores_out(tmp_path, monkeypatch):
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(6)), raising=False)
+    store = JobStore(tmp_path)
+    runner = runner_for(store, max_jobs=3)
+    runner.start()
+    try:
+        job = Job(id=store.reserve().name, kind="threads")
+        runner.submit(job)
+        until(lambda: store.read(job.id).final, "the job ends")
+        assert state(store, job.id) == "done"
+        assert (store.root / job.id / "output" / "threads.txt").read_text() == "2"  # 6 cores, 3 jobs at a time
     finally:
         runner.stop()
 

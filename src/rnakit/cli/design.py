@@ -10,7 +10,7 @@ from rich.progress import Progress, SpinnerColumn, TimeElapsedColumn
 from rich.table import Table
 
 from rnakit.cli.console import err, out
-from rnakit.cli.options import ForceOption
+from rnakit.cli.options import ForceOption, ThreadsOption
 from rnakit.errors import InputFormatError, ValueRangeError
 from rnakit.sirna.design.candidates import DEFAULT_LENGTH
 from rnakit.sirna.design.design import DesignSettings
@@ -41,7 +41,8 @@ def design_command(
     conc_nm: Annotated[float, typer.Option("--conc-nm", help="Concentration (nM), with --pattern.")] = 10.0,
     hours: Annotated[float, typer.Option("--hours", help="Hours after transfection, with --pattern.")] = 24.0,
     cell_line: Annotated[str, typer.Option("--cell-line", help="Cell line, with --pattern.")] = "Hep3B Cells",
-    workers: Annotated[int, typer.Option("--workers", help="Local processes for --all-records (default: the CPU count).")] = 0,
+    workers: Annotated[int, typer.Option("--workers", help="Local processes for --all-records (default: the cores available to this process).")] = 0,
+    threads: ThreadsOption = None,
     dask_scheduler: Annotated[Optional[str], typer.Option("--dask-scheduler", help="Dask scheduler address for --all-records (workers must see the same files).")] = None,
     force: ForceOption = False,
 ) -> None:
@@ -59,7 +60,7 @@ def design_command(
     filters = filter_settings(parse_range(gc, "--gc"), skipped)
     settings = DesignSettings(lengths=lengths, overhang=overhang, top=top, spacing=spacing, filters=filters, pattern=pattern,
                               conditions=Conditions(conc_nm, hours, cell_line), same_gene=same_gene,
-                              variants_file=variants, aligner=aligner)
+                              variants_file=variants, aligner=aligner, threads=threads)
     with Progress(SpinnerColumn(), *Progress.get_default_columns(), TimeElapsedColumn(), console=err,
                   transient=True) as progress:
         task = progress.add_task("design", total=len(targets) if len(targets) > 1 else None)

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from rnakit.cli.console import err
-from rnakit.cli.options import DataDirOption
+from rnakit.cli.options import DataDirOption, ThreadsOption
 from rnakit.errors import DatasetNotFoundError, InputFormatError, RnakitError, ValueRangeError
 from rnakit.files import atomic_write, output_or_stdout
 from rnakit.outputs import check_output_file
@@ -113,10 +113,12 @@ def plot_command(
     model: Annotated[str, typer.Option("--model", help="gcn, gat or graphsage.")] = "gcn",
     dataset: Annotated[str, typer.Option("--dataset", help="Planetoid data set name (raw files ind.NAME.*).")] = "cora",
     seed: Annotated[int, typer.Option("--seed", help="Training and layout seed.")] = 0,
+    threads: ThreadsOption = None,
     data_dir: DataDirOption = None,
 ) -> None:
     """Train a node classifier on the public Planetoid split and draw a node's k-hop neighbourhood,
     coloured by correct / wrong (test nodes) / not test."""
+    from rnakit.cpu import model_threads
     from rnakit.graph.models import train_node_classifier
     from rnakit.graph.planetoid import load_planetoid
     from rnakit.graph.plot import node_status, plot_ego_network
@@ -128,7 +130,7 @@ def plot_command(
     if root is None:
         raise DatasetNotFoundError("shared data not found: give --data-dir or set RNAKIT_DATA_DIR")
     data = load_planetoid(root / f"{dataset}_planetoid", dataset)
-    run = train_node_classifier(model, data, seed=seed)
+    run = train_node_classifier(model, data, seed=seed, threads=model_threads(threads))
     status = node_status(run.predictions.numpy(), data.y.numpy(), data.test_mask.numpy())
     title = f"{dataset} node {node}: {hops}-hop neighbourhood, {model} test accuracy {run.test_accuracy:.1%}"
     counts = plot_ego_network(data.edge_index.numpy(), status, node, hops, out, title=title, seed=seed)

@@ -10,6 +10,7 @@ from typing import Annotated, Any, Callable, Optional
 
 import typer
 
+from rnakit.cpu import available_cores
 from rnakit.sirna.tables import ColumnOptions
 
 _PANEL = "Columns of your own CSV/TSV (not needed for competition files or dataset names)"
@@ -75,4 +76,9 @@ ForceOption = Annotated[
     bool,
     typer.Option("--force", help="Write into an existing folder that rnakit did not write (or that another command wrote): "
                  "rnakit's files are replaced, every other file is kept."),
+]
+ThreadsOption = Annotated[
+    Optional[int],
+    typer.Option("--threads", min=1, help="CPU threads for LightGBM and PyTorch, shared out among worker processes "
+                 f"(default: the cores available to this process, {available_cores()} here)."),
 ]

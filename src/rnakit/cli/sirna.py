@@ -18,6 +18,7 @@ from rnakit.cli.options import (
     DataDirOption,
     ForceOption,
     JsonOption,
+    ThreadsOption,
     with_column_options,
 )
 from rnakit.errors import DatasetNotFoundError, InputFormatError
@@ -272,7 +273,7 @@ def train_command(
     model: Annotated[str, typer.Option("--model", help="Model: lgbm (LightGBM on the features), seqnet (network over strands, chemistry, target site and features), ensemble (lgbm + seqnet blended out-of-fold; slowest), gnn (graph network over siRNA, mRNA and pair nodes), or gru-baseline (the competition tutorial's GRU, the reference).")] = "lgbm",
     cv: Annotated[str, typer.Option("--cv", help="Cross-validation split: gene (target gene held out), duplex, publication, group, random (optimistic) or none.")] = "gene",
     folds: Annotated[int, typer.Option("--folds", help="Number of folds.")] = 5,
-    threads: Annotated[int, typer.Option("--threads", help="CPU threads for training.")] = 2,
+    threads: ThreadsOption = None,
     seed: Annotated[int, typer.Option("--seed", help="Random seed (folds and models).")] = 0,
     group_list: Annotated[Optional[str], typer.Option("--groups", help="Comma-separated feature groups (default: all).")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Recompute features instead of using the cache.")] = False,
@@ -311,13 +312,14 @@ def predict_command(
     output: Annotated[Path, typer.Option("-o", "--output", help="CSV to write: id, mRNA_remaining_pct (the submission format).")],
     columns: ColumnOptions = ColumnOptions(),
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Recompute features instead of using the cache.")] = False,
+    threads: ThreadsOption = None,
     data_dir: DataDirOption = None,
     allow_unknown_mods: AllowUnknownModsOption = False,
 ) -> None:
     """Predict % mRNA remaining for every row, in input order, in the competition's submission format."""
     check_output_file(output, inputs=[data])
     table = load_table(data, columns, data_dir=data_dir, allow_unknown_mods=allow_unknown_mods)
-    predictions = predict_run(resolve_model_dir(model_dir), table, data=data, cache_dir=_cache(no_cache))
+    predictions = predict_run(resolve_model_dir(model_dir), table, data=data, cache_dir=_cache(no_cache), threads=threads)
     submission = pd.DataFrame({SUBMISSION_ID: table["id"], SUBMISSION_LABEL: predictions})
     with atomic_write(output) as handle:
         submission.to_csv(handle, index=False)
@@ -331,11 +333,12 @@ def evaluate_command(
     data: DataOption,
     columns: ColumnOptions = ColumnOptions(),
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Recompute features instead of using the cache.")] = False,
+    threads: ThreadsOption = None,
     data_dir: DataDirOption = None,
     allow_unknown_mods: AllowUnknownModsOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """Score a saved model on labelled data (same metrics and JSON keys as 'rnakit sirna score')."""
     table = load_table(data, columns, data_dir=data_dir, allow_unknown_mods=allow_unknown_mods)
-    metrics = evaluate_run(resolve_model_dir(model_dir), table, data=data, cache_dir=_cache(no_cache))
+    metrics = evaluate_run(resolve_model_dir(model_dir), table, data=data, cache_dir=_cache(no_cache), threads=threads)
     _print_metrics(metrics, as_json, f"model {model_dir} on {data}")

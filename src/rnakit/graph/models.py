@@ -151,13 +151,15 @@ def train_node_classifier(
     patience: int = 100,
     lr: float | None = None,
     weight_decay: float | None = None,
+    threads: int | None = None,
 ) -> NodeClassification:
     """Train ``model_name`` (gcn, gat, graphsage) on ``data.train_mask`` with full-batch Adam.
 
     ``epochs`` (the most), ``lr`` and ``weight_decay`` default to the model's paper (``RECIPES``:
     200 epochs for GCN and GraphSAGE, 1,000 for GAT, whose paper stops on patience alone). The
     run is seeded and deterministic (same data and seed → same predictions) and leaves the
-    caller's global random state as it was. ``data`` needs ``x``, ``edge_index``, ``y`` and boolean train and val masks;
+    caller's global random state as it was. ``threads``: PyTorch's threads meanwhile (None: the caller's
+    setting). ``data`` needs ``x``, ``edge_index``, ``y`` and boolean train and val masks;
     a ``test_mask``, if present, is only used to report the accuracy of the selected weights.
     """
     if model_name not in RECIPES:
@@ -175,7 +177,7 @@ def train_node_classifier(
     weight_decay = recipe.weight_decay if weight_decay is None else weight_decay
     train, val, y = data.train_mask, data.val_mask, data.y
 
-    with _seeded(seed):
+    with _seeded(seed, threads):
         model = recipe.model(data.num_features, int(y.max()) + 1)
         optimiser = torch.optim.Adam(model.parameter_groups(weight_decay), lr=lr)
         best_accuracy, best_loss = -1.0, float("inf")
@@ -224,13 +226,16 @@ def _accuracy(predictions: Tensor, y: Tensor, mask: Tensor | None = None) -> flo
 
 
 @contextmanager
-def _seeded(seed: int) -> Iterator[None]:
-    """Seed torch and use deterministic kernels inside, then restore the caller's RNG and settings."""
-    deterministic = torch.are_deterministic_algorithms_enabled()
+def _seeded(seed: int, threads: int | None) -> Iterator[None]:
+    """Seed torch and use deterministic kernels (and ``threads`` threads) inside, then restore the caller's RNG
+    and settings."""
+    deterministic, caller_threads = torch.are_deterministic_algorithms_enabled(), torch.get_num_threads()
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         torch.use_deterministic_algorithms(True)
+        torch.set_num_threads(threads or caller_threads)
         try:
             yield
         finally:
             torch.use_deterministic_algorithms(deterministic)
+            torch.set_num_threads(caller_threads)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -127,14 +127,14 @@ def design_settings(request: Mapping[str, Any]) -> DesignSettings:
                           same_gene=request["same_gene"])
 
 
-def run_job(folder: Path, request: Mapping[str, Any], step: Callable[[str], None]) -> None:
+def run_job(folder: Path, request: Mapping[str, Any], step: Callable[[str], None], threads: int) -> None:
     """Worker: design for the job's target into ``folder/output`` (the CLI's five files, efficacy.png included)."""
     path = example_target() if request["example"] else folder / request["target"]
     with shown_as(path, request["display"]):
         targets = read_targets(path, record=request["record"])
     transcriptome = Path(request["transcriptome"]["path"]) if request["transcriptome"] else None
     output = folder / OUTPUT_DIR
-    run_design(targets, design_settings(request), output, transcriptome=transcriptome, step=step)
+    run_design(targets, replace(design_settings(request), threads=threads), output, transcriptome=transcriptome, step=step)
 
 
 def check_one_source(example: bool, text: str | None, has_file: bool) -> None:

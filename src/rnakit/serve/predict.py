@@ -139,9 +139,10 @@ def _with_chemistry(table: pd.DataFrame, options: PredictOptions) -> pd.DataFram
     return table
 
 
-def predict_table(table: pd.DataFrame, model: str, data: str, output: Path) -> None:
-    """Predict every row and write predictions.csv (id, mRNA_remaining_pct: the CLI's submission format)."""
-    predictions = predict_run(resolve_model_dir(model), table, data=data, cache_dir=None)
+def predict_table(table: pd.DataFrame, model: str, data: str, output: Path, threads: int) -> None:
+    """Predict every row (on ``threads`` CPU threads) and write predictions.csv (id, mRNA_remaining_pct: the
+    CLI's submission format)."""
+    predictions = predict_run(resolve_model_dir(model), table, data=data, cache_dir=None, threads=threads)
     submission = pd.DataFrame({SUBMISSION_ID: table["id"], SUBMISSION_LABEL: predictions})
     with atomic_directory(output) as scratch:
         submission.to_csv(scratch / PREDICTIONS_FILE, index=False)
@@ -175,14 +176,14 @@ def upload_cli(request: Mapping[str, Any]) -> str:
                        "-o", PREDICTIONS_FILE])
 
 
-def run_job(folder: Path, request: Mapping[str, Any], step: Callable[[str], None]) -> None:
+def run_job(folder: Path, request: Mapping[str, Any], step: Callable[[str], None], threads: int) -> None:
     """Worker: predict an uploaded table into ``folder/output/predictions.csv``."""
     path = folder / request["data"]
     step("reading the table")
     with shown_as(path, request["display"]):
         table = load_table(path)
         step("features and predictions")
-        predict_table(table, request["model"], request["display"], folder / OUTPUT_DIR)
+        predict_table(table, request["model"], request["display"], folder / OUTPUT_DIR, threads)
 
 
 def read_result(output: Path, model: str) -> dict[str, Any]:

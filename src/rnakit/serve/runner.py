@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from multiprocessing.process import BaseProcess
 
+from rnakit.cpu import model_threads
 from rnakit.serve import worker
 from rnakit.serve.jobs import Job, JobStore, UnknownJob
 
@@ -47,6 +48,7 @@ class JobRunner:
                  workers: Mapping[str, worker.JobFunction] | None = None, poll_s: float = 0.1) -> None:
         self.store = store
         self.max_jobs, self.max_queued, self.timeout_s = max_jobs, max_queued, timeout_s
+        self.threads_per_job = model_threads(workers=max_jobs)  # jobs run side by side: each gets its share of the cores
         self.workers = dict(worker.WORKERS if workers is None else workers)
         self.poll_s = poll_s
         self._cleanup, self._cleanup_interval = cleanup, cleanup_interval_s
@@ -130,8 +132,8 @@ class JobRunner:
                 self.store.update(job_id, state="failed", error=f"unknown job kind {job.kind!r}", finished=time.time())
                 continue
             self.store.update(job_id, state="running", started=time.time(), progress=[])
-            process = self._context.Process(target=worker.run, args=(function, str(self.store.root / job_id)),
-                                            name=f"rnakit-job-{job_id[:8]}")
+            process = self._context.Process(target=worker.run, name=f"rnakit-job-{job_id[:8]}",
+                                            args=(function, str(self.store.root / job_id), self.threads_per_job))
             process.start()  # not a daemon: analyses may start process pools of their own
             with self._cond:
                 self._running.append(_Running(job_id, process, time.monotonic()))

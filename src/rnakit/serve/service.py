@@ -85,7 +85,8 @@ class Service:
         def work(folder: Path) -> None:
             table = predict.inline_table(sirnas, options, max_rows=self.settings.max_inline_rows,
                                          max_nt=self.settings.max_target_nt)
-            predict.predict_table(table, options.model_name, predict.PASTED, folder / OUTPUT_DIR)
+            threads = self.runner.threads_per_job  # it runs beside the job workers: the same share of the cores
+            predict.predict_table(table, options.model_name, predict.PASTED, folder / OUTPUT_DIR, threads)
         return self._run_inline("predict", predict.inline_cli(options), {"model": options.model_name}, work)
 
     def hybridise_inline(self, query: str, target: str, options: hybridise.HybridOptions) -> Job:

@@ -19,9 +19,9 @@ from rnakit.serve import design, predict
 from rnakit.serve.jobs import JobStore
 
 Step = Callable[[str], None]
-JobFunction = Callable[[Path, dict, Step], None]
+JobFunction = Callable[[Path, dict, Step, int], None]
 
-#: Job kinds that run in the background: kind → function(job folder, request, step).
+#: Job kinds that run in the background: kind → function(job folder, request, step, CPU threads for models).
 WORKERS: dict[str, JobFunction] = {"design": design.run_job, "predict": predict.run_job}
 
 log = logging.getLogger(__name__)
@@ -32,8 +32,9 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def run(function: JobFunction, folder: str) -> None:
-    """Process entry point: run ``function`` for the job in ``folder``; record done or failed."""
+def run(function: JobFunction, folder: str, threads: int) -> None:
+    """Process entry point: run ``function`` for the job in ``folder`` (its models on ``threads`` CPU threads);
+    record done or failed."""
     os.setsid()  # its own process group: a timeout kills the job and anything it started
     path = Path(folder)
     store, job_id = JobStore(path.parent), path.name
@@ -44,7 +45,7 @@ def run(function: JobFunction, folder: str) -> None:
         store.write(job)
 
     try:
-        function(path, store.read(job_id).request, step)
+        function(path, store.read(job_id).request, step, threads)
     except RnakitError as error:
         store.update(job_id, state="failed", error=one_line(str(error)), finished=time.time())
     except Exception as error:  # a bug, not the user's input: keep the traceback beside the job

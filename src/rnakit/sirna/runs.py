@@ -58,7 +58,7 @@ def _labelled(table: pd.DataFrame, data: str) -> None:
 
 def train_run(
     table: pd.DataFrame, *, data: str, model: str, strategy: str | None, n_folds: int, seed: int,
-    threads: int, out: Path, cache_dir: Path | None, feature_groups: list[str] | None = None, force: bool = False,
+    threads: int | None, out: Path, cache_dir: Path | None, feature_groups: list[str] | None = None, force: bool = False,
 ) -> dict:
     """Cross-validate (unless ``strategy`` is None), fit a final model on all rows, save everything in ``out``.
 
@@ -95,9 +95,11 @@ def train_run(
     return summary
 
 
-def predict_run(folder: Path, table: pd.DataFrame, *, data: str, cache_dir: Path | None) -> np.ndarray:
-    """Predicted % mRNA remaining for every row of ``table`` with the model saved in ``folder``."""
-    model, manifest = load_model(folder)
+def predict_run(folder: Path, table: pd.DataFrame, *, data: str, cache_dir: Path | None,
+                threads: int | None = None) -> np.ndarray:
+    """Predicted % mRNA remaining for every row of ``table`` with the model saved in ``folder``, run on
+    ``threads`` CPU threads (None: the cores available to this process)."""
+    model, manifest = load_model(folder, threads)
     features = model_inputs(
         manifest["model"], table,
         lambda: compute_features(table, manifest["feature_groups"], cache_dir=cache_dir, file=data).drop(columns="id"),
@@ -105,7 +107,9 @@ def predict_run(folder: Path, table: pd.DataFrame, *, data: str, cache_dir: Path
     return model.predict(features)
 
 
-def evaluate_run(folder: Path, table: pd.DataFrame, *, data: str, cache_dir: Path | None) -> dict[str, float]:
-    """Every metric of the saved model on labelled ``table``."""
+def evaluate_run(folder: Path, table: pd.DataFrame, *, data: str, cache_dir: Path | None,
+                 threads: int | None = None) -> dict[str, float]:
+    """Every metric of the saved model on labelled ``table`` (``threads`` as for :func:`predict_run`)."""
     _labelled(table, data)
-    return evaluate(table["remaining_pct"].to_numpy(dtype=float), predict_run(folder, table, data=data, cache_dir=cache_dir))
+    predicted = predict_run(folder, table, data=data, cache_dir=cache_dir, threads=threads)
+    return evaluate(table["remaining_pct"].to_numpy(dtype=float), predicted)

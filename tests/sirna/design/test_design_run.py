@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import random
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from rnakit.outputs import MARKER
 from rnakit.sirna.design.options import example_target
 from rnakit.seq.alphabet import reverse_complement_rna
 from rnakit.sirna.design.design import DesignSettings, design_target
+from rnakit.sirna.design import runner as design_runner
 from rnakit.sirna.design.offtarget import load_or_build_index
 from rnakit.sirna.design.targets import read_targets
 from rnakit.thermo.nearest_neighbor import melting_temperature
@@ -146,6 +148,40 @@ def test_cli_all_records_in_local_processes(tmp_path) -> None:
     assert summary["candidates"].tolist() == [120 - 22, 150 - 22]
     for record in ("first", "second"):
         assert (out / record / "candidates.tsv").is_file()
+
+
+@pytest.mark.parametrize("options, threads", [
+    (["--workers", "4"], 4),  # 8 cores, 2 targets: 2 processes at once, 4 threads each
+    (["--workers", "2", "--threads", "2"], 1),  # --threads is the total the processes share
+])
+def test_local_processes_share_the_cores_out(tmp_path, monkeypatch, options, threads) -> None:
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(8)), raising=False)
+    given: list[int | None] = []
+    design_into = design_runner._design_into
+
+    class InProcessPool:  # the process pool, run here so that the test sees what each worker is given
+        def __init__(self, max_workers: int, mp_context) -> None:
+            # a forked child deadlocks in LightGBM once this process ran it on several threads
+            assert mp_context.get_start_method() != "fork"
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc) -> None:
+            return None
+
+        def map(self, function, *arguments):
+            return map(function, *arguments)
+
+    def spy(target, settings, transcriptome, folder):
+        given.append(settings.threads)
+        return design_into(target, settings, transcriptome, folder)
+
+    monkeypatch.setattr(design_runner, "ProcessPoolExecutor", InProcessPool)
+    monkeypatch.setattr(design_runner, "_design_into", spy)
+    result = run("sirna", "design", _two_targets(tmp_path), "--all-records", *options, "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert given == [threads, threads]
 
 
 def test_all_records_on_a_local_dask_cluster(tmp_path) -> None:

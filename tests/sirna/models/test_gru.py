@@ -3,9 +3,11 @@
 import numpy as np
 import pandas as pd
 import pytest
+import torch
 
 from rnakit.errors import InputFormatError
 from rnakit.sirna.models.gru import PAD, UNK, GruBaselineModel
+from rnakit.sirna.models.registry import load_model, save_model
 
 
 def rows(n: int, seed: int) -> tuple[pd.DataFrame, np.ndarray]:
@@ -17,6 +19,16 @@ def rows(n: int, seed: int) -> tuple[pd.DataFrame, np.ndarray]:
 
 def small(**kw) -> GruBaselineModel:
     return GruBaselineModel(embedding=8, hidden=8, layers=2, max_epochs=2, batch_size=16, threads=1, **kw)
+
+
+def test_a_loaded_model_predicts_on_the_callers_threads(tmp_path, monkeypatch):
+    train, y = rows(40, 3)
+    save_model(small().fit(train, y), "gru-baseline", tmp_path / "run", {"feature_groups": []})  # saved with 1 thread
+    model, _ = load_model(tmp_path / "run", threads=3)
+    asked: list[int] = []
+    monkeypatch.setattr(torch, "set_num_threads", asked.append)
+    model.predict(rows(5, 4)[0])
+    assert model.threads == 3 and asked == [3]
 
 
 def test_vocabulary_comes_from_training_rows_only():

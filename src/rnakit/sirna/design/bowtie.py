@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import shutil
 import subprocess
 import tempfile
@@ -25,6 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from rnakit.cpu import available_cores
 from rnakit.errors import RnakitError
 from rnakit.files import atomic_directory, read_cache_entry, sha256_of
 
@@ -55,7 +55,7 @@ def _run(command: list[str], **kwargs: object) -> subprocess.CompletedProcess:
 
 
 def _threads() -> int:
-    return max(1, min(4, os.cpu_count() or 1))
+    return min(4, available_cores())
 
 
 def load_or_build_bowtie_index(sequences: Iterable[str], folder: Path) -> Path:

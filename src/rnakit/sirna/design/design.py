@@ -35,6 +35,7 @@ class DesignSettings:
     same_gene: str | None = None  # regex: transcriptome headers matching it are the target's isoforms
     variants_file: Path | None = None  # VCF (CHROM = record id) or position list, read per target
     aligner: Aligner = "auto"  # near-perfect off-target engine: bowtie when installed, else rnakit's index
+    threads: int | None = None  # CPU threads of the efficacy model; None: the cores available (rnakit.cpu)
 
     @property
     def model(self) -> str:
@@ -73,7 +74,7 @@ def design_target(target: Target, settings: DesignSettings, index: Transcriptome
     guide_pattern, passenger_pattern = parse_pattern(settings.pattern) if settings.pattern else (None, None)
     table = candidate_table(candidates, target.sequence, target.record, target.gene, guide_pattern,
                             passenger_pattern, settings.conditions)
-    candidates = pd.concat([candidates, score_candidates(table, settings.model, target.record)], axis=1)
+    candidates = pd.concat([candidates, score_candidates(table, settings.model, target.record, settings.threads)], axis=1)
     summary = None
     if index is not None:
         announce("off-targets")

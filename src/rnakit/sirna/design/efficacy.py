@@ -75,9 +75,10 @@ def candidate_table(candidates: pd.DataFrame, target: str, record: str, gene: st
     return canonical_frame(columns, n)
 
 
-def score_candidates(table: pd.DataFrame, model: str, record: str) -> pd.DataFrame:
-    """``predicted_remaining_pct``, ``predicted_knockdown_pct`` and REPORT_COLUMNS for every row."""
-    estimator, manifest = load_model(resolve_model_dir(model))
+def score_candidates(table: pd.DataFrame, model: str, record: str, threads: int | None = None) -> pd.DataFrame:
+    """``predicted_remaining_pct``, ``predicted_knockdown_pct`` and REPORT_COLUMNS for every row (the model
+    runs on ``threads`` CPU threads; None: the cores available to this process)."""
+    estimator, manifest = load_model(resolve_model_dir(model), threads)
     wanted = sorted({*manifest["feature_groups"], "thermo", "target", "rules"})
     features = compute_features(table, wanted, cache_dir=None, file=record).drop(columns="id")
     predicted = estimator.predict(model_inputs(manifest["model"], table, lambda: features))

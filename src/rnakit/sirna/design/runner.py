@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import contextlib
-import os
+import multiprocessing
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 
+from rnakit.cpu import available_cores, model_threads
 from rnakit.outputs import check_output_folder, output_folder
 from rnakit.sirna.design.design import Design, DesignSettings, Step, design_target
 from rnakit.sirna.design.offtarget import TranscriptomeIndex, load_or_build_index
@@ -72,6 +74,8 @@ def _run_many(targets: list[Target], settings: DesignSettings, transcriptome: st
               workers: int, dask_scheduler: str | None, done: Callable[[dict], None] | None) -> list[dict]:
     """Design every target (Dask, local processes, or in turn), results in input order."""
     n = len(targets)
+    if not dask_scheduler and workers > 1:  # the local processes share the threads out (never oversubscribed)
+        settings = replace(settings, threads=model_threads(settings.threads, min(workers, n)))
     arguments = (targets, [settings] * n, [transcriptome] * n, folders)
     with contextlib.ExitStack() as stack:
         if dask_scheduler:
@@ -80,7 +84,9 @@ def _run_many(targets: list[Target], settings: DesignSettings, transcriptome: st
             client = stack.enter_context(Client(dask_scheduler))
             results = (future.result() for future in client.map(_design_into, *arguments, pure=False))
         elif workers > 1:
-            results = stack.enter_context(ProcessPoolExecutor(max_workers=workers)).map(_design_into, *arguments)
+            # Not forked: a child forked after LightGBM ran here on several OpenMP threads deadlocks in LightGBM.
+            pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("forkserver"))
+            results = stack.enter_context(pool).map(_design_into, *arguments)
         else:
             results = map(_design_into, *arguments)
         rows = []
@@ -105,5 +111,5 @@ def _folder_names(records: list[str]) -> list[str]:
 
 
 def default_workers() -> int:
-    """Local processes for many targets: the machine's cores."""
-    return max(1, os.cpu_count() or 1)
+    """Local processes for many targets: the cores available to this process."""
+    return available_cores()

@@ -71,7 +71,7 @@ class EnsembleModel(RegressorMixin, BaseEstimator):
     table_columns = tuple(dict.fromkeys(c for m in MEMBER_MODELS.values() for c in m.table_columns))
 
     def __init__(self, members: tuple[str, ...] = ("lgbm", "seqnet"), inner_folds: int = 3, weight_step: float = 0.05,
-                 threads: int = 2, seed: int = 0) -> None:
+                 threads: int | None = None, seed: int = 0) -> None:
         self.members = members
         self.inner_folds = inner_folds
         self.weight_step = weight_step
@@ -111,6 +111,8 @@ class EnsembleModel(RegressorMixin, BaseEstimator):
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         """Blended % mRNA remaining for each row of ``X``."""
+        for model in self.models_:  # the members use the ensemble's threads (a loaded one: the caller's)
+            model.threads = self.threads
         columns = [m.predict(member_view(type(m), X)) for m in self.models_]
         return np.column_stack(columns) @ np.asarray(self.weights_) + self.shift_
 

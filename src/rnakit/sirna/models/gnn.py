@@ -129,7 +129,7 @@ class GnnModel(TorchRegressor):
     def __init__(self, hidden: int = 64, rounds: int = 2, dropout: float = 0.2, learning_rate: float = 1e-3,
                  weight_decay: float = 1e-4, batch_size: int = 512, max_epochs: int = 60, patience: int = 8,
                  low_weight: float = 2.0, validation_fraction: float = 0.15, calibrate: bool = True,
-                 identity_dropout: float = 0.5, threads: int = 2, seed: int = 0) -> None:
+                 identity_dropout: float = 0.5, threads: int | None = None, seed: int = 0) -> None:
         self.hidden = hidden
         self.rounds = rounds
         self.dropout = dropout

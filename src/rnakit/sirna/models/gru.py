@@ -18,6 +18,7 @@ import torch
 from sklearn.base import BaseEstimator, RegressorMixin
 from torch import nn
 
+from rnakit.cpu import model_threads
 from rnakit.errors import InputFormatError
 from rnakit.seq.tokenize import NGramTokenizer
 from rnakit.sirna.metrics import competition_score
@@ -54,7 +55,7 @@ class GruBaselineModel(RegressorMixin, BaseEstimator):
 
     def __init__(self, embedding: int = 200, hidden: int = 256, layers: int = 3, dropout: float = 0.5,
                  learning_rate: float = 1e-3, batch_size: int = 64, max_epochs: int = 30, patience: int = 4,
-                 validation_fraction: float = 0.1, threads: int = 2, seed: int = 0) -> None:
+                 validation_fraction: float = 0.1, threads: int | None = None, seed: int = 0) -> None:
         self.embedding = embedding
         self.hidden = hidden
         self.layers = layers
@@ -91,7 +92,7 @@ class GruBaselineModel(RegressorMixin, BaseEstimator):
 
     def fit(self, X: pd.DataFrame, y: np.ndarray, groups: np.ndarray | None = None) -> "GruBaselineModel":
         torch.manual_seed(self.seed)
-        torch.set_num_threads(self.threads)
+        torch.set_num_threads(model_threads(self.threads))
         y = np.asarray(y, dtype=np.float32)
         sequences, modifications = self._tokens(X)
         # One vocabulary from the training rows only; index 0 pads, 1 stands for unknown tokens.
@@ -116,6 +117,7 @@ class GruBaselineModel(RegressorMixin, BaseEstimator):
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         sequences, modifications = self._tokens(X)
+        torch.set_num_threads(model_threads(self.threads))
         return predict_in_batches(self.network_, [self._encode(sequences), self._encode(modifications)]).astype(float)
 
     def save(self, folder: Path) -> None:

@@ -20,6 +20,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.model_selection import GroupKFold, KFold
 
+from rnakit.cpu import model_threads
 from rnakit.errors import InputFormatError
 from rnakit.sirna.metrics import EFFECTIVE_THRESHOLD
 from rnakit.sirna.models.calibration import apply_gate, best_gate, best_shift
@@ -33,7 +34,10 @@ PARAMS_FILE = "lgbm.json"
 
 
 class LgbmEfficacyModel(RegressorMixin, BaseEstimator):
-    """Predict % mRNA remaining from a feature matrix (a DataFrame, one column per feature)."""
+    """Predict % mRNA remaining from a feature matrix (a DataFrame, one column per feature).
+
+    ``threads``: LightGBM's threads (None: the cores available to this process, see :mod:`rnakit.cpu`).
+    """
 
     uses_features = True
     table_columns: tuple[str, ...] = ()
@@ -51,7 +55,7 @@ class LgbmEfficacyModel(RegressorMixin, BaseEstimator):
         gate: bool = True,
         identity_dropout: float = 0.5,
         inner_folds: int = 3,
-        threads: int = 2,
+        threads: int | None = None,
         seed: int = 0,
     ) -> None:
         self.n_estimators = n_estimators
@@ -72,7 +76,7 @@ class LgbmEfficacyModel(RegressorMixin, BaseEstimator):
         return dict(
             n_estimators=self.n_estimators, learning_rate=self.learning_rate, num_leaves=self.num_leaves,
             min_child_samples=self.min_child_samples, colsample_bytree=self.colsample_bytree,
-            subsample=self.subsample, subsample_freq=1, n_jobs=self.threads, random_state=self.seed, verbose=-1,
+            subsample=self.subsample, subsample_freq=1, n_jobs=model_threads(self.threads), random_state=self.seed, verbose=-1,
         )
 
     def _categorical(self) -> list[int]:
@@ -105,11 +109,11 @@ class LgbmEfficacyModel(RegressorMixin, BaseEstimator):
                         n_groups, self.inner_folds)
         elif self.calibrate:
             splitter = GroupKFold(self.inner_folds) if groups is not None else KFold(self.inner_folds, shuffle=True, random_state=self.seed)
-            inner, inner_p = np.zeros(len(y)), np.zeros(len(y))
+            inner, inner_p, threads = np.zeros(len(y)), np.zeros(len(y)), model_threads(self.threads)
             for train, test in splitter.split(matrix, y, groups):
-                inner[test] = self._fit_regressor(matrix[train], y[train]).predict(matrix[test], num_threads=self.threads)
+                inner[test] = self._fit_regressor(matrix[train], y[train]).predict(matrix[test], num_threads=threads)
                 if self.gate:
-                    inner_p[test] = self._fit_classifier(matrix[train], y[train]).predict(matrix[test], num_threads=self.threads)
+                    inner_p[test] = self._fit_classifier(matrix[train], y[train]).predict(matrix[test], num_threads=threads)
             self.shift_ = best_shift(y, inner)
             if self.gate:
                 self.gate_threshold_ = best_gate(y, inner + self.shift_, inner_p)
@@ -119,11 +123,11 @@ class LgbmEfficacyModel(RegressorMixin, BaseEstimator):
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         """Predicted % mRNA remaining for each row of ``X``."""
-        matrix = encode(X, self.features_, self.levels_)
-        predicted = self.booster_.predict(matrix, num_threads=self.threads) + self.shift_
+        matrix, threads = encode(X, self.features_, self.levels_), model_threads(self.threads)
+        predicted = self.booster_.predict(matrix, num_threads=threads) + self.shift_
         if self.gate_booster_ is None:
             return predicted
-        return apply_gate(predicted, self.gate_booster_.predict(matrix, num_threads=self.threads), self.gate_threshold_)
+        return apply_gate(predicted, self.gate_booster_.predict(matrix, num_threads=threads), self.gate_threshold_)
 
     def save(self, folder: Path) -> None:
         """Write the booster(s) as LightGBM text and the encoding as JSON (no pickle)."""

@@ -62,8 +62,10 @@ def save_model(model, name: str, folder: Path, manifest: dict) -> None:
         write_model(model, name, scratch, manifest)
 
 
-def load_model(folder: Path) -> tuple[object, dict]:
+def load_model(folder: Path, threads: int | None = None) -> tuple[object, dict]:
     """The model and manifest saved in ``folder``; a clear error when it is not a complete model folder.
+
+    The model runs with ``threads`` (None: the cores available to this process), whatever it was saved with.
 
     The folder's marker must list the manifest and every weight file with the sha256 they were written
     with, so a half-written run, a mix of two runs or a damaged file is refused before anything is read.
@@ -76,4 +78,5 @@ def load_model(folder: Path) -> tuple[object, dict]:
         raise InputFormatError(f"unreadable manifest ({exc})", file=str(path)) from None
     if not isinstance(manifest, dict) or not isinstance(manifest.get("model"), str):
         raise InputFormatError("the manifest names no model", file=str(path))
-    return model_class(manifest["model"]).load(folder / MODEL_FOLDER), manifest
+    model = model_class(manifest["model"]).load(folder / MODEL_FOLDER)
+    return model.set_params(threads=threads), manifest

@@ -117,7 +117,7 @@ class SeqNetModel(TorchRegressor):
     def __init__(self, width: int = 32, hidden: int = 128, dropout: float = 0.2, learning_rate: float = 1e-3,
                  weight_decay: float = 1e-4, batch_size: int = 128, max_epochs: int = 30, patience: int = 5,
                  low_weight: float = 2.0, validation_fraction: float = 0.15, calibrate: bool = True,
-                 identity_dropout: float = 0.5, threads: int = 2, seed: int = 0) -> None:
+                 identity_dropout: float = 0.5, threads: int | None = None, seed: int = 0) -> None:
         self.width = width
         self.hidden = hidden
         self.dropout = dropout

@@ -18,6 +18,7 @@ import torch
 from sklearn.base import BaseEstimator, RegressorMixin
 from torch import nn
 
+from rnakit.cpu import model_threads
 from rnakit.sirna.metrics import EFFECTIVE_THRESHOLD, competition_score
 from rnakit.sirna.models.calibration import best_shift
 from rnakit.sirna.models.encoding import mask_identity
@@ -46,7 +47,7 @@ class TorchRegressor(RegressorMixin, BaseEstimator):
     validation_fraction: float
     calibrate: bool
     identity_dropout: float
-    threads: int
+    threads: int | None  # None: the cores available to this process (rnakit.cpu)
     seed: int
 
     def _network(self) -> nn.Module:
@@ -63,7 +64,7 @@ class TorchRegressor(RegressorMixin, BaseEstimator):
     def fit(self, X: pd.DataFrame, y: np.ndarray, groups: np.ndarray | None = None) -> "TorchRegressor":
         """Fit on ``X`` (feature columns + the table columns) and % remaining ``y``."""
         torch.manual_seed(self.seed)
-        torch.set_num_threads(self.threads)
+        torch.set_num_threads(model_threads(self.threads))
         y = np.asarray(y, dtype=np.float32)
         X = mask_identity(X, self.identity_dropout, self.seed)
         self.inputs_ = NumericInputs.learn(X)
@@ -99,6 +100,7 @@ class TorchRegressor(RegressorMixin, BaseEstimator):
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         """Predicted % mRNA remaining for each row of ``X``."""
+        torch.set_num_threads(model_threads(self.threads))
         return self._evaluate(self.network_, self._inputs(X), None) * SCALE + self.shift_
 
     def save(self, folder: Path) -> None:
