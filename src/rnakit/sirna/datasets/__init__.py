@@ -1,5 +1,6 @@
 """Registered siRNA datasets and their readers (each returns the canonical table)."""
 
+from rnakit.sirna.datasets.pooled import DEFAULT_SETS, PooledSet, pooled_unmodified
 from rnakit.sirna.datasets.registry import (
     DATA_DIR_ENV,
     DatasetInfo,
@@ -17,6 +18,7 @@ from rnakit.sirna.datasets import (  # noqa: E402,F401  isort:skip
     ensirna,
     gnn4sirna,
     mysara,
+    pooled,
     sais,
     sdg,
     sirnaefficacydb,
@@ -24,11 +26,14 @@ from rnakit.sirna.datasets import (  # noqa: E402,F401  isort:skip
 
 __all__ = [
     "DATA_DIR_ENV",
+    "DEFAULT_SETS",
     "DatasetInfo",
+    "PooledSet",
     "dataset_folder",
     "default_data_dir",
     "get_info",
     "load_dataset",
+    "pooled_unmodified",
     "register_reader",
     "registry",
 ]
