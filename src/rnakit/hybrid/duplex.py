@@ -169,12 +169,8 @@ def best_duplex(
     back_k = np.zeros((m + 2, n + 2), dtype=np.int32)
     back_l = np.zeros((m + 2, n + 2), dtype=np.int32)
     helix_from, helix_to = helix if helix else (0, 0)
-    t = tables
-    family, size_part = t.loop_families
-    best, i, j = _fill(target, query, allowed, max_internal, max_bulge, helix_from, helix_to, PAIR, REVERSE_TYPE,
-                       family, size_part, t.stack, t.bulge, t.internal, t.int11, t.int21, t.int22, t.mismatch_interior,
-                       t.mismatch_1n, t.mismatch_23, t.mismatch_exterior, t.dangle5, t.dangle3, t.ninio,
-                       t.terminal_au, t.duplex_init, back_k, back_l)
+    best, i, j = _fill(target, query, allowed, max_internal, max_bulge, helix_from, helix_to, *_table_arguments(tables),
+                       back_k, back_l)
     if best >= INF:
         return math.inf, []
     pairs = []
@@ -183,3 +179,43 @@ def best_duplex(
         i, j = back_k[i, j], back_l[i, j]
     pairs.reverse()
     return best / 100.0, pairs
+
+
+def _table_arguments(t: EnergyTables) -> tuple:
+    """The tables in ``_fill``'s argument order (after the helix bounds)."""
+    family, size_part = t.loop_families
+    return (PAIR, REVERSE_TYPE, family, size_part, t.stack, t.bulge, t.internal, t.int11, t.int21, t.int22,
+            t.mismatch_interior, t.mismatch_1n, t.mismatch_23, t.mismatch_exterior, t.dangle5, t.dangle3, t.ninio,
+            t.terminal_au, t.duplex_init)
+
+
+@njit(cache=True)
+def _fill_each(targets, target_ends, queries, query_ends, max_internal, max_bulge, pair, rtype, family, size_part,
+               stack, bulge, internal, int11, int21, int22, mm_i, mm_1n, mm_23, mm_ext, dangle5, dangle3, ninio,
+               terminal_au, duplex_init):
+    """``_fill``'s best energy for each (target, query) pair of the concatenated, padded code arrays."""
+    best = np.empty(len(target_ends), dtype=np.int64)
+    target_start = query_start = 0
+    for r in range(len(target_ends)):
+        target = targets[target_start : target_ends[r]]
+        query = queries[query_start : query_ends[r]]
+        back_k = np.zeros((target.shape[0], query.shape[0]), dtype=np.int32)
+        back_l = np.zeros((target.shape[0], query.shape[0]), dtype=np.int32)
+        allowed = np.ones(target.shape[0], dtype=np.bool_)
+        best[r] = _fill(target, query, allowed, max_internal, max_bulge, 0, 0, pair, rtype, family, size_part, stack,
+                        bulge, internal, int11, int21, int22, mm_i, mm_1n, mm_23, mm_ext, dangle5, dangle3, ninio,
+                        terminal_au, duplex_init, back_k, back_l)[0]
+        target_start, query_start = target_ends[r], query_ends[r]
+    return best
+
+
+def best_energies(targets: list[np.ndarray], queries: list[np.ndarray], tables: EnergyTables, *,
+                  max_internal: int = MAXLOOP, max_bulge: int = MAXLOOP) -> np.ndarray:
+    """:func:`best_duplex`'s energy (kcal/mol, inf when nothing pairs) for each (target, query) pair,
+    in one compiled loop: no per-pair Python work, for the many short pairs of siRNA features."""
+    if not targets:
+        return np.empty(0)
+    ends = [np.cumsum([len(codes) for codes in side]) for side in (targets, queries)]
+    best = _fill_each(np.concatenate(targets), ends[0], np.concatenate(queries), ends[1], max_internal, max_bulge,
+                      *_table_arguments(tables))
+    return np.where(best >= INF, math.inf, best / 100.0)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from rnakit.errors import SequenceError, ValueRangeError
-from rnakit.hybrid.duplex import best_duplex
+from rnakit.hybrid.duplex import best_duplex, best_energies
 from rnakit.hybrid.energy import MAXLOOP, encode, turner2004
 from rnakit.hybrid.hit import Hit
 from rnakit.seq.alphabet import validate_rna
@@ -92,14 +91,25 @@ def hybridise(
     return hits
 
 
-@functools.lru_cache(maxsize=65536)
-def duplex_energy(query: str, target: str) -> float:
-    """MFE (kcal/mol) of intermolecular pairs only, exactly as ``RNA.duplexfold`` computes it.
+def duplex_energies(queries: Sequence[str], targets: Sequence[str]) -> np.ndarray:
+    """MFE (kcal/mol) of intermolecular pairs only of each (query, target) pair, exactly as
+    ``RNA.duplexfold`` computes it (0.0 when nothing pairs), all pairs in one compiled loop.
 
     The one guide–target hybridisation energy in rnakit: siRNA features call this too.
     """
-    hits = hybridise(query, target, DUPLEXFOLD_OPTIONS)
-    return hits[0].energy if hits else 0.0
+    options = DUPLEXFOLD_OPTIONS
+    query_codes = [encode(check_sequence(q, "query", "query", longest=options.max_query_length, letters=frozenset("ACGU")))
+                   for q in queries]
+    target_codes = [encode(check_sequence(t, "target", "target", longest=MAX_TARGET_LENGTH, letters=_TARGET_LETTERS))
+                    for t in targets]
+    energies = best_energies(target_codes, query_codes, turner2004(), max_internal=options.max_internal,
+                             max_bulge=options.max_bulge)
+    return np.where(np.isinf(energies), 0.0, energies)
+
+
+def duplex_energy(query: str, target: str) -> float:
+    """:func:`duplex_energies` of one pair."""
+    return float(duplex_energies([query], [target])[0])
 
 
 def search(
