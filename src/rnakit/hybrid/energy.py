@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import re
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -154,3 +155,61 @@ def encode(sequence: str) -> np.ndarray:
         lut[ord(letter)] = code
     codes = lut[np.frombuffer(sequence.encode("ascii"), dtype=np.uint8)]
     return np.concatenate(([0], codes, [0])).astype(np.int8)
+
+
+def _code_matrix(sequences: Sequence[str], width: int) -> np.ndarray:
+    """Nucleotide codes of each sequence as one row (0-based), padded with 0 to ``width`` columns."""
+    matrix = np.zeros((len(sequences), width), dtype=np.int8)
+    for row, sequence in enumerate(sequences):
+        matrix[row, : len(sequence)] = encode(sequence)[1:-1]
+    return matrix
+
+
+def paired_duplex_energies(first: Sequence[str], second: Sequence[str], paired: np.ndarray) -> np.ndarray:
+    """ViennaRNA's free energy (kcal/mol, 37 °C, dangles on) of each two-strand duplex in which nt
+    1..c of ``first`` pair with nt c..1 of ``second`` (c = ``paired[row]``, ≥ 2; both 5' ends paired,
+    the 3' tails unpaired), i.e. ``eval_structure`` of that structure, for all rows at one go (float array).
+
+    Duplex initiation + the c − 1 stacks + at each end its terminal AU/GU penalty and the 3' dangle
+    of the tail there (a blunt end has none: the other neighbour lies across the strand break).
+    The caller ensures the c pairs are Watson–Crick or GU.
+    """
+    t = turner2004()
+    c = np.asarray(paired, dtype=np.intp)
+    width = max(max(map(len, first)), max(map(len, second))) + 1  # ≥ 1 zero column: "no tail"
+    top, bottom = _code_matrix(first, width), _code_matrix(second, width)
+    rows = np.arange(len(c))[:, None]
+    k = np.arange(width - 1)[None, :]
+    inside = k < c[:, None]
+    partner = np.where(inside, c[:, None] - 1 - k, 0)  # bottom nt facing top nt k
+    types = np.where(inside, PAIR[top[:, :-1], bottom[rows, partner]], 0)
+    stacks = np.where(k[:, :-1] < c[:, None] - 1, t.stack[types[:, :-1], REVERSE_TYPE[types[:, 1:]]], 0)
+    outer = types[:, 0]  # first's 5' nt with second's nt c; second's tail dangles 3' of it
+    inner = REVERSE_TYPE[types[rows[:, 0], c - 1]]  # second's 5' nt with first's nt c, seen from the tail
+    tail_second, tail_first = bottom[rows[:, 0], c], top[rows[:, 0], c]
+    ends = (np.where(tail_second > 0, t.dangle3[outer, tail_second], 0)
+            + np.where(tail_first > 0, t.dangle3[inner, tail_first], 0)
+            + t.terminal_au * ((outer > 2).astype(int) + (inner > 2)))
+    # ViennaRNA hands energies back as C floats: rounding the same way keeps values identical to its own
+    return ((t.duplex_init + stacks.sum(axis=1, dtype=np.int64) + ends) / 100.0).astype(np.float32).astype(float)
+
+
+def longest_other_helix(first: Sequence[str], second: Sequence[str], paired: np.ndarray) -> np.ndarray:
+    """Per row, the most consecutive Watson–Crick/GU pairs the two strands can form in any register other
+    than :func:`paired_duplex_energies`' one (``first`` nt i with ``second`` nt paired − 1 − i, 0-based):
+    a long one (repeats) is a slipped duplex that may beat the designed one."""
+    width = max(max(map(len, first)), max(map(len, second)))
+    top, bottom = _code_matrix(first, width), _code_matrix(second, width)
+    c = np.asarray(paired, dtype=np.intp)
+    rows = np.arange(len(c))
+    longest = np.zeros(len(c), dtype=np.intp)
+    for shift in range(1 - width, 2 * width - 1):  # register: first nt i with second nt c − 1 + shift − i
+        if shift == 0:
+            continue
+        run = np.zeros(len(c), dtype=np.intp)
+        for i in range(width):
+            j = c - 1 + shift - i
+            inside = (j >= 0) & (j < width)
+            run = np.where(inside & (PAIR[top[:, i], bottom[rows, np.clip(j, 0, width - 1)]] > 0), run + 1, 0)
+            np.maximum(longest, run, out=longest)
+    return longest

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -17,15 +18,23 @@ def kmer_counts(sequence: str, k: int) -> np.ndarray:
 
     Windows holding any other letter (N, T, lower case) are skipped: normalise first if needed.
     """
+    return kmer_count_matrix([sequence], k)[0]
+
+
+def kmer_count_matrix(sequences: Sequence[str], k: int) -> np.ndarray:
+    """:func:`kmer_counts` of every sequence at one go: shape (len(sequences), 4**k)."""
     if k < 1:
         raise ValueError(f"k must be ≥ 1 (got {k})")
-    codes = _CODES[np.frombuffer(sequence.encode("ascii", "replace"), dtype=np.uint8)]
-    if len(codes) < k:
-        return np.zeros(4**k, dtype=np.int64)
-    windows = np.lib.stride_tricks.sliding_window_view(codes, k)
-    valid = windows.min(axis=1) >= 0
-    index = windows[valid] @ (4 ** np.arange(k - 1, -1, -1))
-    return np.bincount(index, minlength=4**k)
+    width = max(map(len, sequences), default=0)
+    if width < k:
+        return np.zeros((len(sequences), 4**k), dtype=np.int64)
+    # One byte per letter, NUL past each end: its code −1 makes those windows invalid like any other letter.
+    padded = np.array([s.encode("ascii", "replace") for s in sequences], dtype=f"S{width}")
+    codes = _CODES[padded.view(np.uint8).reshape(len(sequences), width)]
+    windows = np.lib.stride_tricks.sliding_window_view(codes, k, axis=1)
+    valid = windows.min(axis=2) >= 0
+    index = windows @ (4 ** np.arange(k - 1, -1, -1)) + 4**k * np.arange(len(sequences))[:, None]
+    return np.bincount(index[valid], minlength=len(sequences) * 4**k).reshape(len(sequences), 4**k)
 
 
 def gc_fraction(sequence: str) -> float:

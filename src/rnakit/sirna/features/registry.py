@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from rnakit.errors import ValueRangeError
@@ -62,9 +63,21 @@ def per_unique(values: pd.Series, compute: Callable[[str], dict[str, float]], co
 
     Rows with a missing value get NaN in every column: missing input is never a silent zero.
     """
-    distinct = pd.unique(values.dropna())
-    rows = {value: compute(value) for value in distinct}
-    frame = pd.DataFrame.from_dict(rows, orient="index", columns=columns) if rows else pd.DataFrame(columns=columns)
+
+    def each(distinct: list[str]) -> pd.DataFrame:
+        return pd.DataFrame.from_dict({value: compute(value) for value in distinct}, orient="index", columns=columns)
+
+    return per_unique_bulk(values, each, columns)
+
+
+def per_unique_bulk(values: pd.Series, compute: Callable[[list[str]], Mapping[str, Sequence[float]] | np.ndarray],
+                    columns: list[str]) -> pd.DataFrame:
+    """:func:`per_unique` for a ``compute`` that takes every distinct value at once (vectorised or
+    batched work) and returns each column's values over them, in order (a mapping, or an array with
+    one row per value and one column per name in ``columns``)."""
+    distinct = list(pd.unique(values.dropna()))
+    frame = pd.DataFrame(compute(distinct) if distinct else {}, columns=columns)
+    frame.index = pd.Index(distinct, dtype="object")
     result = frame.reindex(values.to_numpy()).astype("float64")
     result.index = values.index
     return result
@@ -74,8 +87,11 @@ def one_hot_positions(sequences: pd.Series, prefix: str, length: int, alphabet: 
     """1 where ``sequence[i]`` is a letter, for positions 1..length; positions past the end are all 0."""
     columns = [f"{prefix}{i}_{letter}" for i in range(1, length + 1) for letter in alphabet]
 
-    def encode(sequence: str) -> dict[str, float]:
-        return {f"{prefix}{i}_{letter}": float(i <= len(sequence) and sequence[i - 1] == letter)
-                for i in range(1, length + 1) for letter in alphabet}
+    def encode(distinct: list[str]) -> np.ndarray:
+        # One byte per position (past the end: NUL, which matches no letter), compared with every letter at once.
+        padded = np.array([s[:length].encode("ascii", "replace") for s in distinct], dtype=f"S{length}")
+        positions = padded.view(np.uint8).reshape(len(distinct), length)
+        letters = np.frombuffer(alphabet.encode("ascii"), dtype=np.uint8)
+        return (positions[:, :, None] == letters).reshape(len(distinct), -1).astype(float)
 
-    return per_unique(sequences, encode, columns)
+    return per_unique_bulk(sequences, encode, columns)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from rnakit.seq.composition import gc_fraction, kmer_counts, shannon_entropy
+from rnakit.seq.composition import gc_fraction, kmer_count_matrix, shannon_entropy
 from rnakit.seq.tokenize import all_kmers
-from rnakit.sirna.features.registry import feature_group, one_hot_positions, per_unique
+from rnakit.sirna.features.registry import feature_group, one_hot_positions, per_unique, per_unique_bulk
 
 #: Guide windows whose GC content matters (1-based, inclusive): the seed and its neighbours.
 GUIDE_WINDOWS = {"seed_2_8": (2, 8), "1_7": (1, 7), "8_14": (8, 14), "15_19": (15, 19)}
@@ -53,11 +53,10 @@ def composition(table: pd.DataFrame) -> pd.DataFrame:
 def kmers(table: pd.DataFrame) -> pd.DataFrame:
     columns = [f"guide_{kmer}" for k in (1, 2, 3) for kmer in all_kmers(k)]
 
-    def spectrum(sequence: str) -> dict[str, float]:
-        counts = np.concatenate([kmer_counts(sequence, k) for k in (1, 2, 3)])
-        return dict(zip(columns, counts.astype(float)))
+    def spectra(guides: list[str]) -> np.ndarray:
+        return np.hstack([kmer_count_matrix(guides, k) for k in (1, 2, 3)]).astype(float)
 
-    return per_unique(table["guide"], spectrum, columns)
+    return per_unique_bulk(table["guide"], spectra, columns)
 
 
 @feature_group(
