@@ -280,3 +280,13 @@ def test_score_names_a_prediction_that_is_not_a_number(tmp_path, competition_fil
     line = one_line_error(run("sirna", "score", "--truth", str(competition_file), "--pred", str(pred)))
     assert line == "error: pred.csv: row 3: column 'mRNA_remaining_pct': prediction 'N/A' is not a finite number".replace(
         "pred.csv", str(pred))
+
+
+def test_python_dash_m_rnakit_is_the_same_command_line():
+    import subprocess
+    import sys
+
+    from rnakit import __version__
+
+    done = subprocess.run([sys.executable, "-m", "rnakit", "--version"], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and done.stdout.strip() == f"rnakit {__version__}"

@@ -1,0 +1,5 @@
+"""``python -m rnakit``: the same command line as ``rnakit``."""
+
+from rnakit.cli import main
+
+main()
