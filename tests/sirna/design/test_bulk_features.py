@@ -7,6 +7,7 @@ letters), so these tests stand as an independent check of the vectorised and bat
 from __future__ import annotations
 
 import itertools
+import math
 import random
 from collections import Counter
 
@@ -22,6 +23,7 @@ from rnakit.sirna.design.efficacy import Conditions, candidate_table
 from rnakit.sirna.features.energy import thermo
 from rnakit.sirna.features.sequence import kmers, position
 from rnakit.sirna.features.site import site_regions
+from rnakit.thermo.nearest_neighbor import GAS_CONSTANT, KELVIN, parameters
 
 #: The duplex ΔG's method changed (cofold MFE → energy of the fully paired duplex): the README's tolerance.
 DUPLEX_TOLERANCE = 0.1
@@ -51,6 +53,34 @@ def test_thermo_energies_equal_one_viennarna_call_per_candidate(seed: int) -> No
         # the stretch each guide faces is located as before; the energy is what changed hands
         for guide, region, energy in zip(table["guide"], site_regions(table), features["target_mfe"]):
             assert energy == pytest.approx(RNA.duplexfold(region, guide).energy, abs=1e-9), guide
+
+
+def per_guide_reference(guide: str) -> dict[str, float]:
+    """The thermo group's nearest-neighbour columns as they were computed before, one guide at a time."""
+    table = parameters()
+    core = guide[:19]
+    stacks = [table[core[i : i + 2]].dG37 for i in range(len(core) - 1)]
+    au_ends = lambda helix: sum(base in "AU" for base in (helix[0], helix[-1]))  # noqa: E731
+    values = {f"nn_step_{i + 1}": stack for i, stack in enumerate(stacks)}
+    values["nn_total"] = sum(stacks) + table["initiation"].dG37 + au_ends(core) * table["terminal_AU"].dG37
+    values["end_asymmetry"] = sum(stacks[:3]) - sum(stacks[-3:])
+    seed = guide[1:8]
+    steps = [table[seed[i : i + 2]] for i in range(len(seed) - 1)]
+    dh = sum(s.dH for s in steps) + table["initiation"].dH + au_ends(seed) * table["terminal_AU"].dH
+    ds = sum(s.dS for s in steps) + table["initiation"].dS + au_ends(seed) * table["terminal_AU"].dS
+    values["seed_tm"] = dh / (ds / 1000.0 + GAS_CONSTANT * math.log(1e-4 / 4.0)) - KELVIN
+    values["guide_fold_mfe"] = RNA.fold(guide)[1]
+    return values
+
+
+def test_nearest_neighbour_columns_are_identical_to_one_guide_at_a_time() -> None:
+    table = next(design_tables(6))
+    table.loc[table.index[:2], "guide"] = ["ACGUACGUACGUACG", "UUUUUUUUUUUUUUUUUUUUUUU"]  # 15 nt (NaN steps), 23 nt
+    features = thermo(table)
+    for row, guide in zip(table.index, table["guide"]):
+        for column, expected in per_guide_reference(guide).items():
+            assert features.at[row, column] == expected, (guide, column)  # bit for bit, not approximately
+        assert features.loc[row, [f"nn_step_{i}" for i in range(len(guide[:19]), 19)]].isna().all()
 
 
 def test_fully_paired_duplexes_equal_viennarna_evaluation() -> None:

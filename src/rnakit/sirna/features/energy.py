@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
 
 from rnakit.seq.alphabet import reverse_complement_rna
-from rnakit.sirna.features.registry import feature_group, per_unique, per_unique_bulk
+from rnakit.sirna.features.registry import feature_group, per_unique_bulk
 from rnakit.sirna.features.site import site_regions
-from rnakit.thermo.nearest_neighbor import helix_dg, melting_temperature, stack_energies
+from rnakit.thermo.nearest_neighbor import helix_dgs, melting_temperatures, stack_table
 from rnakit.hybrid.energy import longest_other_helix, paired_duplex_energies
 from rnakit.hybrid.search import duplex_energies
 from rnakit.thermo.vienna import duplex_mfe, fold_mfe
@@ -23,16 +21,22 @@ SLIPPED_HELIX = 8  # ... and no other register pairs this many nt in a row (slip
 NN_COLUMNS = [f"nn_step_{i}" for i in range(1, CORE)]
 
 
-def _guide_energies(guide: str) -> dict[str, float]:
-    core = guide[:CORE]
-    stacks = stack_energies(core)
-    values = dict(zip(NN_COLUMNS, stacks + [math.nan] * (len(NN_COLUMNS) - len(stacks))))
-    values["nn_total"] = helix_dg(core)
+def _guide_energies(guides: list[str]) -> dict[str, np.ndarray]:
+    cores = [guide[:CORE] for guide in guides]
+    stacks = stack_table(cores)
+    stacks = np.pad(stacks, ((0, 0), (0, len(NN_COLUMNS) - stacks.shape[1])), constant_values=np.nan)
+    values = dict(zip(NN_COLUMNS, stacks.T))
+    values["nn_total"] = helix_dgs(cores)
     # ΔG of the guide's 5'-terminal 4 bp minus that of the passenger's 5'-terminal 4 bp (the
     # duplex's other end): positive when the guide end is the less stable one, as RISC prefers.
-    values["end_asymmetry"] = sum(stacks[: END_BP - 1]) - sum(stacks[-(END_BP - 1):])
-    values["guide_fold_mfe"] = fold_mfe(guide)
-    values["seed_tm"] = melting_temperature(guide[SEED[0] - 1 : SEED[1]])
+    # Each of the three terms is added left to right from 0, as sum() did (same values, bit for bit).
+    n = np.array([len(core) - 1 for core in cores])[:, None]
+    first = np.where(np.arange(END_BP - 1) < n, stacks[:, : END_BP - 1], 0.0)
+    last_index = n - (END_BP - 1) + np.arange(END_BP - 1)
+    last = np.where(last_index >= 0, np.take_along_axis(stacks, np.maximum(last_index, 0), axis=1), 0.0)
+    values["end_asymmetry"] = np.cumsum(first, axis=1)[:, -1] - np.cumsum(last, axis=1)[:, -1]
+    values["guide_fold_mfe"] = np.array([fold_mfe(guide) for guide in guides])
+    values["seed_tm"] = melting_temperatures([guide[SEED[0] - 1 : SEED[1]] for guide in guides])
     return values
 
 
@@ -80,7 +84,7 @@ def _target_energies(pairs: list[str]) -> dict[str, np.ndarray]:
 )
 def thermo(table: pd.DataFrame) -> pd.DataFrame:
     columns = NN_COLUMNS + ["nn_total", "end_asymmetry", "guide_fold_mfe", "seed_tm"]
-    guide = per_unique(table["guide"], _guide_energies, columns)
+    guide = per_unique_bulk(table["guide"], _guide_energies, columns)
     pairs = table["guide"].where(table["passenger"].notna()) + "&" + table["passenger"]
     duplex = per_unique_bulk(pairs, _duplex_energies, ["duplex_mfe"])
     # Guide against the target stretch it faces (site ± 4 nt for overhangs), where a target is known.
