@@ -148,21 +148,20 @@ def turner2004() -> EnergyTables:
     )
 
 
+_CODE_OF_BYTE = np.zeros(256, dtype=np.int8)  # ACGU → 1–4, any other byte (NUL padding included) → 0
+_CODE_OF_BYTE[[ord(letter) for letter in NUCLEOTIDE_CODES]] = list(NUCLEOTIDE_CODES.values())
+
+
 def encode(sequence: str) -> np.ndarray:
     """ACGU → 1–4 (anything else 0), padded with a 0 at each end so index i is nucleotide i (1-based)."""
-    lut = np.zeros(256, dtype=np.int8)
-    for letter, code in NUCLEOTIDE_CODES.items():
-        lut[ord(letter)] = code
-    codes = lut[np.frombuffer(sequence.encode("ascii"), dtype=np.uint8)]
+    codes = _CODE_OF_BYTE[np.frombuffer(sequence.encode("ascii"), dtype=np.uint8)]
     return np.concatenate(([0], codes, [0])).astype(np.int8)
 
 
 def _code_matrix(sequences: Sequence[str], width: int) -> np.ndarray:
     """Nucleotide codes of each sequence as one row (0-based), padded with 0 to ``width`` columns."""
-    matrix = np.zeros((len(sequences), width), dtype=np.int8)
-    for row, sequence in enumerate(sequences):
-        matrix[row, : len(sequence)] = encode(sequence)[1:-1]
-    return matrix
+    padded = np.array([sequence.encode("ascii") for sequence in sequences], dtype=f"S{width}")
+    return _CODE_OF_BYTE[padded.view(np.uint8).reshape(len(sequences), width)]
 
 
 def paired_duplex_energies(first: Sequence[str], second: Sequence[str], paired: np.ndarray) -> np.ndarray:
