@@ -13,8 +13,10 @@ its peak resident memory is its own. Cases:
   engine (``--aligner kmer``: rnakit's index; ``--aligner bowtie``: bowtie 1 ``-v 2 -a --norc``);
   the off-target lookup (seeds and near-perfect matches, both strands) is also timed alone, per
   query strand. bowtie rows run if ``bowtie``/``bowtie-build`` are on PATH (Debian package ``bowtie``);
-* ``sirnaforge`` — the 10 kb target through ``sirnaforge design`` (off-target step skipped: it
-  needs a genome index), if the command is on PATH or given with ``--sirnaforge``.
+* head to head — ``rnakit sirna design`` and ``sirnaforge design --skip-off-targets`` (its off-target
+  step needs a genome index) as whole processes on NM_001001481 (from the shared siRNAEfficacyDB
+  transcripts) and on the 10 kb random target, alternated ``--pairs`` times; medians and rnakit's time
+  as a ratio of sirnaforge's. Runs if ``sirnaforge`` is on PATH or given with ``--sirnaforge``.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import json
 import random
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -31,6 +34,10 @@ import time
 from pathlib import Path
 
 from benchtable import print_rows
+
+from rnakit.sirna.datasets import default_data_dir
+
+REAL_TARGET = "NM_001001481"  # 8,412-nt mRNA in siRNAEfficacyDB's transcripts: the issue's real-target row
 
 
 def random_rna(n: int, rng: random.Random) -> str:
@@ -99,8 +106,8 @@ def child(case: str, target: Path | None, transcriptome: Path | None, cache: Pat
     return json.loads(output.strip().splitlines()[-1])
 
 
-def sirnaforge_case(command: str, target: Path, scratch: Path) -> dict:
-    """sirnaforge's design command, timed in a fresh wrapper process whose children are only it."""
+def timed_process(command: list[str]) -> dict:
+    """Run a whole command in a fresh wrapper process whose only children are it: wall seconds and peak RSS."""
     wrapper = (
         "import json, resource, subprocess, sys, time\n"
         "start = time.perf_counter()\n"
@@ -109,14 +116,56 @@ def sirnaforge_case(command: str, target: Path, scratch: Path) -> dict:
         "                  'peak_mib': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,\n"
         "                  'stderr': (done.stderr or done.stdout).strip()[-300:]}))\n"
     )
-    output = scratch / "sirnaforge.tsv"
-    run = subprocess.run([sys.executable, "-c", wrapper, command, "design", str(target), "-o", str(output),
-                          "--skip-off-targets"], capture_output=True, text=True, check=True)
+    run = subprocess.run([sys.executable, "-c", wrapper, *command], capture_output=True, text=True, check=True)
     result = json.loads(run.stdout.strip().splitlines()[-1])
-    if result["returncode"] != 0:
+    if result.pop("returncode") != 0:
         return {"error": result["stderr"].splitlines()[-1][:200] if result["stderr"] else "failed"}
-    rows = sum(1 for _ in open(output)) - 1
-    return {"seconds": result["seconds"], "peak_mib": result["peak_mib"], "candidates": rows}
+    del result["stderr"]
+    return result
+
+
+def head_to_head(name: str, target: Path, sirnaforge: str, scratch: Path, pairs: int) -> list[dict]:
+    """``rnakit sirna design`` and ``sirnaforge design --skip-off-targets`` as whole processes on one target,
+    alternated ``pairs`` times (so a busy spell hits both); medians, and rnakit's time as a ratio of sirnaforge's."""
+    rnakit = str(Path(sys.executable).with_name("rnakit"))
+    runs: dict[str, list[dict]] = {"rnakit": [], "sirnaforge": []}
+    for i in range(pairs):
+        out = scratch / f"h2h_{name}_{i}"
+        runs["rnakit"].append(timed_process([rnakit, "sirna", "design", str(target), "-o", str(out)]))
+        if "error" not in runs["rnakit"][-1]:
+            runs["rnakit"][-1]["candidates"] = sum(1 for _ in open(out / "candidates.tsv")) - 1
+        table = scratch / f"h2h_{name}_{i}.tsv"
+        runs["sirnaforge"].append(timed_process([sirnaforge, "design", str(target), "-o", str(table), "--skip-off-targets"]))
+        if "error" not in runs["sirnaforge"][-1]:
+            runs["sirnaforge"][-1]["candidates"] = sum(1 for _ in open(table)) - 1
+    rows = []
+    for tool, measured in runs.items():
+        failed = [m["error"] for m in measured if "error" in m]
+        if failed:
+            rows.append({"case": f"{tool} (whole process)", "target": name, "error": failed[0]})
+            continue
+        rows.append({"case": f"{tool} (whole process)", "target": name, "pairs": pairs,
+                     "candidates": measured[0]["candidates"], "seconds": statistics.median(m["seconds"] for m in measured),
+                     "peak_mib": statistics.median(m["peak_mib"] for m in measured)})
+    if len(rows) == 2 and "error" not in rows[0] and "error" not in rows[1]:
+        rows[0]["ratio_to_sirnaforge"] = rows[0]["seconds"] / rows[1]["seconds"]
+    return rows
+
+
+def shared_record(fasta: Path, record: str, destination: Path) -> Path | None:
+    """Copy one record of a shared FASTA to ``destination`` (None when the shared data is not here)."""
+    if not fasta.is_file():
+        return None
+    lines, keep = [], False
+    for line in open(fasta):
+        if line.startswith(">"):
+            keep = line[1:].split()[0] == record
+        if keep:
+            lines.append(line)
+    if not lines:
+        return None
+    destination.write_text("".join(lines))
+    return destination
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -126,6 +175,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--transcripts", type=int, default=20000)
     parser.add_argument("--sirnaforge", default=shutil.which("sirnaforge"), help="sirnaforge command (default: from PATH)")
     parser.add_argument("--no-sirnaforge", action="store_true")
+    parser.add_argument("--pairs", type=int, default=3, help="alternated rnakit/sirnaforge runs per target")
+    parser.add_argument("--data-dir", type=Path, help=f"shared data, for the real target {REAL_TARGET} (default: rnakit's)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--target", help=argparse.SUPPRESS)
     parser.add_argument("--transcriptome", help=argparse.SUPPRESS)
@@ -138,6 +189,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     lengths = [int(v) for v in args.lengths.split(",")]
     rows: list[dict] = []
+    versus: list[dict] = []
     with tempfile.TemporaryDirectory() as scratch_name:
         scratch = Path(scratch_name)
         transcriptome, cache = scratch / "transcriptome.fa", scratch / "cache"
@@ -152,12 +204,22 @@ def main(argv: list[str] | None = None) -> int:
             for aligner in aligners:
                 rows.append({"case": "design+offtarget", "aligner": aligner, "target_nt": length,
                              **child("design+offtarget", target, transcriptome, cache, aligner)})
-        if args.sirnaforge and not args.no_sirnaforge and 10000 in lengths:
-            rows.append({"case": "sirnaforge design", "target_nt": 10000,
-                         **sirnaforge_case(args.sirnaforge, scratch / "target_10000.fa", scratch)})
+        if args.sirnaforge and not args.no_sirnaforge:
+            data_dir = args.data_dir or default_data_dir()
+            real = data_dir and shared_record(data_dir / "sirnaefficacydb" / "mrna_transcripts.fasta", REAL_TARGET,
+                                              scratch / f"{REAL_TARGET}.fa")
+            targets = {REAL_TARGET: real} if real else {}
+            if 10000 in lengths:
+                targets["random 10 kb"] = scratch / "target_10000.fa"
+            for name, target in targets.items():
+                versus.extend(head_to_head(name, target, args.sirnaforge, scratch, args.pairs))
     show(rows, args.transcripts)
+    if versus:
+        print_rows("Per target, no off-targets: rnakit and sirnaforge as whole processes, alternated (medians)",
+                   versus, ("case", "target", "pairs", "candidates", "seconds", "peak_mib", "ratio_to_sirnaforge", "error"),
+                   ("case", "target", "error"), width=160)
     if args.json:
-        args.json.write_text(json.dumps(rows, indent=1))
+        args.json.write_text(json.dumps({"cases": rows, "head_to_head": versus}, indent=1))
     return 0
 
 
