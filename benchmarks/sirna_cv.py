@@ -5,7 +5,12 @@
 SAIS 2024 training file: gene-held-out and duplex-grouped 5-fold. Huesken 2005: random 10-fold
 (optimistic, as published tools report it) and gene-held-out 5-fold (by target transcript),
 side by side. GNN4siRNA (its datasets 1 + 2): random 10-fold and the "mRNA split", 5 folds
-grouped by target transcript. Models: ``gru-baseline`` (the competition tutorial's model, the reference to beat),
+grouped by target transcript. *Pooled* rows (``--only pooled:...``) train on the public unmodified
+sets pooled (:mod:`rnakit.sirna.datasets.pooled`, copies dropped) minus every copy, gene and
+transcript of the held-out rows: ``pooled:<dataset>`` scores that dataset's own 5-fold gene-held-out
+folds (the same folds as its in-dataset rows), ``pooled:studies`` holds out each study of ≥ 100 rows
+in turn; they compare ``lgbm-rank`` (objective chosen on inner folds) with ``lgbm`` fitted to the
+pooled raw labels and, for ``pooled:<dataset>``, ``lgbm`` trained on that dataset alone. Models: ``gru-baseline`` (the competition tutorial's model, the reference to beat),
 ``gbm-plain`` (LightGBM on the same features without score-aware weights or calibration: the plain
 gradient-boosted reference), and rnakit's ``lgbm``, ``seqnet``, ``ensemble`` and ``gnn``. Every row is
 printed when done and the JSON is rewritten after each, so a long run keeps what it finished.
@@ -27,10 +32,14 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from rnakit.sirna.crossstudy import dataset_gene_cv, leave_one_study_out
+from rnakit.sirna.datasets.pooled import pooled_unmodified, unmodified_labelled
 from rnakit.sirna.features import compute_features, default_cache_dir
 from rnakit.sirna.models.lgbm import LgbmEfficacyModel
+from rnakit.sirna.models.ranker import within_group_pearson
 from rnakit.sirna.models.registry import model_class, model_inputs
 from rnakit.sirna.report import json_safe
+from rnakit.sirna.splits import group_keys
 from rnakit.sirna.tables import load_table
 from rnakit.sirna.training import cross_validate
 
@@ -45,6 +54,11 @@ PLAN = [("huesken2005", "random", 10), ("huesken2005", "gene", 5),
         ("gnn4sirna", "random", 10), ("gnn4sirna", "group", 5)]
 # GNN4siRNA names no genes: its "mRNA split" groups rows by target transcript
 GROUP_COLUMN = {"gnn4sirna": "transcript_id"}
+#: Pooled rows: the datasets whose own gene folds are scored, then leave-one-study-out.
+POOLED_PLAN = ("huesken2005", "sirnaefficacydb", "ichihara2007", "studies")
+#: What the pooled models read: the shipped ``unmodified`` model's groups (no conditions, no identity).
+POOLED_GROUPS = ["kmers", "position", "thermo", "rules", "target"]
+POOLED_TRAINING = "pooled − held out"  # every copy, gene and transcript of the held-out rows left out
 
 
 def run(args: argparse.Namespace) -> list[dict]:
@@ -69,18 +83,68 @@ def run(args: argparse.Namespace) -> list[dict]:
             show(rows[-1:])
             if args.json:
                 args.json.write_text(json.dumps(json_safe(rows), indent=1))
+    for target in POOLED_PLAN:
+        if args.only and f"pooled:{target}" not in args.only:
+            continue
+        rows.extend(run_pooled(target, args, rows))
+    return rows
+
+
+def run_pooled(target: str, args: argparse.Namespace, done: list[dict]) -> list[dict]:
+    """Rows for one pooled evaluation (see the module docstring)."""
+    pooled = pooled_unmodified()
+    pool_features = compute_features(pooled.table, POOLED_GROUPS, cache_dir=default_cache_dir(), file="pool").drop(columns="id")
+    makers = {
+        "lgbm-rank": lambda: model_class("lgbm-rank")(threads=args.threads, seed=args.seed),
+        "lgbm": lambda: LgbmEfficacyModel(threads=args.threads, seed=args.seed),
+    }
+    rows = []
+    for name, make in makers.items():
+        start = time.perf_counter()
+        if target == "studies":
+            per_study = leave_one_study_out(pooled, pool_features, make)
+            for record in per_study.to_dict("records"):
+                rows.append({"data": record.pop("study"), "split": "leave-one-study-out", "model": name,
+                             "training": POOLED_TRAINING, **record})
+            rows[-1]["seconds"] = round(time.perf_counter() - start, 1)
+        else:
+            table = load_table(target)
+            table = table[unmodified_labelled(table)].reset_index(drop=True)
+            features = compute_features(table, POOLED_GROUPS, cache_dir=default_cache_dir(), file=target).drop(columns="id")
+            metrics = dataset_gene_cv(pooled, pool_features, table, features, make, 5, args.seed)
+            rows.append({"data": target, "split": "5-fold gene", "model": name, "training": POOLED_TRAINING,
+                         "seconds": round(time.perf_counter() - start, 1), **metrics})
+            if name == "lgbm":  # the same folds, trained on the dataset alone
+                start = time.perf_counter()
+                cv = cross_validate(table, features, make, "gene", 5, args.seed)
+                within = within_group_pearson(table["remaining_pct"].to_numpy(float), cv.oof,
+                                              group_keys(table, "gene").to_numpy())
+                rows.append({"data": target, "split": "5-fold gene", "model": name, "training": f"{target} alone",
+                             "seconds": round(time.perf_counter() - start, 1), **cv.overall,
+                             "within_group_pearson": within})
+        show(rows)
+        if args.json:
+            args.json.write_text(json.dumps(json_safe(done + rows), indent=1))
     return rows
 
 
 def show(rows: list[dict]) -> None:
     table = Table(title="siRNA efficacy, held-out folds (same folds for every model)")
-    columns = ("data", "split", "model", "score", "mae", "f1", "range_mae", "pearson", "spearman", "seconds")
+    columns = ("data", "split", "model", "training", "score", "mae", "f1", "range_mae", "pearson", "spearman",
+               "within_group_pearson", "seconds")
     for column in columns:
-        table.add_column(column, justify="left" if column in ("data", "split", "model") else "right")
+        table.add_column(column.replace("within_group_pearson", "within-gene r"),
+                         justify="left" if column in ("data", "split", "model", "training") else "right")
     for row in rows:
-        table.add_row(*[row[c] if isinstance(row[c], str) else f"{row[c]:.3f}" if c != "seconds" else f"{row[c]:.0f}"
-                        for c in columns])
+        table.add_row(*[_cell(row, c) for c in columns])
     Console(width=max(Console().width, 140)).print(table)
+
+
+def _cell(row: dict, column: str) -> str:
+    value = row.get(column, "" if column != "training" else "the data's own training folds")
+    if isinstance(value, str):
+        return value
+    return f"{value:.0f}" if column == "seconds" else f"{value:.3f}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -91,7 +155,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--models", type=lambda t: t.split(","), default=list(MODELS),
                         help=f"comma-separated, from {', '.join(MODELS)}")
     parser.add_argument("--only", type=lambda t: t.split(","), default=None,
-                        help="restrict to data:split pairs, e.g. sais_sirna_2024:gene")
+                        help="restrict to data:split pairs, e.g. sais_sirna_2024:gene, or pooled:huesken2005, "
+                             "pooled:sirnaefficacydb, pooled:ichihara2007, pooled:studies")
     parser.add_argument("--gru-epochs", type=int, default=30, help="epoch cap of gru-baseline (early stopping inside)")
     args = parser.parse_args(argv)
     show(run(args))

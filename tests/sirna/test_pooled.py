@@ -1,5 +1,6 @@
 import pandas as pd
 
+from rnakit.seq.alphabet import reverse_complement_rna
 from rnakit.sirna.datasets import load_dataset
 from rnakit.sirna.datasets.pooled import (
     guide_core,
@@ -20,7 +21,7 @@ def made(name: str, rows: list[dict[str, object]]) -> pd.DataFrame:
         "id": [f"{name}:{i}" for i in range(1, len(rows) + 1)],
         "source": [name] * len(rows),
     }
-    for key in ("guide", "gene", "transcript_id", "publication", "remaining_pct", "assay"):
+    for key in ("guide", "gene", "transcript_id", "transcript", "publication", "remaining_pct", "assay"):
         columns[key] = [row.get(key) for row in rows]
     return canonical_frame(columns, len(rows))
 
@@ -85,6 +86,25 @@ def test_a_core_repeated_within_one_study_is_kept_once():
     assert pooled.copies["reason"].tolist() == ["repeat within study"]
 
 
+def test_a_row_without_transcript_borrows_its_copys_when_that_holds_the_site():
+    site = reverse_complement_rna(CORE_A)
+    pooled = pool_tables({
+        "huesken2005": made("huesken2005", [
+            {"guide": CORE_A + "UU", "transcript_id": "BD1", "remaining_pct": 40.0, "publication": "H"},
+            {"guide": CORE_B + "UU", "transcript_id": "BD2", "remaining_pct": 30.0, "publication": "H"}]),
+        "ensirna": made("ensirna", [
+            {"guide": CORE_A, "transcript": "GGGG" + site + "CCCC", "remaining_pct": 60.0},
+            # A "copy" whose transcript does not hold the site lends nothing.
+            {"guide": CORE_B, "transcript": "GGGGAAAACCCC", "remaining_pct": 50.0}]),
+    })
+    table = pooled.table.set_index("id")
+    assert table.loc["huesken2005:1", "transcript"] == "GGGG" + site + "CCCC"
+    assert table.loc["huesken2005:1", "transcript_source"] == "ensirna"
+    assert table.loc["huesken2005:1", "transcript_id"] == "BD1"  # its own accession stays
+    assert pd.isna(table.loc["huesken2005:2", "transcript"]) and pd.isna(table.loc["huesken2005:2", "transcript_source"])
+    assert pooled.summary.set_index("dataset").loc["huesken2005", "transcript_from_copy"] == 1
+
+
 def test_modified_rows_are_left_out():
     table = made("sdg_supplements", [{"guide": CORE_A, "remaining_pct": 1.0}, {"guide": CORE_B, "remaining_pct": 2.0}])
     table["guide_mod_desc"] = [None, "2-O-Methyl@2"]
@@ -108,3 +128,5 @@ def test_pooled_shared_sets_hold_each_duplex_once_per_study():
     summary = pooled.summary.set_index("dataset")
     assert summary.loc["huesken2005", "rows_kept"] == 2431
     assert (summary["rows_kept"] + summary["copies_dropped"] == summary["unmodified_labelled"]).all()
+    # Huesken's rows without a transcript of their own take their ENsiRNA copy's (issue 17, part 2).
+    assert summary.loc["huesken2005", "with_transcript"] == 2431

@@ -52,7 +52,7 @@ GENE_ALIASES = {"SEAP": "ALPG"}
 @dataclass(frozen=True)
 class PooledSet:
     """``table``: kept rows (canonical columns plus dataset, study, core, gene_key, copy_group, group,
-    rank_label; ids are unique only with ``dataset``); ``copies``: one row per dropped copy (kept and
+    rank_label, transcript_source; ids are unique only with ``dataset``); ``copies``: one row per dropped copy (kept and
     dropped id, dataset and label, reason, copy_group); ``summary``: one row per dataset."""
 
     table: pd.DataFrame
@@ -65,7 +65,8 @@ def guide_core(guides: pd.Series) -> pd.Series:
     return guides.str[:CORE_LENGTH].str.upper().str.replace("T", "U", regex=False)
 
 
-def _unmodified_labelled(table: pd.DataFrame) -> pd.Series:
+def unmodified_labelled(table: pd.DataFrame) -> pd.Series:
+    """Rows with a label and a guide and no modification recorded or known."""
     keep = table["remaining_pct"].notna() & table["guide"].notna()
     for column in _MOD_COLUMNS:
         if column in table:
@@ -128,7 +129,7 @@ def pool_tables(tables: dict[str, pd.DataFrame]) -> PooledSet:
     preference = {name: i for i, name in enumerate(PREFERENCE)}
     parts = []
     for name, table in tables.items():
-        part = table[_unmodified_labelled(table)].copy()
+        part = table[unmodified_labelled(table)].copy()
         part["dataset"] = name
         part["study"] = _study(part, name)
         parts.append(part)
@@ -164,11 +165,30 @@ def pool_tables(tables: dict[str, pd.DataFrame]) -> PooledSet:
         "dropped_remaining_pct": dropped["remaining_pct"].to_numpy(),
     })
 
-    table = pool[~(cross | repeat)].drop(columns="_preference").sort_index().reset_index(drop=True)
+    table = pool[~(cross | repeat)].drop(columns="_preference").sort_index()
+    table = _borrow_transcripts(table, pool).reset_index(drop=True)
     gene = _rank_target(table)
     table["group"] = (table["study"] + " | " + gene).where(gene.notna(), None)
     table["rank_label"] = _percentile_ranks(table["remaining_pct"], table["group"])
     return PooledSet(table, copies, _summary(tables, pool, table, copies))
+
+
+def _borrow_transcripts(table: pd.DataFrame, pool: pd.DataFrame) -> pd.DataFrame:
+    """Kept rows without a transcript take one from a copy of theirs that has it and holds their site
+    (Huesken's and Ichihara's rows lack some that ENsiRNA's copies carry); ``transcript_source``
+    names the set it came from."""
+    table = table.assign(transcript_source=table["dataset"].where(table["transcript"].notna(), None))
+    site = pool["core"].map(reverse_complement_rna)
+    holds_site = [isinstance(t, str) and s in t for s, t in zip(site, pool["transcript"])]
+    donors = pool[holds_site].drop_duplicates("copy_group").set_index("copy_group")
+    lacking = table["transcript"].isna() & table["copy_group"].isin(donors.index)
+    groups = table.loc[lacking, "copy_group"]
+    for column in ("transcript", "transcript_id"):
+        borrowed = donors[column].reindex(groups).to_numpy()
+        own = table.loc[lacking, column].to_numpy()
+        table.loc[lacking, column] = np.where(pd.isna(own), borrowed, own) if column == "transcript_id" else borrowed
+    table.loc[lacking, "transcript_source"] = donors["dataset"].reindex(groups).to_numpy()
+    return table
 
 
 def _summary(tables: dict[str, pd.DataFrame], pool: pd.DataFrame, table: pd.DataFrame,
@@ -185,6 +205,8 @@ def _summary(tables: dict[str, pd.DataFrame], pool: pd.DataFrame, table: pd.Data
         "studies": kept["study"].nunique(),
         "genes": kept["gene_key"].nunique(),
         "with_transcript": kept["transcript"].count(),
+        "transcript_from_copy": (table["transcript_source"].notna() & (table["transcript_source"] != table["dataset"]))
+        .groupby(table["dataset"]).sum(),
         "site_in_transcript": kept["site_in_transcript"].sum(),
         "with_context": kept["context"].count(),
         "ranked": kept["rank_label"].count(),

@@ -1,0 +1,85 @@
+"""Evaluating models trained on the pooled unmodified sets (:mod:`rnakit.sirna.datasets.pooled`).
+
+Two protocols, both holding out every copy of a held-out row in every set:
+
+- :func:`dataset_gene_cv`: one dataset's own gene-held-out folds (as ``rnakit sirna train --cv gene``
+  makes them); each fold's model is trained on the whole pool minus every row that shares a held-out
+  row's 19-nt core, gene, accession or transcript;
+- :func:`leave_one_study_out`: each study of the pool in turn, trained on the rest minus the same.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from rnakit.sirna.datasets.pooled import GENE_ALIASES, PooledSet, guide_core
+from rnakit.sirna.metrics import evaluate
+from rnakit.sirna.models.ranker import within_group_pearson
+from rnakit.sirna.splits import assign_folds, group_keys
+
+ModelFactory = Callable[[], object]
+
+
+def held_out_rows(pool: pd.DataFrame, test: pd.DataFrame) -> np.ndarray:
+    """Pool rows that must leave training when ``test`` is held out: any sharing a test row's guide
+    core, gene (or the gene its core names in the pool), transcript accession or transcript."""
+    cores = set(guide_core(test["guide"]))
+    genes = set(test["gene"].dropna().astype(str).str.strip().str.upper().replace(GENE_ALIASES))
+    genes |= set(pool.loc[pool["core"].isin(cores), "gene_key"].dropna())
+    accessions = set(test["transcript_id"].dropna()) | set(pool.loc[pool["core"].isin(cores), "transcript_id"].dropna())
+    transcripts = set(test["transcript"].dropna()) | set(pool.loc[pool["core"].isin(cores), "transcript"].dropna())
+    return (pool["core"].isin(cores) | pool["gene_key"].isin(genes - {""}) | pool["transcript_id"].isin(accessions)
+            | pool["transcript"].isin(transcripts)).to_numpy()
+
+
+def fit_pooled(make_model: ModelFactory, pool: pd.DataFrame, features: pd.DataFrame, rows: np.ndarray) -> object:
+    """``make_model()`` fitted on pool ``rows``: inner folds grouped by target, ranks within (study × target)."""
+    part = pool.iloc[rows]
+    groups = part["gene_key"].fillna(part["transcript_id"]).fillna("site:" + part["core"]).to_numpy()
+    rank_groups = part["group"].fillna(pd.Series([f"row:{i}" for i in rows], index=part.index)).to_numpy()
+    model = make_model()
+    extra = ({"rank_groups": rank_groups, "studies": part["study"].to_numpy()}
+             if "rank_groups" in inspect.signature(model.fit).parameters else {})
+    return model.fit(features.iloc[rows], part["remaining_pct"].to_numpy(dtype=float), groups=groups, **extra)
+
+
+def _report(y: np.ndarray, predicted: np.ndarray, rank_groups: np.ndarray) -> dict:
+    return {**evaluate(y, predicted), "within_group_pearson": within_group_pearson(y, predicted, rank_groups)}
+
+
+def dataset_gene_cv(pooled: PooledSet, pool_features: pd.DataFrame, test: pd.DataFrame, test_features: pd.DataFrame,
+                    make_model: ModelFactory, n_folds: int = 5, seed: int = 0) -> dict:
+    """Out-of-fold metrics on ``test`` (one dataset's table, its own gene folds) of models trained on the pool.
+
+    ``within_group_pearson`` is taken inside each gene of ``test``.
+    """
+    pool = pooled.table
+    fold = assign_folds(test, "gene", n_folds, seed)
+    oof = np.full(len(test), np.nan)
+    for k in range(n_folds):
+        held = test.iloc[np.flatnonzero(fold == k)]
+        model = fit_pooled(make_model, pool, pool_features, np.flatnonzero(~held_out_rows(pool, held)))
+        oof[fold == k] = model.predict(test_features.iloc[np.flatnonzero(fold == k)])
+    y = test["remaining_pct"].to_numpy(dtype=float)
+    return _report(y, oof, group_keys(test, "gene").to_numpy())
+
+
+def leave_one_study_out(pooled: PooledSet, pool_features: pd.DataFrame, make_model: ModelFactory,
+                        min_rows: int = 100) -> pd.DataFrame:
+    """One row per study of at least ``min_rows`` rows: its metrics when the model never saw it (nor
+    any copy, gene or transcript of it)."""
+    pool = pooled.table
+    rows = []
+    for study, part in pool.groupby("study", sort=True):
+        if len(part) < min_rows:
+            continue
+        train = np.flatnonzero(~held_out_rows(pool, part))
+        model = fit_pooled(make_model, pool, pool_features, train)
+        predicted = model.predict(pool_features.loc[part.index])
+        rank_groups = part["group"].fillna("row:" + part.index.to_series().astype(str)).to_numpy()
+        rows.append({"study": study, "n_train": len(train), **_report(part["remaining_pct"].to_numpy(float), predicted, rank_groups)})
+    return pd.DataFrame(rows)

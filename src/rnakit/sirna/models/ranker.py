@@ -1,0 +1,250 @@
+"""``lgbm-rank``: LightGBM for data pooled from studies whose labels are not on one scale.
+
+Knockdown measured in different assays is not comparable across studies, but the order of siRNAs
+within one study and gene is. The model is fitted to one of several *objectives* (how a label enters):
+
+- ``regression``: the raw % remaining (the plain baseline);
+- ``standardised``: % remaining standardised within each study (its assay's offset and scale removed,
+  differences between the study's genes kept);
+- ``centred``: % remaining minus its (study × gene) group mean (a per-group offset removed);
+- ``rank``: the within-group percentile rank (0 = most potent; regression on it);
+- ``lambdarank`` / ``xendcg``: LightGBM's listwise ranking objectives with the groups as queries
+  (relevance = the percentile rank binned into ``relevance_levels`` levels, potent = high).
+
+``objective="auto"`` chooses among them and their ``blend`` (each objective's score divided by its
+spread, averaged) on inner out-of-fold predictions (folds grouped by ``groups``, the gene): the one
+with the highest mean within-study Pearson (each study weighted by its rows). Within a study, genes
+were measured alike, so the level a model gives a gene counts there, as it does when one lab tests
+designs; across studies it cannot (their assays differ). The score is put back on the % remaining
+scale by a straight line fitted to those out-of-fold scores, so the output reads like every other
+model's.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import lightgbm as lgb
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.model_selection import GroupKFold, KFold
+
+from rnakit.cpu import model_threads
+from rnakit.errors import InputFormatError
+from rnakit.sirna.models.encoding import encode, learn_levels
+
+log = logging.getLogger(__name__)
+
+OBJECTIVES = ("regression", "standardised", "centred", "rank", "lambdarank", "xendcg")
+LISTWISE = frozenset({"lambdarank", "xendcg"})
+MIN_GROUP = 3  # a group of fewer rows has no order worth learning or scoring
+MODEL_FILE = "lgbm_rank_{}.txt"  # one per objective in the model
+BLEND = "blend"  # every objective, each score divided by its inner spread, averaged
+PARAMS_FILE = "lgbm_rank.json"
+
+
+def percentile_ranks(y: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """0 (lowest ``y``: most potent) … 1 within each group, ties averaged; NaN in groups < MIN_GROUP."""
+    frame = pd.DataFrame({"y": y, "g": groups})
+    by_group = frame.groupby("g")["y"]
+    size = by_group.transform("size").to_numpy()
+    rank = ((by_group.rank(method="average") - 1).to_numpy() / np.maximum(size - 1, 1))
+    return np.where(size >= MIN_GROUP, rank, np.nan)
+
+
+def within_group_pearson(y: np.ndarray, score: np.ndarray, groups: np.ndarray) -> float:
+    """Mean Pearson of ``score`` with ``y`` inside each group of ≥ MIN_GROUP rows, weighted by rows
+    (groups where either is constant are skipped); NaN when no group counts."""
+    total, weight = 0.0, 0
+    for _, rows in pd.Series(np.arange(len(y))).groupby(groups):
+        index = rows.to_numpy()
+        if len(index) < MIN_GROUP or np.ptp(y[index]) == 0 or np.ptp(score[index]) == 0:
+            continue
+        total += len(index) * float(np.corrcoef(y[index], score[index])[0, 1])
+        weight += len(index)
+    return total / weight if weight else float("nan")
+
+
+class LgbmRankModel(RegressorMixin, BaseEstimator):
+    """Predict % mRNA remaining (as an order first) from a feature matrix; see the module docstring.
+
+    ``fit(X, y, groups=None, rank_groups=None, studies=None)``: ``groups`` (e.g. the gene) keep the
+    inner folds honest; ``rank_groups`` (e.g. study × gene) are what labels are compared within
+    (default: ``groups``; None for both: one group); ``studies`` are what ``standardised`` scales
+    within (default: one study).
+    """
+
+    uses_features = True
+    table_columns: tuple[str, ...] = ()
+
+    def __init__(
+        self,
+        objective: str = "auto",
+        n_estimators: int = 400,
+        learning_rate: float = 0.03,
+        num_leaves: int = 15,
+        min_child_samples: int = 20,
+        colsample_bytree: float = 0.5,
+        subsample: float = 0.8,
+        relevance_levels: int = 16,
+        inner_folds: int = 3,
+        threads: int | None = None,
+        seed: int = 0,
+    ) -> None:
+        self.objective = objective
+        self.n_estimators = n_estimators
+        self.learning_rate = learning_rate
+        self.num_leaves = num_leaves
+        self.min_child_samples = min_child_samples
+        self.colsample_bytree = colsample_bytree
+        self.subsample = subsample
+        self.relevance_levels = relevance_levels
+        self.inner_folds = inner_folds
+        self.threads = threads
+        self.seed = seed
+
+    # -- one objective ------------------------------------------------------------------------
+    def _booster_params(self, objective: str) -> dict:
+        params = {
+            "n_estimators": self.n_estimators, "learning_rate": self.learning_rate, "num_leaves": self.num_leaves,
+            "min_child_samples": self.min_child_samples, "colsample_bytree": self.colsample_bytree,
+            "subsample": self.subsample, "subsample_freq": 1, "n_jobs": model_threads(self.threads),
+            "random_state": self.seed, "verbose": -1,
+        }
+        if objective in LISTWISE:
+            params["objective"] = "rank_xendcg" if objective == "xendcg" else "lambdarank"
+            params["label_gain"] = list(range(self.relevance_levels))  # linear: every rank step counts alike
+            params["lambdarank_truncation_level"] = 10_000  # every pair in a group, not just the top
+        return params
+
+    def _fit_one(self, objective: str, matrix: np.ndarray, y: np.ndarray, rank_groups: np.ndarray,
+                 studies: np.ndarray) -> lgb.Booster:
+        """A booster for ``objective`` whose output is lower for more potent rows."""
+        if objective == "regression":
+            return self._regress(objective, matrix, y)
+        if objective == "standardised":
+            by_study = pd.Series(y).groupby(studies)
+            spread = by_study.transform("std").fillna(0).to_numpy()
+            z = (y - by_study.transform("mean").to_numpy()) / np.where(spread > 0, spread, 1.0)
+            return self._regress(objective, matrix, z)
+        ranks = percentile_ranks(y, rank_groups)
+        usable = np.flatnonzero(~np.isnan(ranks))
+        if len(usable) == 0:
+            raise InputFormatError(f"objective {objective!r} needs groups of at least {MIN_GROUP} rows")
+        if objective == "centred":
+            means = pd.Series(y).groupby(rank_groups).transform("mean").to_numpy()
+            return self._regress(objective, matrix[usable], (y - means)[usable])
+        if objective == "rank":
+            return self._regress(objective, matrix[usable], ranks[usable])
+        # Listwise: rows of one query must be contiguous; relevance is high for potent rows.
+        order = usable[np.argsort(rank_groups[usable], kind="stable")]
+        relevance = np.rint((1 - ranks[order]) * (self.relevance_levels - 1)).astype(int)
+        sizes = pd.Series(rank_groups[order]).value_counts(sort=False).reindex(pd.unique(rank_groups[order])).to_numpy()
+        model = lgb.LGBMRanker(**self._booster_params(objective))
+        model.fit(matrix[order], relevance, group=sizes)
+        return model.booster_
+
+    def _regress(self, objective: str, matrix: np.ndarray, target: np.ndarray) -> lgb.Booster:
+        model = lgb.LGBMRegressor(**self._booster_params(objective))
+        model.fit(matrix, target)
+        return model.booster_
+
+    def _score(self, booster: lgb.Booster, objective: str, matrix: np.ndarray) -> np.ndarray:
+        raw = booster.predict(matrix, num_threads=model_threads(self.threads))
+        return -raw if objective in LISTWISE else raw
+
+    # -- fit / predict --------------------------------------------------------------------------
+    def fit(self, X: pd.DataFrame, y: np.ndarray, groups: np.ndarray | None = None,
+            rank_groups: np.ndarray | None = None, studies: np.ndarray | None = None) -> LgbmRankModel:
+        """Choose the objective (when ``auto``) and the score → % remaining line on inner folds, then
+        fit on every row."""
+        y = np.asarray(y, dtype=float)
+        if rank_groups is None:
+            rank_groups = groups if groups is not None else np.zeros(len(y))
+        rank_groups = np.asarray(pd.Series(rank_groups).astype(str))
+        studies = np.zeros(len(y)) if studies is None else np.asarray(pd.Series(studies).astype(str))
+        candidates = list(OBJECTIVES) if self.objective == "auto" else [self.objective]
+        unknown = [c for c in candidates if c not in OBJECTIVES]
+        if unknown:
+            raise InputFormatError(f"unknown objective {unknown[0]!r} (known: auto, {', '.join(OBJECTIVES)})")
+        self.features_ = list(X.columns)
+        self.levels_ = learn_levels(X)
+        matrix = encode(X, self.features_, self.levels_)
+
+        splitter = (GroupKFold(self.inner_folds) if groups is not None
+                    else KFold(self.inner_folds, shuffle=True, random_state=self.seed))
+        folds = list(splitter.split(matrix, y, groups))
+        oof_by_objective = {}
+        for objective in candidates:
+            oof = np.full(len(y), np.nan)
+            for train, test in folds:
+                booster = self._fit_one(objective, matrix[train], y[train], rank_groups[train], studies[train])
+                oof[test] = self._score(booster, objective, matrix[test])
+            oof_by_objective[objective] = oof
+        choices = {objective: [objective] for objective in candidates}
+        if len(candidates) > 1:
+            choices[BLEND] = candidates
+        scales = {k: float(np.std(v)) or 1.0 for k, v in oof_by_objective.items()}
+        self.inner_scores_, self.inner_within_group_ = {}, {}
+        choice_oof = {}
+        for name, members in choices.items():
+            choice_oof[name] = np.mean([oof_by_objective[m] / scales[m] for m in members], axis=0)
+            self.inner_scores_[name] = within_group_pearson(y, choice_oof[name], studies)
+            self.inner_within_group_[name] = within_group_pearson(y, choice_oof[name], rank_groups)
+            log.info("lgbm-rank: %s inner within-study Pearson %.4f, within-group %.4f",
+                     name, self.inner_scores_[name], self.inner_within_group_[name])
+        scored = {k: v for k, v in self.inner_scores_.items() if not np.isnan(v)}
+        self.chosen_ = max(scored, key=scored.get) if scored else candidates[0]
+        self.scales_ = {m: scales[m] for m in choices[self.chosen_]}
+        oof = choice_oof[self.chosen_]
+        slope, intercept = np.polyfit(oof, y, 1) if np.ptp(oof) > 0 else (0.0, float(np.mean(y)))
+        self.slope_, self.intercept_ = float(slope), float(intercept)
+        self.boosters_ = {m: self._fit_one(m, matrix, y, rank_groups, studies) for m in self.scales_}
+        return self
+
+    def predict(self, X: pd.DataFrame) -> np.ndarray:
+        """Predicted % mRNA remaining for each row of ``X`` (read the order within a gene first)."""
+        matrix = encode(X, self.features_, self.levels_)
+        score = np.mean([self._score(b, m, matrix) / self.scales_[m] for m, b in self.boosters_.items()], axis=0)
+        return self.intercept_ + self.slope_ * score
+
+    # -- files ----------------------------------------------------------------------------------
+    def save(self, folder: Path) -> None:
+        """Each booster as LightGBM text; the choice, line and encoding as JSON (no pickle)."""
+        folder.mkdir(parents=True, exist_ok=True)
+        for member, booster in self.boosters_.items():
+            booster.save_model(str(folder / MODEL_FILE.format(member)))
+        state = {"params": self.get_params(), "features": self.features_, "levels": self.levels_,
+                 "chosen": self.chosen_, "scales": self.scales_,
+                 "inner_scores": _nan_to_none(self.inner_scores_),
+                 "inner_within_group": _nan_to_none(self.inner_within_group_),
+                 "slope": self.slope_, "intercept": self.intercept_}
+        (folder / PARAMS_FILE).write_text(json.dumps(state, indent=1))
+
+    @classmethod
+    def load(cls, folder: Path) -> LgbmRankModel:
+        """Read a model written by :meth:`save`."""
+        try:
+            state = json.loads((folder / PARAMS_FILE).read_text())
+            boosters = {m: lgb.Booster(model_file=str(folder / MODEL_FILE.format(m))) for m in state["scales"]}
+        except (OSError, ValueError, KeyError, lgb.basic.LightGBMError) as exc:
+            raise InputFormatError(f"not a readable lgbm-rank model folder ({exc})", file=str(folder)) from None
+        known = cls().get_params()
+        model = cls(**{k: v for k, v in state["params"].items() if k in known})
+        model.features_, model.levels_, model.chosen_ = state["features"], state["levels"], state["chosen"]
+        model.scales_, model.boosters_ = {m: float(v) for m, v in state["scales"].items()}, boosters
+        model.inner_scores_ = _none_to_nan(state["inner_scores"])
+        model.inner_within_group_ = _none_to_nan(state["inner_within_group"])
+        model.slope_, model.intercept_ = float(state["slope"]), float(state["intercept"])
+        return model
+
+
+def _nan_to_none(scores: dict[str, float]) -> dict[str, float | None]:
+    return {k: None if np.isnan(v) else v for k, v in scores.items()}
+
+
+def _none_to_nan(scores: dict[str, float | None]) -> dict[str, float]:
+    return {k: float("nan") if v is None else float(v) for k, v in scores.items()}

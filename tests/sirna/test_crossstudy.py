@@ -1,0 +1,85 @@
+import typing
+
+import numpy as np
+import pandas as pd
+
+from rnakit.sirna.crossstudy import dataset_gene_cv, held_out_rows, leave_one_study_out
+from rnakit.sirna.datasets.pooled import pool_tables
+from tests.sirna.test_pooled import made
+
+BASES = "ACGU"
+
+
+def random_core(rng: np.random.Generator) -> str:
+    return "".join(rng.choice(list(BASES), 19))
+
+
+def synthetic_pool(seed: int = 0):
+    """Two sets, three genes each, the second set re-listing three of the first's duplexes."""
+    rng = np.random.default_rng(seed)
+    first = [{"guide": random_core(rng), "gene": f"G{i % 3}", "remaining_pct": float(rng.integers(0, 100)),
+              "publication": "P1"} for i in range(30)]
+    second = [{"guide": random_core(rng), "gene": f"H{i % 3}", "remaining_pct": float(rng.integers(0, 100)),
+               "publication": "P2"} for i in range(30)]
+    second += [{**row, "publication": "P2"} for row in first[:3]]
+    return pool_tables({"huesken2005": made("huesken2005", first), "sdg_supplements": made("sdg_supplements", second)})
+
+
+class Recorder:
+    """A model that predicts the training mean and remembers what it was trained on."""
+
+    seen: typing.ClassVar[list[pd.Index]] = []
+
+    def fit(self, X, y, groups=None):
+        Recorder.seen.append(X.index)
+        self.mean_ = float(np.mean(y))
+        return self
+
+    def predict(self, X):
+        return np.full(len(X), self.mean_) + X["signal"].to_numpy()
+
+
+def features_of(table: pd.DataFrame) -> pd.DataFrame:
+    """A feature that gives away each row's order (so the ranking scores are known: 1)."""
+    return pd.DataFrame({"signal": table["remaining_pct"].to_numpy() / 1000}, index=table.index)
+
+
+def test_held_out_rows_follow_copies_genes_and_transcripts():
+    pooled = synthetic_pool()
+    pool = pooled.table
+    test = pool[pool["gene_key"] == "G0"]
+    held = held_out_rows(pool, test)
+    assert set(pool.loc[held, "gene_key"]) == {"G0"}
+    # A row of another study with a held-out core (a copy under another gene name) goes too.
+    pool.loc[pool.index[-1], ["core", "gene_key"]] = [test["core"].iloc[0], "ELSEWHERE"]
+    pool.loc[pool.index[-2], "transcript_id"] = "NM_1"
+    test = test.assign(transcript_id="NM_1")
+    held = held_out_rows(pool, test)
+    assert held[-1] and held[-2] and held.sum() == len(test) + 2
+
+
+def test_each_fold_trains_on_the_pool_without_its_genes():
+    pooled = synthetic_pool()
+    pool = pooled.table
+    test = made("sdg_supplements", [{"guide": g, "gene": k, "remaining_pct": r, "publication": "P2"}
+                                    for g, k, r in pool.loc[pool["dataset"] == "sdg_supplements",
+                                                            ["guide", "gene_key", "remaining_pct"]].to_numpy()])
+    Recorder.seen = []
+    metrics = dataset_gene_cv(pooled, features_of(pool), test, features_of(test), Recorder, n_folds=3)
+    assert len(Recorder.seen) == 3
+    trained_genes = [set(pool.loc[index, "gene_key"]) for index in Recorder.seen]
+    # Each of the three H genes is missing from exactly one fold's training rows; G genes never are.
+    assert sorted(len({"H0", "H1", "H2"} - genes) for genes in trained_genes) == [1, 1, 1]
+    assert all({"G0", "G1", "G2"} <= genes for genes in trained_genes)
+    assert metrics["within_group_pearson"] > 0.999 and metrics["n"] == len(test)
+
+
+def test_leave_one_study_out_scores_each_large_study_unseen():
+    pooled = synthetic_pool()
+    Recorder.seen = []
+    result = leave_one_study_out(pooled, features_of(pooled.table), Recorder, min_rows=10)
+    assert result["study"].tolist() == ["huesken2005:P1", "sdg_supplements:P2"]
+    pool = pooled.table
+    for study, index in zip(result["study"], Recorder.seen):
+        assert not (set(pool.loc[index, "study"]) & {study})
+    assert (result["within_group_pearson"] > 0.999).all()

@@ -1,0 +1,105 @@
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from rnakit.errors import InputFormatError
+from rnakit.sirna.models.ranker import (
+    BLEND,
+    OBJECTIVES,
+    LgbmRankModel,
+    percentile_ranks,
+    within_group_pearson,
+)
+
+SMALL = {"n_estimators": 40, "num_leaves": 7, "min_child_samples": 5, "threads": 1}
+
+
+def two_studies(seed: int = 0, n: int = 240) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Potency falls with feature ``x`` in both studies, but study B reads 50 points higher on a
+    squashed scale (another assay); genes are blocks of 20 rows."""
+    rng = np.random.default_rng(seed)
+    x = rng.random(n)
+    noise = rng.normal(0, 0.05, n)
+    study = np.where(np.arange(n) < n // 2, "A", "B")
+    y = np.where(study == "A", 80 * (x + noise), 50 + 20 * (x + noise))
+    gene = np.array([f"{s}{i // 20}" for i, s in enumerate(study)])
+    X = pd.DataFrame({"x": x, "unrelated": rng.random(n)})
+    return X, y, gene, np.char.add(np.char.add(study.astype(str), "|"), gene), study
+
+
+def test_percentile_ranks_are_zero_for_the_most_potent_and_nan_in_small_groups():
+    ranks = percentile_ranks(np.array([40.0, 20.0, 20.0, 10.0, 5.0, 90.0]), np.array(["a"] * 4 + ["b"] * 2))
+    assert ranks[:4].tolist() == [1.0, 0.5, 0.5, 0.0]
+    assert np.isnan(ranks[4:]).all()
+
+
+def test_within_group_pearson_ignores_levels_between_groups():
+    y = np.array([1.0, 2.0, 3.0, 101.0, 102.0, 103.0])
+    score = np.array([13.0, 14.0, 15.0, -5.0, -4.0, -3.0])  # right order in each group, wrong levels
+    groups = np.array(["a"] * 3 + ["b"] * 3)
+    expected = (np.corrcoef(y[:3], score[:3])[0, 1] + 1.0) / 2
+    assert within_group_pearson(y, score, groups) == pytest.approx(expected)
+    assert np.corrcoef(y, score)[0, 1] < 0  # the pooled Pearson would call it backwards
+
+
+@pytest.mark.parametrize("objective", OBJECTIVES)
+def test_every_objective_predicts_lower_remaining_for_the_more_potent_rows(objective):
+    X, y, gene, rank_groups, study = two_studies()
+    model = LgbmRankModel(objective=objective, **SMALL).fit(X, y, groups=gene, rank_groups=rank_groups, studies=study)
+    predicted = model.predict(X)
+    assert within_group_pearson(y, predicted, rank_groups) > 0.8
+    # Back on the % remaining scale: a line fitted to inner out-of-fold scores, so no sign flip.
+    assert model.slope_ > 0 and np.corrcoef(predicted, X["x"])[0, 1] > 0.8
+
+
+def test_rank_objective_sees_only_the_order_within_each_group():
+    X, y, gene, rank_groups, study = two_studies()
+    squashed = np.where(study == "B", np.log1p(np.maximum(y, 0)) + 1000, y)  # monotone per group
+    first = LgbmRankModel(objective="rank", **SMALL).fit(X, y, groups=gene, rank_groups=rank_groups)
+    second = LgbmRankModel(objective="rank", **SMALL).fit(X, squashed, groups=gene, rank_groups=rank_groups)
+    matrix = X.to_numpy()
+    assert np.array_equal(first.boosters_["rank"].predict(matrix), second.boosters_["rank"].predict(matrix))
+
+
+def test_auto_scores_every_objective_and_their_blend_on_inner_folds_and_keeps_the_best():
+    X, y, gene, rank_groups, study = two_studies(seed=1)
+    model = LgbmRankModel(objective="auto", **SMALL).fit(X, y, groups=gene, rank_groups=rank_groups, studies=study)
+    assert set(model.inner_scores_) == {*OBJECTIVES, BLEND}
+    assert model.chosen_ == max(model.inner_scores_, key=model.inner_scores_.get)
+    assert set(model.boosters_) == (set(OBJECTIVES) if model.chosen_ == BLEND else {model.chosen_})
+
+
+def test_a_blend_averages_its_members_scores_in_units_of_their_spread(tmp_path):
+    X, y, gene, rank_groups, study = two_studies()
+    model = LgbmRankModel(objective="auto", **SMALL).fit(X, y, groups=gene, rank_groups=rank_groups, studies=study)
+    single = {m: LgbmRankModel(objective=m, **SMALL).fit(X, y, groups=gene, rank_groups=rank_groups, studies=study)
+              for m in ("rank", "lambdarank")}
+    model.chosen_, model.scales_ = BLEND, {"rank": 2.0, "lambdarank": 0.5}
+    model.boosters_ = {m: single[m].boosters_[m] for m in single}
+    matrix = X.to_numpy()
+    score = (single["rank"].boosters_["rank"].predict(matrix) / 2.0
+             - single["lambdarank"].boosters_["lambdarank"].predict(matrix) / 0.5) / 2
+    assert np.allclose(model.predict(X), model.intercept_ + model.slope_ * score)
+    model.save(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["lgbm_rank.json", "lgbm_rank_lambdarank.txt", "lgbm_rank_rank.txt"]
+    assert np.allclose(LgbmRankModel.load(tmp_path).predict(X), model.predict(X))
+
+
+def test_saved_model_reads_back_from_text_and_json(tmp_path):
+    X, y, gene, rank_groups, _study = two_studies()
+    model = LgbmRankModel(objective="lambdarank", **SMALL).fit(X, y, groups=gene, rank_groups=rank_groups)
+    model.save(tmp_path)
+    state = json.loads((tmp_path / "lgbm_rank.json").read_text())
+    assert state["chosen"] == "lambdarank" and state["features"] == ["x", "unrelated"]
+    again = LgbmRankModel.load(tmp_path)
+    assert np.allclose(again.predict(X), model.predict(X))
+
+
+def test_unknown_objective_and_groups_too_small_to_rank_are_errors():
+    X, y, gene, _rank_groups, _ = two_studies()
+    with pytest.raises(InputFormatError, match="unknown objective 'pairwise'"):
+        LgbmRankModel(objective="pairwise", **SMALL).fit(X, y, groups=gene)
+    with pytest.raises(InputFormatError, match="groups of at least 3 rows"):
+        LgbmRankModel(objective="rank", **SMALL).fit(X, y, groups=gene, rank_groups=np.arange(len(y)))
