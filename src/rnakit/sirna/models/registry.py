@@ -17,6 +17,7 @@ from rnakit.outputs import output_folder, verify_output
 # load no model (and `rnakit --help`) start without loading PyTorch and LightGBM.
 MODELS: dict[str, str] = {
     "lgbm": "rnakit.sirna.models.lgbm:LgbmEfficacyModel",
+    "lgbm-level": "rnakit.sirna.models.level:LgbmLevelModel",
     "lgbm-rank": "rnakit.sirna.models.ranker:LgbmRankModel",
     "gru-baseline": "rnakit.sirna.models.gru:GruBaselineModel",
     "seqnet": "rnakit.sirna.models.seqnet:SeqNetModel",
