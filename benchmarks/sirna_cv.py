@@ -7,9 +7,10 @@ SAIS 2024 training file: gene-held-out and duplex-grouped 5-fold. Huesken 2005: 
 side by side. GNN4siRNA (its datasets 1 + 2): random 10-fold and the "mRNA split", 5 folds
 grouped by target transcript. *Pooled* rows (``--only pooled:...``) train on the public unmodified
 sets pooled (:mod:`rnakit.sirna.datasets.pooled`, copies dropped) minus every copy, gene and
-transcript of the held-out rows: ``pooled:<dataset>`` scores that dataset's own 5-fold gene-held-out
-folds (the same folds as its in-dataset rows), ``pooled:studies`` holds out each study of ≥ 100 rows
-in turn; they compare ``lgbm-rank`` (objective chosen on inner folds) with ``lgbm`` fitted to the
+transcript of the held-out rows: ``pooled:<dataset>:gene`` scores that dataset's own 5-fold
+gene-held-out folds (the same folds as its in-dataset rows), ``pooled:huesken2005:random`` Huesken's
+random 10 folds (only copies of held-out rows left out), ``pooled:studies`` holds out each study of
+≥ 100 rows in turn; they compare ``lgbm-rank`` (objective chosen on inner folds) with ``lgbm`` fitted to the
 pooled raw labels and, for ``pooled:<dataset>``, ``lgbm`` trained on that dataset alone. Models: ``gru-baseline`` (the competition tutorial's model, the reference to beat),
 ``gbm-plain`` (LightGBM on the same features without score-aware weights or calibration: the plain
 gradient-boosted reference), and rnakit's ``lgbm``, ``seqnet``, ``ensemble`` and ``gnn``. Every row is
@@ -32,7 +33,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from rnakit.sirna.crossstudy import dataset_gene_cv, leave_one_study_out
+from rnakit.sirna.crossstudy import dataset_cv, leave_one_study_out
 from rnakit.sirna.datasets.pooled import pooled_unmodified, unmodified_labelled
 from rnakit.sirna.features import compute_features, default_cache_dir
 from rnakit.sirna.models.lgbm import LgbmEfficacyModel
@@ -54,8 +55,9 @@ PLAN = [("huesken2005", "random", 10), ("huesken2005", "gene", 5),
         ("gnn4sirna", "random", 10), ("gnn4sirna", "group", 5)]
 # GNN4siRNA names no genes: its "mRNA split" groups rows by target transcript
 GROUP_COLUMN = {"gnn4sirna": "transcript_id"}
-#: Pooled rows: the datasets whose own gene folds are scored, then leave-one-study-out.
-POOLED_PLAN = ("huesken2005", "sirnaefficacydb", "ichihara2007", "studies")
+#: Pooled rows: (dataset, split, folds) scored on the dataset's own folds, then leave-one-study-out.
+POOLED_PLAN = (("huesken2005", "random", 10), ("huesken2005", "gene", 5), ("sirnaefficacydb", "gene", 5),
+               ("ichihara2007", "gene", 5), ("studies", None, None))
 #: What the pooled models read: the shipped ``unmodified`` model's groups (no conditions, no identity).
 POOLED_GROUPS = ["kmers", "position", "thermo", "rules", "target"]
 POOLED_TRAINING = "pooled − held out"  # every copy, gene and transcript of the held-out rows left out
@@ -83,14 +85,16 @@ def run(args: argparse.Namespace) -> list[dict]:
             show(rows[-1:])
             if args.json:
                 args.json.write_text(json.dumps(json_safe(rows), indent=1))
-    for target in POOLED_PLAN:
-        if args.only and f"pooled:{target}" not in args.only:
+    for target, strategy, folds in POOLED_PLAN:
+        key = f"pooled:{target}" + (f":{strategy}" if strategy else "")
+        if args.only and key not in args.only:
             continue
-        rows.extend(run_pooled(target, args, rows))
+        rows.extend(run_pooled(target, strategy, folds, args, rows))
     return rows
 
 
-def run_pooled(target: str, args: argparse.Namespace, done: list[dict]) -> list[dict]:
+def run_pooled(target: str, strategy: str | None, folds: int | None, args: argparse.Namespace,
+               done: list[dict]) -> list[dict]:
     """Rows for one pooled evaluation (see the module docstring)."""
     pooled = pooled_unmodified()
     pool_features = compute_features(pooled.table, POOLED_GROUPS, cache_dir=default_cache_dir(), file="pool").drop(columns="id")
@@ -111,15 +115,15 @@ def run_pooled(target: str, args: argparse.Namespace, done: list[dict]) -> list[
             table = load_table(target)
             table = table[unmodified_labelled(table)].reset_index(drop=True)
             features = compute_features(table, POOLED_GROUPS, cache_dir=default_cache_dir(), file=target).drop(columns="id")
-            metrics = dataset_gene_cv(pooled, pool_features, table, features, make, 5, args.seed)
-            rows.append({"data": target, "split": "5-fold gene", "model": name, "training": POOLED_TRAINING,
+            metrics = dataset_cv(pooled, pool_features, table, features, make, folds, args.seed, strategy)
+            rows.append({"data": target, "split": f"{folds}-fold {strategy}", "model": name, "training": POOLED_TRAINING,
                          "seconds": round(time.perf_counter() - start, 1), **metrics})
             if name == "lgbm":  # the same folds, trained on the dataset alone
                 start = time.perf_counter()
-                cv = cross_validate(table, features, make, "gene", 5, args.seed)
+                cv = cross_validate(table, features, make, strategy, folds, args.seed)
                 within = within_group_pearson(table["remaining_pct"].to_numpy(float), cv.oof,
                                               group_keys(table, "gene").to_numpy())
-                rows.append({"data": target, "split": "5-fold gene", "model": name, "training": f"{target} alone",
+                rows.append({"data": target, "split": f"{folds}-fold {strategy}", "model": name, "training": f"{target} alone",
                              "seconds": round(time.perf_counter() - start, 1), **cv.overall,
                              "within_group_pearson": within})
         show(rows)
@@ -155,8 +159,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--models", type=lambda t: t.split(","), default=list(MODELS),
                         help=f"comma-separated, from {', '.join(MODELS)}")
     parser.add_argument("--only", type=lambda t: t.split(","), default=None,
-                        help="restrict to data:split pairs, e.g. sais_sirna_2024:gene, or pooled:huesken2005, "
-                             "pooled:sirnaefficacydb, pooled:ichihara2007, pooled:studies")
+                        help="restrict to data:split pairs, e.g. sais_sirna_2024:gene, or pooled:huesken2005:random, "
+                             "pooled:huesken2005:gene, pooled:sirnaefficacydb:gene, pooled:ichihara2007:gene, pooled:studies")
     parser.add_argument("--gru-epochs", type=int, default=30, help="epoch cap of gru-baseline (early stopping inside)")
     args = parser.parse_args(argv)
     show(run(args))

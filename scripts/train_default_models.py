@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from rnakit.outputs import output_folder
-from rnakit.sirna.crossstudy import dataset_gene_cv, fit_pooled
+from rnakit.sirna.crossstudy import dataset_cv, fit_pooled
 from rnakit.sirna.datasets.pooled import (
     DEFAULT_SETS,
     pooled_unmodified,
@@ -69,7 +69,7 @@ def train_pooled(name: str, threads: int | None) -> dict:
     scored = load_table(POOLED_SCORED_ON)
     scored = scored[unmodified_labelled(scored)].reset_index(drop=True)
     scored_features = compute_features(scored, feature_groups, cache_dir=cache, file=POOLED_SCORED_ON).drop(columns="id")
-    metrics = dataset_gene_cv(pooled, features, scored, scored_features, make, n_folds=5, seed=0)
+    metrics = dataset_cv(pooled, features, scored, scored_features, make, n_folds=5, seed=0)
     final = fit_pooled(make, pool, features, np.arange(len(pool)))
     manifest = {
         "feature_groups": feature_groups, "training_data": "pooled unmodified sets", "training_sets": list(DEFAULT_SETS),

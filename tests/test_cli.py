@@ -200,6 +200,34 @@ def test_sequence_models_train_and_predict_through_the_cli(tmp_path, monkeypatch
     assert len(predictions) == 12 and predictions["mRNA_remaining_pct"].notna().all()
 
 
+def test_lgbm_rank_trains_and_predicts_through_the_cli(tmp_path, monkeypatch):
+    monkeypatch.setenv("RNAKIT_CACHE_DIR", str(tmp_path / "cache"))
+    example = str(EXAMPLES / "tiny_sirna.csv")
+    result = run("sirna", "train", "--data", example, "--model", "lgbm-rank", "--cv", "none",
+                 "--out", str(tmp_path / "run"), "--threads", "1")
+    assert result.exit_code == 0, result.output
+    state = json.loads((tmp_path / "run" / "model" / "lgbm_rank.json").read_text())
+    assert state["chosen"] in state["inner_scores"] and state["scales"]
+    assert all((tmp_path / "run" / "model" / f"lgbm_rank_{member}.txt").is_file() for member in state["scales"])
+    result = run("sirna", "predict", "--model", str(tmp_path / "run"), "--data", example, "-o", str(tmp_path / "s.csv"))
+    assert result.exit_code == 0, result.output
+    import pandas as pd
+
+    assert pd.read_csv(tmp_path / "s.csv")["mRNA_remaining_pct"].notna().sum() == 12
+
+
+def test_shipped_unmodified_model_names_its_pooled_sets_and_the_copies_it_dropped():
+    folder = Path(rnakit.__file__).parent / "data/models/unmodified"
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["model"] == "lgbm-rank" and "huesken2005" in manifest["training_sets"]
+    assert sum(manifest["training_rows_per_set"].values()) == manifest["training_rows"]
+    import pandas as pd
+
+    copies = pd.read_csv(folder / manifest["copies_file"], sep="\t")
+    assert len(copies) == sum(manifest["copies_dropped"].values())
+    assert not set(zip(copies["dropped_dataset"], copies["dropped_id"])) & set(zip(copies["kept_dataset"], copies["kept_id"]))
+
+
 def test_shipped_default_model_predicts_the_example(tmp_path, monkeypatch):
     monkeypatch.setenv("RNAKIT_CACHE_DIR", str(tmp_path / "cache"))
     out = tmp_path / "s.csv"

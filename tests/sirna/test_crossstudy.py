@@ -3,7 +3,7 @@ import typing
 import numpy as np
 import pandas as pd
 
-from rnakit.sirna.crossstudy import dataset_gene_cv, held_out_rows, leave_one_study_out
+from rnakit.sirna.crossstudy import dataset_cv, held_out_rows, leave_one_study_out
 from rnakit.sirna.datasets.pooled import pool_tables
 from tests.sirna.test_pooled import made
 
@@ -65,7 +65,7 @@ def test_each_fold_trains_on_the_pool_without_its_genes():
                                     for g, k, r in pool.loc[pool["dataset"] == "sdg_supplements",
                                                             ["guide", "gene_key", "remaining_pct"]].to_numpy()])
     Recorder.seen = []
-    metrics = dataset_gene_cv(pooled, features_of(pool), test, features_of(test), Recorder, n_folds=3)
+    metrics = dataset_cv(pooled, features_of(pool), test, features_of(test), Recorder, n_folds=3)
     assert len(Recorder.seen) == 3
     trained_genes = [set(pool.loc[index, "gene_key"]) for index in Recorder.seen]
     # Each of the three H genes is missing from exactly one fold's training rows; G genes never are.
@@ -83,3 +83,19 @@ def test_leave_one_study_out_scores_each_large_study_unseen():
     for study, index in zip(result["study"], Recorder.seen):
         assert not (set(pool.loc[index, "study"]) & {study})
     assert (result["within_group_pearson"] > 0.999).all()
+
+
+def test_random_folds_leave_out_only_the_copies_of_held_out_rows():
+    pooled = synthetic_pool()
+    pool = pooled.table
+    first = pool[pool["dataset"] == "huesken2005"]
+    test = made("huesken2005", [{"guide": g, "gene": k, "remaining_pct": r, "publication": "P1"}
+                                for g, k, r in first[["guide", "gene_key", "remaining_pct"]].to_numpy()])
+    Recorder.seen = []
+    dataset_cv(pooled, features_of(pool), test, features_of(test), Recorder, n_folds=3, strategy="random")
+    test_cores = set(first["core"])
+    for index in Recorder.seen:
+        trained = pool.loc[index]
+        # Every G gene is still trained on, but 20 of the 30 G rows (the other folds' rows) remain.
+        assert {"G0", "G1", "G2"} <= set(trained["gene_key"])
+        assert len(set(trained["core"]) & test_cores) == 20

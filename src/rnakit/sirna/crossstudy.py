@@ -2,9 +2,9 @@
 
 Two protocols, both holding out every copy of a held-out row in every set:
 
-- :func:`dataset_gene_cv`: one dataset's own gene-held-out folds (as ``rnakit sirna train --cv gene``
-  makes them); each fold's model is trained on the whole pool minus every row that shares a held-out
-  row's 19-nt core, gene, accession or transcript;
+- :func:`dataset_cv`: one dataset's own folds (gene-held-out as ``rnakit sirna train --cv gene``
+  makes them, or random); each fold's model is trained on the whole pool minus every row that shares
+  a held-out row's 19-nt core and, for gene folds, its gene, accession or transcript;
 - :func:`leave_one_study_out`: each study of the pool in turn, trained on the rest minus the same.
 """
 
@@ -24,10 +24,13 @@ from rnakit.sirna.splits import assign_folds, group_keys
 ModelFactory = Callable[[], object]
 
 
-def held_out_rows(pool: pd.DataFrame, test: pd.DataFrame) -> np.ndarray:
+def held_out_rows(pool: pd.DataFrame, test: pd.DataFrame, genes_too: bool = True) -> np.ndarray:
     """Pool rows that must leave training when ``test`` is held out: any sharing a test row's guide
-    core, gene (or the gene its core names in the pool), transcript accession or transcript."""
+    core (its copies) and, with ``genes_too``, its gene (or the gene its core names in the pool),
+    transcript accession or transcript."""
     cores = set(guide_core(test["guide"]))
+    if not genes_too:
+        return pool["core"].isin(cores).to_numpy()
     genes = set(test["gene"].dropna().astype(str).str.strip().str.upper().replace(GENE_ALIASES))
     genes |= set(pool.loc[pool["core"].isin(cores), "gene_key"].dropna())
     accessions = set(test["transcript_id"].dropna()) | set(pool.loc[pool["core"].isin(cores), "transcript_id"].dropna())
@@ -51,18 +54,22 @@ def _report(y: np.ndarray, predicted: np.ndarray, rank_groups: np.ndarray) -> di
     return {**evaluate(y, predicted), "within_group_pearson": within_group_pearson(y, predicted, rank_groups)}
 
 
-def dataset_gene_cv(pooled: PooledSet, pool_features: pd.DataFrame, test: pd.DataFrame, test_features: pd.DataFrame,
-                    make_model: ModelFactory, n_folds: int = 5, seed: int = 0) -> dict:
-    """Out-of-fold metrics on ``test`` (one dataset's table, its own gene folds) of models trained on the pool.
+def dataset_cv(pooled: PooledSet, pool_features: pd.DataFrame, test: pd.DataFrame, test_features: pd.DataFrame,
+               make_model: ModelFactory, n_folds: int = 5, seed: int = 0, strategy: str = "gene") -> dict:
+    """Out-of-fold metrics on ``test`` (one dataset's table, its own ``strategy`` folds: gene or random)
+    of models trained on the pool.
 
     ``within_group_pearson`` is taken inside each gene of ``test``.
     """
+    if strategy not in ("gene", "random"):
+        raise ValueError(f"pooled folds are gene or random, not {strategy!r}")
     pool = pooled.table
-    fold = assign_folds(test, "gene", n_folds, seed)
+    fold = assign_folds(test, strategy, n_folds, seed)
     oof = np.full(len(test), np.nan)
     for k in range(n_folds):
         held = test.iloc[np.flatnonzero(fold == k)]
-        model = fit_pooled(make_model, pool, pool_features, np.flatnonzero(~held_out_rows(pool, held)))
+        keep = ~held_out_rows(pool, held, genes_too=strategy == "gene")
+        model = fit_pooled(make_model, pool, pool_features, np.flatnonzero(keep))
         oof[fold == k] = model.predict(test_features.iloc[np.flatnonzero(fold == k)])
     y = test["remaining_pct"].to_numpy(dtype=float)
     return _report(y, oof, group_keys(test, "gene").to_numpy())
