@@ -44,7 +44,7 @@ def test_design_on_the_bundled_example_matches_the_cli(client, tmp_path):
     assert status["state"] == "done", status
     assert status["progress"][:4] == ["candidates", "filters", "efficacy", "ranking"]
     names = {f["name"]: f["url"] for f in status["files"]}
-    assert set(names) == {"candidates.tsv", "top.fasta", "design.json", "report.html", "efficacy.png"}
+    assert set(names) == {"candidates.tsv", "top.fasta", "sites.bed", "design.json", "report.html", "efficacy.png"}
 
     result = client.get(status["result_url"]).json()
     run_cli("sirna", "design", "--example", "-o", str(tmp_path / "cli"), "--top", "5")

@@ -37,6 +37,8 @@ def design_command(
     gc: Annotated[str, typer.Option("--gc", help="GC range of guide 1–19, percent.")] = "30-64",
     skip: Annotated[Optional[str], typer.Option("--skip-filters", help=f"Comma-separated filters to switch off: {', '.join(FILTERS)}.")] = None,
     variants: Annotated[Optional[Path], typer.Option("--variants", help="VCF (CHROM = record id) or list of 1-based positions to avoid.")] = None,
+    max_af: Annotated[Optional[float], typer.Option("--max-af", help="With a VCF: variants whose allele frequency (INFO AF, or dbSNP CAF) is at most this do not count (default: every variant counts).")] = None,
+    max_seed_tm: Annotated[Optional[float], typer.Option("--max-seed-tm", help="Reject guides whose seed duplex (2–8) Tm is not below this (°C; siDirect 2 uses 21.5). Off by default.")] = None,
     pattern: Annotated[Optional[str], typer.Option("--pattern", help="Modification pattern 'GUIDE ; PASSENGER' in competition tokens with N for the base (n = 2'-OMe, Nf = 2'-F, dN = DNA, s = phosphorothioate); scores with the competition model.")] = None,
     conc_nm: Annotated[float, typer.Option("--conc-nm", help="Concentration (nM), with --pattern.")] = 10.0,
     hours: Annotated[float, typer.Option("--hours", help="Hours after transfection, with --pattern.")] = 24.0,
@@ -55,9 +57,9 @@ def design_command(
     if aligner not in ALIGNERS:
         raise ValueRangeError(f"unknown aligner {aligner!r} (known: {', '.join(ALIGNERS)})", column="--aligner")
     targets = read_targets(path, record=record, all_records=all_records)
+    filters = filter_settings(parse_range(gc, "--gc"), skipped, max_seed_tm=max_seed_tm, max_af=max_af)
     if variants is not None:
-        read_variant_positions(variants, targets[0].record)  # fail on a bad file before any work
-    filters = filter_settings(parse_range(gc, "--gc"), skipped)
+        read_variant_positions(variants, targets[0].record, max_af)  # fail on a bad file before any work
     settings = DesignSettings(lengths=lengths, overhang=overhang, top=top, spacing=spacing, filters=filters, pattern=pattern,
                               conditions=Conditions(conc_nm, hours, cell_line), same_gene=same_gene,
                               variants_file=variants, aligner=aligner, threads=threads)
@@ -81,4 +83,4 @@ def _show(rows: list[dict], out_dir: Path) -> None:
         table.add_row(row["record"], str(row["length"]), str(row["candidates"]), str(row["passed"]),
                       row["best_guide"] or "—", "—" if best is None else f"{best:.1f}")
     out.print(table)
-    out.print(f"candidates.tsv, top.fasta, design.json, efficacy.png, report.html → {out_dir}")
+    out.print(f"candidates.tsv, top.fasta, sites.bed, design.json, efficacy.png, report.html → {out_dir}")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from rnakit.errors import SequenceError
 
 RNA_LETTERS = frozenset("ACGU")
+#: ACGU and the IUPAC ambiguity codes: letters a transcript may hold (GenBank records have N runs).
+IUPAC_RNA_LETTERS = RNA_LETTERS | frozenset("RYKMSWBDHVN")
 _COMPLEMENT = str.maketrans("ACGU", "UGCA")
 _WHITESPACE = str.maketrans("", "", " \t\r\n")
 

@@ -2,7 +2,7 @@
 
 The checks happen when the request arrives (so a mistake is a 422 with the CLI's message, not a
 failed job); the design itself runs later in a worker process through the same ``run_design`` the
-CLI calls, writing candidates.tsv, top.fasta, design.json, efficacy.png and report.html into the job's output.
+CLI calls, writing candidates.tsv, top.fasta, sites.bed, design.json, efficacy.png and report.html into the job's output.
 """
 
 from __future__ import annotations
@@ -128,7 +128,7 @@ def design_settings(request: Mapping[str, Any]) -> DesignSettings:
 
 
 def run_job(folder: Path, request: Mapping[str, Any], step: Callable[[str], None], threads: int) -> None:
-    """Worker: design for the job's target into ``folder/output`` (the CLI's five files, efficacy.png included)."""
+    """Worker: design for the job's target into ``folder/output`` (the CLI's files, efficacy.png included)."""
     path = example_target() if request["example"] else folder / request["target"]
     with shown_as(path, request["display"]):
         targets = read_targets(path, record=request["record"])

@@ -15,14 +15,14 @@ import numpy as np
 import pandas as pd
 
 from rnakit.errors import InputFormatError, SequenceError, ValueRangeError
-from rnakit.seq.alphabet import RNA_LETTERS, first_invalid_letter
+from rnakit.seq.alphabet import IUPAC_RNA_LETTERS, first_invalid_letter
 from rnakit.sirna.modifications import bases_of
 from rnakit.sirna.schema import file_column
 from rnakit.sirna.strands import locate_site, nearly_complementary
 
 STRAND_LENGTH_RANGE = (15, 30)
 #: Transcripts from GenBank may hold IUPAC ambiguity codes (R, Y, N, ...); strands may not.
-TRANSCRIPT_LETTERS = RNA_LETTERS | set("RYKMSWBDHVN")
+TRANSCRIPT_LETTERS = IUPAC_RNA_LETTERS
 EFFECTIVE_BELOW = 30.0
 
 FLAG_DESCRIPTIONS = {

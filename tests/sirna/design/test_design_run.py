@@ -97,7 +97,7 @@ def test_cli_example_writes_the_four_outputs(tmp_path) -> None:
     result = run("sirna", "design", "--example", "-o", out, "--top", "5")
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == ["candidates.tsv", "design.json", "efficacy.png", "report.html",
-                                                     MARKER, "top.fasta"]
+                                                     MARKER, "sites.bed", "top.fasta"]
     candidates = pd.read_csv(out / "candidates.tsv", sep="\t")
     assert len(candidates) == 1263 and {"first_failure", "predicted_remaining_pct", "rank"} <= set(candidates)
     summary = json.loads((out / "design.json").read_text())
@@ -111,7 +111,8 @@ def test_cli_example_writes_the_four_outputs(tmp_path) -> None:
 @pytest.mark.parametrize("content, message", [
     ("", "empty FASTA"),
     (">A\nACGU\n>B\nACGU\n", "2 records"),
-    (">A\nACGUACGUNNACGUACGUACGUACGU\n", "'N' at position 9"),
+    (">A\nACGUACGUXXACGUACGUACGUACGU\n", "'X' at position 9"),
+    (">A\nACGUACGUNNACGUACGUACGUACGU\n", "no 23-nt window free of ambiguous bases"),
     (">A\nACGUACGUACGU\n", "shorter than one duplex"),
 ])
 def test_cli_bad_targets_fail_cleanly(tmp_path, content, message) -> None:

@@ -10,10 +10,14 @@ face a 19-nt target stretch, which is what the efficacy features read.
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from rnakit.errors import SequenceError, ValueRangeError
 from rnakit.seq.alphabet import reverse_complement_rna
+
+_AMBIGUOUS = re.compile("[^ACGU]")
 
 GUIDE_LENGTHS = range(19, 24)
 DEFAULT_LENGTH = 21
@@ -52,3 +56,13 @@ def enumerate_candidates(target: str, lengths: list[int], overhang: int = DEFAUL
             rows["passenger"].append(target[p + overhang : p + length + overhang])
             rows["site"].append(target[p : p + length + overhang])
     return pd.DataFrame(rows)
+
+
+def drop_ambiguous(candidates: pd.DataFrame, *, record: str = "target") -> tuple[pd.DataFrame, int]:
+    """The candidates whose covered stretch is all ACGU, and how many touched an ambiguous base (N, R,
+    Y, …). Raises when none is left: the target has no window to design in."""
+    clean = ~candidates["site"].str.contains(_AMBIGUOUS)
+    if not clean.any():
+        raise SequenceError(f"no {candidates['site'].str.len().min()}-nt window free of ambiguous bases "
+                            "(N or other IUPAC codes)", row=record)
+    return candidates[clean].reset_index(drop=True), int((~clean).sum())

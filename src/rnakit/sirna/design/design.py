@@ -10,7 +10,7 @@ import pandas as pd
 
 from rnakit.errors import MismatchError
 
-from rnakit.sirna.design.candidates import DEFAULT_LENGTH, DEFAULT_OVERHANG, enumerate_candidates
+from rnakit.sirna.design.candidates import DEFAULT_LENGTH, DEFAULT_OVERHANG, drop_ambiguous, enumerate_candidates
 from rnakit.sirna.design.efficacy import Conditions, candidate_table, score_candidates
 from rnakit.sirna.design.filters import FilterSettings, apply_filters, funnel, read_variant_positions
 from rnakit.sirna.design.offtarget import Aligner, TranscriptomeIndex, count_off_targets, exclusion_set
@@ -65,10 +65,12 @@ def design_target(target: Target, settings: DesignSettings, index: Transcriptome
     announce = step or (lambda name: None)
     announce("candidates")
     candidates = enumerate_candidates(target.sequence, list(settings.lengths), settings.overhang, record=target.record)
+    candidates, ambiguous = drop_ambiguous(candidates, record=target.record)
     announce("filters")
     filters = replace(settings.filters, cds=target.cds if settings.filters.cds is None else settings.filters.cds)
     if settings.variants_file is not None:
-        filters = replace(filters, variant_positions=read_variant_positions(settings.variants_file, target.record))
+        positions = read_variant_positions(settings.variants_file, target.record, filters.variant_max_af)
+        filters = replace(filters, variant_positions=positions)
     candidates = pd.concat([candidates, apply_filters(candidates, filters)], axis=1)
     announce("efficacy")
     guide_pattern, passenger_pattern = parse_pattern(settings.pattern) if settings.pattern else (None, None)
@@ -94,4 +96,4 @@ def design_target(target: Target, settings: DesignSettings, index: Transcriptome
     candidates["rank"] = rank_candidates(candidates)
     spacing = max(settings.lengths) if settings.spacing is None else settings.spacing
     candidates["chosen"] = choose_top(candidates, settings.top, spacing)
-    return Design(target, replace(settings, filters=filters), candidates, funnel(candidates), summary)
+    return Design(target, replace(settings, filters=filters), candidates, funnel(candidates, ambiguous), summary)

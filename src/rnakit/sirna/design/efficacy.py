@@ -15,8 +15,8 @@ from rnakit.sirna.features import compute_features
 from rnakit.sirna.models.registry import load_model, model_inputs
 from rnakit.sirna.runs import resolve_model_dir
 from rnakit.sirna.schema import canonical_frame
-from rnakit.thermo.nearest_neighbor import salt_shift
 
+from rnakit.sirna.design.filters import SEED_TM_MAX, seed_duplex_tm
 from rnakit.sirna.design.patterns import StrandPattern
 
 #: Feature columns shown beside each candidate: column name in the output → feature column.
@@ -30,11 +30,6 @@ REPORT_COLUMNS = {
     "reynolds_score": "rules__reynolds_score",
     "amarzguioui_score": "rules__amarzguioui_score",
 }
-#: siDirect 2 keeps seed duplexes below this Tm (°C) to limit seed-dependent off-targets; the Tm is
-#: that of guide 2–8 with its complement at 100 µM strands and 0.1 M Na+ (Ui-Tei et al. 2008): the
-#: thermo group's seed Tm (same strands, 1 M) moved to 0.1 M.
-SEED_TM_MAX = 21.5
-SEED_SODIUM_M = 0.1
 
 
 @dataclass(frozen=True)
@@ -88,6 +83,6 @@ def score_candidates(table: pd.DataFrame, model: str, record: str, threads: int 
     out["predicted_knockdown_pct"] = 100.0 - out["predicted_remaining_pct"]
     for name, column in REPORT_COLUMNS.items():
         out[name] = features[column].to_numpy()
-    out["seed_tm"] = features["thermo__seed_tm"].to_numpy() + salt_shift(SEED_SODIUM_M)
+    out["seed_tm"] = seed_duplex_tm(table["guide"])
     out["seed_tm_ok"] = out["seed_tm"] < SEED_TM_MAX
     return out

@@ -4,7 +4,9 @@ Defaults follow common practice (siDirect, sirnaforge): GC 30–64 % over the gu
 no run of ≥ 4 identical bases in the guide, no G/C stretch longer than 9 nt in the covered
 target stretch, not within the first 50 nt after the start codon (UTR-proximal region bound by
 translation initiation complexes, Elbashir 2002), and no overlap with a known variant (a SNP in
-the site breaks pairing in part of the population).
+the site breaks pairing in part of the population; with an allele-frequency bound, only variants
+more frequent than it count). Off by default: siDirect 2's seed-duplex Tm bound (guide 2–8 below
+21.5 °C limits seed-dependent off-targets, Ui-Tei et al. 2008).
 """
 
 from __future__ import annotations
@@ -18,9 +20,15 @@ import pandas as pd
 
 from rnakit.errors import InputFormatError, ValueRangeError
 from rnakit.seq.composition import gc_fraction
+from rnakit.sirna.features.energy import SEED
 from rnakit.tabular import open_text
+from rnakit.thermo.nearest_neighbor import melting_temperatures, salt_shift
 
 CORE = 19
+#: siDirect 2's seed-duplex Tm bound (°C): guide 2–8 with its complement at 100 µM strands and
+#: 0.1 M Na+ (Ui-Tei et al. 2008).
+SEED_TM_MAX = 21.5
+SEED_SODIUM_M = 0.1
 
 
 @dataclass(frozen=True)
@@ -38,12 +46,19 @@ class FilterSettings:
     start_codon_window: int = 50
     variants: bool = True
     variant_positions: frozenset[int] = field(default_factory=frozenset)  # 1-based
+    variant_max_af: float | None = None  # VCF variants at or below this allele frequency do not count
     cds: tuple[int, int] | None = None
+    seed_tm: bool = False  # opt-in (siDirect 2); the seed_tm column is there either way
+    seed_tm_max: float = SEED_TM_MAX
 
     def __post_init__(self) -> None:
         if not 0 <= self.gc_min <= self.gc_max <= 1:
             raise ValueRangeError(f"GC range {self.gc_min:g}–{self.gc_max:g} must satisfy 0 ≤ min ≤ max ≤ 1",
                                   column="--gc")
+        if self.variant_max_af is not None and not 0 <= self.variant_max_af <= 1:
+            raise ValueRangeError(f"allele frequency {self.variant_max_af:g} must lie in 0–1", column="--max-af")
+        if not -50 <= self.seed_tm_max <= 100:  # NaN fails too
+            raise ValueRangeError(f"seed Tm {self.seed_tm_max:g} °C must lie in −50–100", column="--max-seed-tm")
 
 
 FILTER_DESCRIPTIONS = {
@@ -51,8 +66,15 @@ FILTER_DESCRIPTIONS = {
     "runs": "no run of identical bases in the guide",
     "gc_stretch": "no G/C stretch longer than the maximum in the covered target stretch",
     "start_codon": "site not within the first nt after the start codon",
-    "variants": "site does not overlap a given variant position",
+    "variants": "site does not overlap a given variant position (above the allele-frequency bound, if given)",
+    "seed_tm": "seed duplex (guide 2–8) Tm below the maximum",
 }
+
+
+def seed_duplex_tm(guides: pd.Series | list[str]) -> np.ndarray:
+    """Tm (°C) of each guide's seed (2–8) with its complement at siDirect 2's 0.1 M Na+."""
+    seeds = [g[SEED[0] - 1 : SEED[1]] for g in guides]
+    return np.asarray(melting_temperatures(seeds), dtype=float) + salt_shift(SEED_SODIUM_M)
 
 
 def apply_filters(candidates: pd.DataFrame, settings: FilterSettings) -> pd.DataFrame:
@@ -77,6 +99,8 @@ def apply_filters(candidates: pd.DataFrame, settings: FilterSettings) -> pd.Data
         positions = np.array(sorted(settings.variant_positions))
         # A site overlaps a variant when some position lies in [start, end].
         checks["variants"] = np.searchsorted(positions, start, "left") == np.searchsorted(positions, end, "right")
+    if settings.seed_tm:
+        checks["seed_tm"] = seed_duplex_tm(candidates["guide"]) < settings.seed_tm_max
     frame = pd.DataFrame({f"pass_{name}": values for name, values in checks.items()}, index=candidates.index)
     failure = pd.Series("", index=candidates.index, dtype="object")
     for name in reversed(list(checks)):
@@ -86,9 +110,12 @@ def apply_filters(candidates: pd.DataFrame, settings: FilterSettings) -> pd.Data
     return frame
 
 
-def funnel(filtered: pd.DataFrame) -> list[dict[str, int | str]]:
-    """The filter funnel: per filter, candidates it rejects, those it rejects first, and those left."""
+def funnel(filtered: pd.DataFrame, ambiguous: int = 0) -> list[dict[str, int | str]]:
+    """The filter funnel: per filter, candidates it rejects, those it rejects first, and those left;
+    first the ``ambiguous`` windows (touching N or another IUPAC code) skipped before any filter."""
     rows, left = [], len(filtered)
+    if ambiguous:
+        rows.append({"filter": "ambiguous", "rejects": ambiguous, "rejects_first": ambiguous, "left": left})
     for column in [c for c in filtered.columns if c.startswith("pass_")]:
         name = column.removeprefix("pass_")
         first = int((filtered["first_failure"] == name).sum())
@@ -97,10 +124,13 @@ def funnel(filtered: pd.DataFrame) -> list[dict[str, int | str]]:
     return rows
 
 
-def read_variant_positions(path: Path, record: str) -> frozenset[int]:
+def read_variant_positions(path: Path, record: str, max_af: float | None = None) -> frozenset[int]:
     """1-based variant positions on ``record`` from a VCF (CHROM = record id) or a list of positions.
 
     A position list holds one integer per line, or ``record<TAB>position`` lines; '#' lines are skipped.
+    With ``max_af``, a VCF variant whose INFO gives ``AF`` (the largest over its alternative alleles)
+    or dbSNP's ``CAF`` (the largest alternative frequency) at or below it does not count; a variant
+    with no frequency counts, as does every line of a position list.
     """
     positions: set[int] = set()
     try:
@@ -120,6 +150,29 @@ def read_variant_positions(path: Path, record: str) -> frozenset[int]:
                                    column="POS") from None
         if position < 1:
             raise ValueRangeError(f"position {position} must be ≥ 1", file=str(path), row=number, column="POS")
+        if max_af is not None and len(fields) >= 8:
+            frequency = allele_frequency(fields[7], path, number)
+            if frequency is not None and frequency <= max_af:
+                continue
         if chrom is None or chrom == record or chrom.split(".")[0] == record.split(".")[0]:
             positions.add(position)
     return frozenset(positions)
+
+
+def allele_frequency(info: str, path: Path, row: int) -> float | None:
+    """The largest alternative-allele frequency in a VCF INFO field (AF, else dbSNP's CAF); None without one."""
+    entries = dict(item.split("=", 1) for item in info.split(";") if "=" in item)
+    if "AF" in entries:
+        values = entries["AF"].split(",")
+    elif "CAF" in entries:
+        values = entries["CAF"].split(",")[1:]  # CAF lists the reference allele first
+    else:
+        return None
+    try:
+        known = [float(v) for v in values if v not in (".", "")]
+    except ValueError:
+        raise InputFormatError(f"allele frequency {values!r} is not a number", file=str(path), row=row,
+                               column="INFO") from None
+    if any(not 0 <= v <= 1 for v in known):
+        raise ValueRangeError(f"allele frequency {values!r} is outside 0–1", file=str(path), row=row, column="INFO")
+    return max(known) if known else None

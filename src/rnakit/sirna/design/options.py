@@ -79,8 +79,11 @@ def check_options(length: str, overhang: int, skip: Iterable[str], pattern: str 
     return lengths, skipped
 
 
-def filter_settings(gc: tuple[float, float], skipped: set[str]) -> FilterSettings:
-    """The filters with the GC range (fractions) and every filter not in ``skipped`` switched on."""
+def filter_settings(gc: tuple[float, float], skipped: set[str], *, max_seed_tm: float | None = None,
+                    max_af: float | None = None) -> FilterSettings:
+    """The filters with the GC range (fractions) and every filter not in ``skipped`` switched on; the
+    seed-Tm filter only with ``max_seed_tm`` (°C); ``max_af`` bounds which VCF variants count."""
+    seed = {"seed_tm": True, "seed_tm_max": max_seed_tm} if max_seed_tm is not None else {}
     return FilterSettings(gc="gc" not in skipped, gc_min=gc[0], gc_max=gc[1], runs="runs" not in skipped,
                           gc_stretch="gc_stretch" not in skipped, start_codon="start_codon" not in skipped,
-                          variants="variants" not in skipped)
+                          variants="variants" not in skipped, variant_max_af=max_af, **seed)

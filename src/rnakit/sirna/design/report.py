@@ -1,4 +1,4 @@
-"""Design outputs: candidates.tsv, top.fasta, design.json, efficacy.png and a self-contained report.html."""
+"""Design outputs: candidates.tsv, top.fasta, sites.bed, design.json, efficacy.png and a self-contained report.html."""
 
 from __future__ import annotations
 
@@ -34,10 +34,20 @@ def write_design(design: Design, folder: Path) -> None:
         for row in top.itertuples():
             note = f"rank={row.rank} target={design.target.record} site={row.start}-{row.end} predicted_remaining_pct={row.predicted_remaining_pct:.1f}"
             handle.write(f">{row.candidate}|guide {note}\n{row.guide}\n>{row.candidate}|passenger {note}\n{row.passenger}\n")
+    (folder / "sites.bed").write_text(sites_bed(design))
     (folder / "design.json").write_text(json.dumps(json_safe(summary(design)), indent=1))
     efficacy = efficacy_plot_png(design)
     (folder / "efficacy.png").write_bytes(efficacy)
     (folder / "report.html").write_text(report_html(design, efficacy))
+
+
+def sites_bed(design: Design) -> str:
+    """BED6 of the chosen candidates' sites on the target transcript, in transcript order, for a
+    genome browser: the stretch the guide pairs with (0-based start, end exclusive), the candidate
+    as name, its rank as score (1 = best; BED scores are 0–1000) and the transcript's own strand."""
+    lines = [f"{design.target.record}\t{row.start - 1}\t{row.end}\t{row.candidate}\t{min(int(row.rank), 1000)}\t+\n"
+             for row in design.top.sort_values("start", kind="stable").itertuples()]
+    return "".join(lines)
 
 
 def summary(design: Design) -> dict:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rnakit.errors import InputFormatError, SequenceError
-from rnakit.seq.alphabet import validate_rna
+from rnakit.seq.alphabet import IUPAC_RNA_LETTERS, validate_rna
 from rnakit.seq.fasta import read_fasta_records
 from rnakit.seq.headers import parse_cds, parse_gene
 from rnakit.seq.orf import longest_orf
@@ -30,8 +30,11 @@ class Target:
 
 
 def make_target(record: str, header: str, raw_sequence: str, *, file: str) -> Target:
-    """Validate the letters (naming record and position) and find the gene and CDS."""
-    sequence = validate_rna(raw_sequence, file=file, row=record, column="sequence")
+    """Validate the letters (naming record and position) and find the gene and CDS.
+
+    IUPAC ambiguity codes (N runs of GenBank records) are allowed: design skips the windows they touch.
+    """
+    sequence = validate_rna(raw_sequence, file=file, row=record, column="sequence", letters=IUPAC_RNA_LETTERS)
     if len(sequence) > MAX_TARGET_LENGTH:
         raise SequenceError(f"{len(sequence):,} nt is longer than an mRNA (limit {MAX_TARGET_LENGTH:,})",
                             file=file, row=record, column="sequence")
