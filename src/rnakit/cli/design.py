@@ -39,6 +39,8 @@ def design_command(
     variants: Annotated[Optional[Path], typer.Option("--variants", help="VCF (CHROM = record id) or list of 1-based positions to avoid.")] = None,
     max_af: Annotated[Optional[float], typer.Option("--max-af", help="With a VCF: variants whose allele frequency (INFO AF, or dbSNP CAF) is at most this do not count (default: every variant counts).")] = None,
     max_seed_tm: Annotated[Optional[float], typer.Option("--max-seed-tm", help="Reject guides whose seed duplex (2–8) Tm is not below this (°C; siDirect 2 uses 21.5). Off by default.")] = None,
+    immune_motifs: Annotated[bool, typer.Option("--immune-motifs", help="Reject candidates with an immunostimulatory motif (UGUGU, GUCCUUCAA) in either strand.")] = False,
+    mirna: Annotated[Optional[Path], typer.Option("--mirna", help="FASTA of mature miRNAs (e.g. miRBase mature.fa): reject guides whose seed (2–8) is a miRNA's.")] = None,
     pattern: Annotated[Optional[str], typer.Option("--pattern", help="Modification pattern 'GUIDE ; PASSENGER' in competition tokens with N for the base (n = 2'-OMe, Nf = 2'-F, dN = DNA, s = phosphorothioate); scores with the competition model.")] = None,
     conc_nm: Annotated[float, typer.Option("--conc-nm", help="Concentration (nM), with --pattern.")] = 10.0,
     hours: Annotated[float, typer.Option("--hours", help="Hours after transfection, with --pattern.")] = 24.0,
@@ -57,7 +59,8 @@ def design_command(
     if aligner not in ALIGNERS:
         raise ValueRangeError(f"unknown aligner {aligner!r} (known: {', '.join(ALIGNERS)})", column="--aligner")
     targets = read_targets(path, record=record, all_records=all_records)
-    filters = filter_settings(parse_range(gc, "--gc"), skipped, max_seed_tm=max_seed_tm, max_af=max_af)
+    filters = filter_settings(parse_range(gc, "--gc"), skipped, max_seed_tm=max_seed_tm, max_af=max_af,
+                              immune=immune_motifs, mirna=mirna)
     if variants is not None:
         read_variant_positions(variants, targets[0].record, max_af)  # fail on a bad file before any work
     settings = DesignSettings(lengths=lengths, overhang=overhang, top=top, spacing=spacing, filters=filters, pattern=pattern,

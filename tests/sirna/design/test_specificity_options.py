@@ -107,3 +107,33 @@ def test_sites_bed_lists_the_chosen_sites_in_transcript_order():
         assert (chrom, int(start), int(end), int(score), strand) == ("NM_T", row["start"] - 1, row["end"], row["rank"], "+")
         # The BED interval is the stretch the guide pairs with: its reverse complement is the guide.
         assert int(end) - int(start) == len(row["guide"])
+
+
+def _pair(guide: str, passenger: str) -> pd.DataFrame:
+    return pd.DataFrame({"guide": [guide], "passenger": [passenger], "site": ["A" * 23], "start": [100], "end": [120]})
+
+
+def test_immune_motifs_in_either_strand_fail_only_when_asked():
+    clean = "ACGACGACGACGACGACGACG"
+    in_guide = _pair("ACGUGUGUACGACGACGACGA", clean)
+    in_passenger = _pair(clean, "ACGAGUCCUUCAAACGACGAC")
+    assert "pass_immune" not in apply_filters(in_guide, FilterSettings())
+    on = FilterSettings(immune=True)
+    assert not apply_filters(in_guide, on)["pass_immune"].iloc[0]
+    assert apply_filters(in_passenger, on)["first_failure"].iloc[0] == "immune"
+    assert apply_filters(_pair(clean, clean), on)["passed"].iloc[0]
+
+
+def test_a_guide_with_a_known_mirna_seed_is_named_and_rejected(tmp_path):
+    mature = tmp_path / "mature.fa"
+    # let-7a's seed (2–8) is GAGGUAG; the guide below carries it at its positions 2–8.
+    mature.write_text(">hsa-let-7a-5p MIMAT0000062\nTGAGGTAGTAGGTTGTATAGTT\n>hsa-miR-21-5p\nUAGCUUAUCAGACUGAUGUUGA\n")
+    settings = filter_settings((0.0, 1.0), set(), mirna=mature)
+    assert ("GAGGUAG", "hsa-let-7a-5p") in settings.mirna_seeds
+    result = apply_filters(_pair("AGAGGUAGCACGACGACGACG", "ACGACGACGACGACGACGACG"), settings)
+    assert result["first_failure"].iloc[0] == "mirna_seed" and result["mirna_seed_of"].iloc[0] == "hsa-let-7a-5p"
+    result = apply_filters(_pair("AGAGGUACGACGACGACGACG", "ACGACGACGACGACGACGACG"), settings)
+    assert result["passed"].iloc[0] and result["mirna_seed_of"].iloc[0] == ""
+    mature.write_text(">short\nUGAGG\n")
+    with pytest.raises(SequenceError, match="too short for a miRNA seed"):
+        filter_settings((0.0, 1.0), set(), mirna=mature)

@@ -6,7 +6,9 @@ target stretch, not within the first 50 nt after the start codon (UTR-proximal r
 translation initiation complexes, Elbashir 2002), and no overlap with a known variant (a SNP in
 the site breaks pairing in part of the population; with an allele-frequency bound, only variants
 more frequent than it count). Off by default: siDirect 2's seed-duplex Tm bound (guide 2–8 below
-21.5 °C limits seed-dependent off-targets, Ui-Tei et al. 2008).
+21.5 °C limits seed-dependent off-targets, Ui-Tei et al. 2008); immunostimulatory motifs in either
+strand (:data:`IMMUNE_MOTIFS`); a guide seed (2–8) equal to a known miRNA's, which would make the
+siRNA act as that miRNA on its targets.
 """
 
 from __future__ import annotations
@@ -18,8 +20,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from rnakit.errors import InputFormatError, ValueRangeError
+from rnakit.errors import InputFormatError, SequenceError, ValueRangeError
+from rnakit.seq.alphabet import validate_rna
 from rnakit.seq.composition import gc_fraction
+from rnakit.seq.fasta import read_fasta_records
 from rnakit.sirna.features.energy import SEED
 from rnakit.tabular import open_text
 from rnakit.thermo.nearest_neighbor import melting_temperatures, salt_shift
@@ -29,6 +33,11 @@ CORE = 19
 #: 0.1 M Na+ (Ui-Tei et al. 2008).
 SEED_TM_MAX = 21.5
 SEED_SODIUM_M = 0.1
+#: Sequence motifs of siRNA strands that set off innate immune sensing (TLR7/8), with their source.
+IMMUNE_MOTIFS: dict[str, str] = {
+    "UGUGU": "Judge et al. 2005, Nat Biotechnol 23:457 (GU-rich motif)",
+    "GUCCUUCAA": "Hornung et al. 2005, Nat Med 11:263 (the immunostimulatory motif of siRNA 9.2sense)",
+}
 
 
 @dataclass(frozen=True)
@@ -50,6 +59,8 @@ class FilterSettings:
     cds: tuple[int, int] | None = None
     seed_tm: bool = False  # opt-in (siDirect 2); the seed_tm column is there either way
     seed_tm_max: float = SEED_TM_MAX
+    immune: bool = False  # opt-in: no IMMUNE_MOTIFS in guide or passenger
+    mirna_seeds: tuple[tuple[str, str], ...] = ()  # (seed 2–8, miRNA name); a guide sharing one fails
 
     def __post_init__(self) -> None:
         if not 0 <= self.gc_min <= self.gc_max <= 1:
@@ -68,6 +79,8 @@ FILTER_DESCRIPTIONS = {
     "start_codon": "site not within the first nt after the start codon",
     "variants": "site does not overlap a given variant position (above the allele-frequency bound, if given)",
     "seed_tm": "seed duplex (guide 2–8) Tm below the maximum",
+    "immune": "no immunostimulatory motif (UGUGU, GUCCUUCAA) in guide or passenger",
+    "mirna_seed": "guide seed (2–8) differs from every given miRNA's",
 }
 
 
@@ -101,7 +114,19 @@ def apply_filters(candidates: pd.DataFrame, settings: FilterSettings) -> pd.Data
         checks["variants"] = np.searchsorted(positions, start, "left") == np.searchsorted(positions, end, "right")
     if settings.seed_tm:
         checks["seed_tm"] = seed_duplex_tm(candidates["guide"]) < settings.seed_tm_max
+    if settings.immune:
+        motif = re.compile("|".join(IMMUNE_MOTIFS))
+        checks["immune"] = np.array([motif.search(g) is None and motif.search(p) is None
+                                     for g, p in zip(candidates["guide"], candidates["passenger"])])
+    named: dict[str, list[str]] = {}
+    if settings.mirna_seeds:
+        for seed, name in settings.mirna_seeds:
+            named.setdefault(seed, []).append(name)
+        checks["mirna_seed"] = ~candidates["guide"].str[SEED[0] - 1 : SEED[1]].isin(named).to_numpy()
     frame = pd.DataFrame({f"pass_{name}": values for name, values in checks.items()}, index=candidates.index)
+    if named:
+        seeds = candidates["guide"].str[SEED[0] - 1 : SEED[1]]
+        frame["mirna_seed_of"] = [",".join(named.get(seed, [])) for seed in seeds]
     failure = pd.Series("", index=candidates.index, dtype="object")
     for name in reversed(list(checks)):
         failure = failure.where(checks[name], name)
@@ -157,6 +182,21 @@ def read_variant_positions(path: Path, record: str, max_af: float | None = None)
         if chrom is None or chrom == record or chrom.split(".")[0] == record.split(".")[0]:
             positions.add(position)
     return frozenset(positions)
+
+
+def read_mirna_seeds(path: Path) -> tuple[tuple[str, str], ...]:
+    """(seed, name) of every mature miRNA in a FASTA (e.g. miRBase's mature.fa): its positions 2–8,
+    RNA. A record shorter than 8 nt or with a letter outside ACGU/T is an error naming it."""
+    seeds = []
+    for record, _, sequence in read_fasta_records(path):
+        rna = validate_rna(sequence, file=str(path), row=record, column="sequence")
+        if len(rna) < SEED[1]:
+            raise SequenceError(f"{len(rna)} nt is too short for a miRNA seed (positions 2–8)", file=str(path),
+                                row=record, column="sequence")
+        seeds.append((rna[SEED[0] - 1 : SEED[1]], record))
+    if not seeds:
+        raise InputFormatError("no miRNA in the file", file=str(path))
+    return tuple(seeds)
 
 
 def allele_frequency(info: str, path: Path, row: int) -> float | None:

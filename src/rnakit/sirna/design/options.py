@@ -14,7 +14,7 @@ from pathlib import Path
 from rnakit.errors import ValueRangeError
 from rnakit.sirna.conditions import check_condition_options
 from rnakit.sirna.design.candidates import check_lengths
-from rnakit.sirna.design.filters import FilterSettings
+from rnakit.sirna.design.filters import FilterSettings, read_mirna_seeds
 from rnakit.sirna.design.patterns import parse_pattern
 
 EXAMPLE = "data/examples/NM_002046_GAPDH.fa"
@@ -80,10 +80,13 @@ def check_options(length: str, overhang: int, skip: Iterable[str], pattern: str 
 
 
 def filter_settings(gc: tuple[float, float], skipped: set[str], *, max_seed_tm: float | None = None,
-                    max_af: float | None = None) -> FilterSettings:
+                    max_af: float | None = None, immune: bool = False, mirna: Path | None = None) -> FilterSettings:
     """The filters with the GC range (fractions) and every filter not in ``skipped`` switched on; the
-    seed-Tm filter only with ``max_seed_tm`` (°C); ``max_af`` bounds which VCF variants count."""
+    opt-in ones: the seed-Tm filter with ``max_seed_tm`` (°C), the immune-motif filter with
+    ``immune``, the miRNA-seed filter with a ``mirna`` FASTA (read here); ``max_af`` bounds which VCF
+    variants count."""
     seed = {"seed_tm": True, "seed_tm_max": max_seed_tm} if max_seed_tm is not None else {}
     return FilterSettings(gc="gc" not in skipped, gc_min=gc[0], gc_max=gc[1], runs="runs" not in skipped,
                           gc_stretch="gc_stretch" not in skipped, start_codon="start_codon" not in skipped,
-                          variants="variants" not in skipped, variant_max_af=max_af, **seed)
+                          variants="variants" not in skipped, variant_max_af=max_af, immune=immune,
+                          mirna_seeds=read_mirna_seeds(mirna) if mirna is not None else (), **seed)

@@ -50,6 +50,13 @@ def sites_bed(design: Design) -> str:
     return "".join(lines)
 
 
+def _filter_summary(filters) -> dict:
+    """The filter settings for design.json; the miRNA seeds as their count (thousands in miRBase)."""
+    shown = {k: (sorted(v) if isinstance(v, frozenset) else v) for k, v in vars(filters).items()}
+    shown["mirna_seeds"] = len(filters.mirna_seeds)
+    return shown
+
+
 def summary(design: Design) -> dict:
     """What design.json holds: target, settings, model, funnel, transcriptome and the top candidates."""
     target, settings = design.target, design.settings
@@ -62,7 +69,7 @@ def summary(design: Design) -> dict:
                      "pattern": settings.pattern, "variants_file": str(settings.variants_file) if settings.variants_file else None, "model": settings.model,
                      "aligner": settings.aligner,
                      "conditions": vars(settings.conditions) if settings.pattern else None,
-                     "filters": {k: (sorted(v) if isinstance(v, frozenset) else v) for k, v in vars(settings.filters).items()}},
+                     "filters": _filter_summary(settings.filters)},
         "candidates": len(design.candidates), "passed": int(design.candidates["passed"].sum()),
         "funnel": design.funnel, "transcriptome": design.transcriptome,
         "top": design.top[columns].to_dict(orient="records"),
