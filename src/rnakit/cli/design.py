@@ -17,7 +17,14 @@ from rnakit.sirna.design.design import DesignSettings
 from rnakit.sirna.design.efficacy import Conditions
 from rnakit.sirna.design.filters import read_variant_positions
 from rnakit.sirna.design.offtarget import ALIGNERS
-from rnakit.sirna.design.options import FILTERS, check_options, example_target, filter_settings, parse_range
+from rnakit.sirna.design.options import (
+    FILTERS,
+    check_coverage_options,
+    check_options,
+    example_target,
+    filter_settings,
+    parse_range,
+)
 from rnakit.sirna.design.runner import default_workers, run_design
 from rnakit.sirna.design.targets import read_targets
 
@@ -41,6 +48,10 @@ def design_command(
     max_seed_tm: Annotated[Optional[float], typer.Option("--max-seed-tm", help="Reject guides whose seed duplex (2–8) Tm is not below this (°C; siDirect 2 uses 21.5). Off by default.")] = None,
     immune_motifs: Annotated[bool, typer.Option("--immune-motifs", help="Reject candidates with an immunostimulatory motif (UGUGU, GUCCUUCAA) in either strand.")] = False,
     mirna: Annotated[Optional[Path], typer.Option("--mirna", help="FASTA of mature miRNAs (e.g. miRBase mature.fa): reject guides whose seed (2–8) is a miRNA's.")] = None,
+    isoforms: Annotated[Optional[Path], typer.Option("--isoforms", help="FASTA of the target's isoforms: isoform_coverage (how many hold each core site exactly) and their ids.")] = None,
+    all_isoforms: Annotated[bool, typer.Option("--require-all-isoforms", help="With --isoforms: reject candidates whose core site misses an isoform.")] = False,
+    conserved_in: Annotated[Optional[str], typer.Option("--conserved-in", help="Comma-separated FASTAs of other species' transcripts: conserved_<species> = fewest mismatches (0–2) of each core site there.")] = None,
+    require_conserved: Annotated[Optional[int], typer.Option("--require-conserved", help="With --conserved-in: reject candidates not found in every species within this many mismatches (0–2).")] = None,
     pattern: Annotated[Optional[str], typer.Option("--pattern", help="Modification pattern 'GUIDE ; PASSENGER' in competition tokens with N for the base (n = 2'-OMe, Nf = 2'-F, dN = DNA, s = phosphorothioate); scores with the competition model.")] = None,
     conc_nm: Annotated[float, typer.Option("--conc-nm", help="Concentration (nM), with --pattern.")] = 10.0,
     hours: Annotated[float, typer.Option("--hours", help="Hours after transfection, with --pattern.")] = 24.0,
@@ -60,12 +71,16 @@ def design_command(
         raise ValueRangeError(f"unknown aligner {aligner!r} (known: {', '.join(ALIGNERS)})", column="--aligner")
     targets = read_targets(path, record=record, all_records=all_records)
     filters = filter_settings(parse_range(gc, "--gc"), skipped, max_seed_tm=max_seed_tm, max_af=max_af,
-                              immune=immune_motifs, mirna=mirna)
+                              immune=immune_motifs, mirna=mirna, all_isoforms=all_isoforms,
+                              conserved_max_mismatches=require_conserved)
+    species = tuple(Path(p.strip()) for p in conserved_in.split(",") if p.strip()) if conserved_in else ()
+    check_coverage_options(isoforms, all_isoforms, species, require_conserved)
     if variants is not None:
         read_variant_positions(variants, targets[0].record, max_af)  # fail on a bad file before any work
     settings = DesignSettings(lengths=lengths, overhang=overhang, top=top, spacing=spacing, filters=filters, pattern=pattern,
                               conditions=Conditions(conc_nm, hours, cell_line), same_gene=same_gene,
-                              variants_file=variants, aligner=aligner, threads=threads)
+                              variants_file=variants, aligner=aligner, threads=threads, isoforms_file=isoforms,
+                              conserved_files=species)
     with Progress(SpinnerColumn(), *Progress.get_default_columns(), TimeElapsedColumn(), console=err,
                   transient=True) as progress:
         task = progress.add_task("design", total=len(targets) if len(targets) > 1 else None)

@@ -137,3 +137,54 @@ def test_a_guide_with_a_known_mirna_seed_is_named_and_rejected(tmp_path):
     mature.write_text(">short\nUGAGG\n")
     with pytest.raises(SequenceError, match="too short for a miRNA seed"):
         filter_settings((0.0, 1.0), set(), mirna=mature)
+
+
+def test_isoform_coverage_counts_the_isoforms_holding_each_core_site(tmp_path):
+    from rnakit.sirna.design.coverage import isoform_coverage
+
+    transcript = random_rna(300, 8)
+    isoforms = tmp_path / "iso.fa"
+    isoforms.write_text(f">long\n{transcript}\n>head\n{transcript[:150]}\n>tail\n{transcript[140:]}\n")
+    candidates = enumerate_candidates(transcript, [21], 2)
+    coverage, count = isoform_coverage(candidates["guide"], isoforms)
+    assert count == 3
+    # Guide 1–19 faces target[p+2 : p+21] (0-based p = start−1): in 'head' when that ends by 150, in 'tail' from 140.
+    core_start = candidates["start"] + 1  # 0-based start of the core site
+    expected = 1 + (core_start + 19 <= 150).astype(int) + (core_start >= 140).astype(int)
+    assert (coverage["isoform_coverage"] == expected).all()
+    assert coverage.loc[0, "isoforms"] == "long,head"
+
+
+def test_conservation_is_the_fewest_mismatches_of_the_core_site_in_each_species(tmp_path):
+    from rnakit.sirna.design.coverage import conservation
+
+    human = random_rna(200, 9)
+    mouse = list(human)
+    mouse[100] = "A" if mouse[100] != "A" else "C"  # one substitution
+    (tmp_path / "mouse.fa").write_text(">m\n" + "".join(mouse) + "\n")
+    (tmp_path / "rat.fa").write_text(">r\n" + random_rna(200, 10) + "\n")
+    candidates = enumerate_candidates(human, [21], 2)
+    result = conservation(candidates["guide"], [tmp_path / "mouse.fa", tmp_path / "rat.fa"])
+    core_start = candidates["start"] + 1
+    hit = (core_start <= 100) & (100 < core_start + 19)
+    assert (result.loc[hit, "conserved_mouse"] == 1).all() and (result.loc[~hit, "conserved_mouse"] == 0).all()
+    assert result["conserved_rat"].isna().mean() > 0.9  # an unrelated sequence rarely comes within 2 of 19 nt
+    kept = apply_filters(pd.concat([candidates, result.drop(columns="conserved_rat")], axis=1),
+                         FilterSettings(conserved_max_mismatches=0))
+    assert (kept["pass_conserved"] == ~hit).all()
+
+
+def test_coverage_options_must_come_with_their_files(tmp_path):
+    from rnakit.sirna.design.options import check_coverage_options
+
+    with pytest.raises(ValueRangeError, match="--require-all-isoforms needs --isoforms"):
+        check_coverage_options(None, True, (), None)
+    with pytest.raises(ValueRangeError, match="--require-conserved needs --conserved-in"):
+        check_coverage_options(None, False, (), 0)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "mouse.fa").write_text(">m\nACGU\n")
+    (tmp_path / "mouse.fa.gz").write_bytes(b"")
+    with pytest.raises(ValueRangeError, match="one column name"):
+        check_coverage_options(None, False, (tmp_path / "a" / "mouse.fa", tmp_path / "mouse.fa.gz"), None)
+    with pytest.raises(ValueRangeError, match="counted up to 2"):
+        FilterSettings(conserved_max_mismatches=3)

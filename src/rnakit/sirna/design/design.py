@@ -11,6 +11,7 @@ import pandas as pd
 from rnakit.errors import MismatchError
 
 from rnakit.sirna.design.candidates import DEFAULT_LENGTH, DEFAULT_OVERHANG, drop_ambiguous, enumerate_candidates
+from rnakit.sirna.design.coverage import conservation, isoform_coverage
 from rnakit.sirna.design.efficacy import Conditions, candidate_table, score_candidates
 from rnakit.sirna.design.filters import FilterSettings, apply_filters, funnel, read_variant_positions
 from rnakit.sirna.design.offtarget import Aligner, TranscriptomeIndex, count_off_targets, exclusion_set
@@ -36,6 +37,8 @@ class DesignSettings:
     variants_file: Path | None = None  # VCF (CHROM = record id) or position list, read per target
     aligner: Aligner = "auto"  # near-perfect off-target engine: bowtie when installed, else rnakit's index
     threads: int | None = None  # CPU threads of the efficacy model; None: the cores available (rnakit.cpu)
+    isoforms_file: Path | None = None  # FASTA of the target's isoforms: isoform_coverage per candidate
+    conserved_files: tuple[Path, ...] = ()  # one FASTA per species: conserved_<species> per candidate
 
     @property
     def model(self) -> str:
@@ -68,6 +71,12 @@ def design_target(target: Target, settings: DesignSettings, index: Transcriptome
     candidates, ambiguous = drop_ambiguous(candidates, record=target.record)
     announce("filters")
     filters = replace(settings.filters, cds=target.cds if settings.filters.cds is None else settings.filters.cds)
+    if settings.isoforms_file is not None:
+        coverage, count = isoform_coverage(candidates["guide"], settings.isoforms_file)
+        candidates = pd.concat([candidates, coverage], axis=1)
+        filters = replace(filters, isoform_count=count)
+    if settings.conserved_files:
+        candidates = pd.concat([candidates, conservation(candidates["guide"], list(settings.conserved_files))], axis=1)
     if settings.variants_file is not None:
         positions = read_variant_positions(settings.variants_file, target.record, filters.variant_max_af)
         filters = replace(filters, variant_positions=positions)

@@ -61,6 +61,9 @@ class FilterSettings:
     seed_tm_max: float = SEED_TM_MAX
     immune: bool = False  # opt-in: no IMMUNE_MOTIFS in guide or passenger
     mirna_seeds: tuple[tuple[str, str], ...] = ()  # (seed 2–8, miRNA name); a guide sharing one fails
+    all_isoforms: bool = False  # opt-in: the core site must lie in every isoform (isoform_coverage)
+    isoform_count: int = 0  # how many isoforms were given (set per target)
+    conserved_max_mismatches: int | None = None  # opt-in: every conserved_* column at most this
 
     def __post_init__(self) -> None:
         if not 0 <= self.gc_min <= self.gc_max <= 1:
@@ -68,6 +71,9 @@ class FilterSettings:
                                   column="--gc")
         if self.variant_max_af is not None and not 0 <= self.variant_max_af <= 1:
             raise ValueRangeError(f"allele frequency {self.variant_max_af:g} must lie in 0–1", column="--max-af")
+        if self.conserved_max_mismatches is not None and not 0 <= self.conserved_max_mismatches <= 2:
+            raise ValueRangeError(f"{self.conserved_max_mismatches} mismatches: conservation is counted up to 2",
+                                  column="--require-conserved")
         if not -50 <= self.seed_tm_max <= 100:  # NaN fails too
             raise ValueRangeError(f"seed Tm {self.seed_tm_max:g} °C must lie in −50–100", column="--max-seed-tm")
 
@@ -81,6 +87,8 @@ FILTER_DESCRIPTIONS = {
     "seed_tm": "seed duplex (guide 2–8) Tm below the maximum",
     "immune": "no immunostimulatory motif (UGUGU, GUCCUUCAA) in guide or passenger",
     "mirna_seed": "guide seed (2–8) differs from every given miRNA's",
+    "isoforms": "core site in every given isoform",
+    "conserved": "core site in every given species within the mismatches allowed",
 }
 
 
@@ -118,6 +126,11 @@ def apply_filters(candidates: pd.DataFrame, settings: FilterSettings) -> pd.Data
         motif = re.compile("|".join(IMMUNE_MOTIFS))
         checks["immune"] = np.array([motif.search(g) is None and motif.search(p) is None
                                      for g, p in zip(candidates["guide"], candidates["passenger"])])
+    if settings.all_isoforms:
+        checks["isoforms"] = (candidates["isoform_coverage"] == settings.isoform_count).to_numpy()
+    if settings.conserved_max_mismatches is not None:
+        species = candidates[[c for c in candidates.columns if c.startswith("conserved_")]]
+        checks["conserved"] = (species.le(settings.conserved_max_mismatches).fillna(False)).all(axis=1).to_numpy(bool)
     named: dict[str, list[str]] = {}
     if settings.mirna_seeds:
         for seed, name in settings.mirna_seeds:

@@ -11,9 +11,11 @@ from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 
-from rnakit.errors import ValueRangeError
+from rnakit.errors import InputFormatError, ValueRangeError
+from rnakit.seq.fasta import read_fasta_records
 from rnakit.sirna.conditions import check_condition_options
 from rnakit.sirna.design.candidates import check_lengths
+from rnakit.sirna.design.coverage import species_name
 from rnakit.sirna.design.filters import FilterSettings, read_mirna_seeds
 from rnakit.sirna.design.patterns import parse_pattern
 
@@ -80,13 +82,32 @@ def check_options(length: str, overhang: int, skip: Iterable[str], pattern: str 
 
 
 def filter_settings(gc: tuple[float, float], skipped: set[str], *, max_seed_tm: float | None = None,
-                    max_af: float | None = None, immune: bool = False, mirna: Path | None = None) -> FilterSettings:
+                    max_af: float | None = None, immune: bool = False, mirna: Path | None = None,
+                    all_isoforms: bool = False, conserved_max_mismatches: int | None = None) -> FilterSettings:
     """The filters with the GC range (fractions) and every filter not in ``skipped`` switched on; the
     opt-in ones: the seed-Tm filter with ``max_seed_tm`` (°C), the immune-motif filter with
-    ``immune``, the miRNA-seed filter with a ``mirna`` FASTA (read here); ``max_af`` bounds which VCF
-    variants count."""
+    ``immune``, the miRNA-seed filter with a ``mirna`` FASTA (read here), the isoform filter with
+    ``all_isoforms``, the conservation filter with ``conserved_max_mismatches``; ``max_af`` bounds
+    which VCF variants count."""
     seed = {"seed_tm": True, "seed_tm_max": max_seed_tm} if max_seed_tm is not None else {}
     return FilterSettings(gc="gc" not in skipped, gc_min=gc[0], gc_max=gc[1], runs="runs" not in skipped,
                           gc_stretch="gc_stretch" not in skipped, start_codon="start_codon" not in skipped,
                           variants="variants" not in skipped, variant_max_af=max_af, immune=immune,
-                          mirna_seeds=read_mirna_seeds(mirna) if mirna is not None else (), **seed)
+                          mirna_seeds=read_mirna_seeds(mirna) if mirna is not None else (), all_isoforms=all_isoforms,
+                          conserved_max_mismatches=conserved_max_mismatches, **seed)
+
+
+def check_coverage_options(isoforms: Path | None, all_isoforms: bool, species: tuple[Path, ...],
+                           require_conserved: int | None) -> None:
+    """The isoform and species options agree and their files are FASTA (read now, before any work)."""
+    if all_isoforms and isoforms is None:
+        raise ValueRangeError("--require-all-isoforms needs --isoforms FASTA", column="--require-all-isoforms")
+    if require_conserved is not None and not species:
+        raise ValueRangeError("--require-conserved needs --conserved-in FASTA[,FASTA…]", column="--require-conserved")
+    names = [species_name(path) for path in species]
+    if len(set(names)) < len(names):
+        raise ValueRangeError(f"two --conserved-in files give one column name ({', '.join(names)})",
+                              column="--conserved-in")
+    for path in (*([isoforms] if isoforms is not None else []), *species):
+        if not read_fasta_records(path):
+            raise InputFormatError("no FASTA record", file=str(path))

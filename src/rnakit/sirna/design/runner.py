@@ -50,8 +50,9 @@ def run_design(
     plus summary.tsv). Nothing is left in ``out`` unless every target succeeds. ``out`` may not hold
     ``target_files`` (the FASTA the targets came from) or the other inputs; ``force`` writes into a folder
     rnakit did not write, keeping its other files (see :mod:`rnakit.outputs`)."""
-    check_output_folder(out, command=DESIGN_COMMAND, inputs=[transcriptome, settings.variants_file, *target_files],
-                        force=force)
+    check_output_folder(out, command=DESIGN_COMMAND, force=force,
+                        inputs=[transcriptome, settings.variants_file, settings.isoforms_file, *settings.conserved_files,
+                                *target_files])
     index: TranscriptomeIndex | None = None
     if transcriptome is not None:
         if step:
