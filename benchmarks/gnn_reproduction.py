@@ -1,4 +1,4 @@
-"""GNN4siRNA reproduced: its recipe (rnakit's ``gnn``) under its own protocol, then on rnakit's folds.
+"""GNN4siRNA reproduced: its recipe (rnakit's ``gnn4sirna``) under its own protocol, then on rnakit's folds.
 
     python benchmarks/gnn_reproduction.py [--json OUT] [--threads 1] [--parts published,folds]
 
@@ -7,7 +7,7 @@ and 4-mer counts, 18 stacks + total + 3 RNAup values), its transductive graph (e
 test pairs unlabelled), ``KFold(10, shuffle=True, random_state=2)`` and its statistic, the mean of
 the 10 per-fold Pearsons (also the pooled one), with the code's Adam and the paper's Adamax.
 
-``folds``: rnakit's ``gnn`` (features computed by rnakit) on the folds of ``benchmarks/sirna_cv.py``
+``folds``: rnakit's ``gnn4sirna`` (features computed by rnakit) on the folds of ``benchmarks/sirna_cv.py``
 (same seed, same ``cross_validate``), as published (10 epochs) and with the epoch count chosen on
 an inner split of each training fold (ours); pooled out-of-fold metrics as sirna_cv.py writes them,
 plus ``pearson_fold_mean``. Cost on one thread: published ≈ 2 min; folds ≈ 40 min.
@@ -29,7 +29,7 @@ from sklearn.model_selection import KFold
 
 from rnakit.sirna.datasets.registry import dataset_folder
 from rnakit.sirna.features import compute_features, default_cache_dir
-from rnakit.sirna.models.gnn import GnnModel, InteractionGraph
+from rnakit.sirna.models.gnn4sirna import Gnn4sirnaModel, InteractionGraph
 from rnakit.sirna.models.registry import model_inputs
 from rnakit.sirna.report import json_safe
 from rnakit.sirna.tables import load_table
@@ -39,7 +39,7 @@ PUBLISHED_PEARSON = 0.736  # GNN4siRNA's abstract: "a Pearson correlation coeffi
 FOLDS_PLAN = [("gnn4sirna", "random", 10), ("gnn4sirna", "group", 5), ("huesken2005", "random", 10),
               ("huesken2005", "gene", 5)]
 GROUP_COLUMN = {"gnn4sirna": "transcript_id"}  # as benchmarks/sirna_cv.py
-VARIANTS = {"gnn": {}, "gnn (epochs: inner split)": {"epochs": None}}
+VARIANTS = {"gnn4sirna": {}, "gnn4sirna (epochs: inner split)": {"epochs": None}}
 
 
 def published_graph(folder: Path) -> tuple[InteractionGraph, np.ndarray]:
@@ -66,11 +66,11 @@ def published(args: argparse.Namespace) -> list[dict]:
             start = time.perf_counter()
             pooled, per_fold = np.zeros(len(efficacy)), []
             for train, test in KFold(n_splits=10, shuffle=True, random_state=2).split(efficacy):
-                model = GnnModel(optimizer=optimizer, threads=args.threads, seed=args.seed)
+                model = Gnn4sirnaModel(optimizer=optimizer, threads=args.threads, seed=args.seed)
                 pooled[test] = model.fit_graph(graph, train, efficacy[train]).predict_graph(graph)[test]
                 per_fold.append(pearsonr(efficacy[test], pooled[test])[0])
             rows.append({"data": f"gnn4sirna {dataset} (published files)", "split": "10-fold KFold(random_state=2)",
-                         "model": f"gnn ({optimizer})", "seconds": round(time.perf_counter() - start, 1),
+                         "model": f"gnn4sirna ({optimizer})", "seconds": round(time.perf_counter() - start, 1),
                          "n": len(efficacy), "pearson_fold_mean": float(np.mean(per_fold)),
                          "pearson_fold_sd": float(np.std(per_fold)), "pearson": float(pearsonr(efficacy, pooled)[0]),
                          "mse_fold_mean": float(np.mean([np.mean((efficacy[t] - pooled[t]) ** 2) for _, t in
@@ -86,10 +86,10 @@ def on_folds(args: argparse.Namespace) -> list[dict]:
         if strategy == "group":
             table = table.assign(group=table[GROUP_COLUMN[data]])
         features = compute_features(table, cache_dir=default_cache_dir(), file=data).drop(columns="id")
-        inputs = model_inputs("gnn", table, lambda features=features: features)
+        inputs = model_inputs("gnn4sirna", table, lambda features=features: features)
         for name, params in VARIANTS.items():
             start = time.perf_counter()
-            cv = cross_validate(table, inputs, lambda params=params: GnnModel(threads=args.threads, seed=args.seed, **params),
+            cv = cross_validate(table, inputs, lambda params=params: Gnn4sirnaModel(threads=args.threads, seed=args.seed, **params),
                                 strategy, folds, args.seed)
             rows.append({"data": data, "split": f"{folds}-fold {strategy}", "model": name,
                          "seconds": round(time.perf_counter() - start, 1), **cv.overall,

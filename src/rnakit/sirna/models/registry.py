@@ -23,6 +23,7 @@ MODELS: dict[str, str] = {
     "seqnet": "rnakit.sirna.models.seqnet:SeqNetModel",
     "ensemble": "rnakit.sirna.models.ensemble:EnsembleModel",
     "gnn": "rnakit.sirna.models.gnn:GnnModel",
+    "gnn4sirna": "rnakit.sirna.models.gnn4sirna:Gnn4sirnaModel",
 }
 MANIFEST = "manifest.json"
 MODEL_FOLDER = "model"
