@@ -13,7 +13,8 @@ random 10 folds (only copies of held-out rows left out), ``pooled:studies`` hold
 ≥ 100 rows in turn; they compare ``lgbm-rank`` (objective chosen on inner folds) with ``lgbm`` fitted to the
 pooled raw labels and, for ``pooled:<dataset>``, ``lgbm`` trained on that dataset alone. Models: ``gru-baseline`` (the competition tutorial's model, the reference to beat),
 ``gbm-plain`` (LightGBM on the same features without score-aware weights or calibration: the plain
-gradient-boosted reference), and rnakit's ``lgbm``, ``seqnet``, ``ensemble`` and ``gnn``. Every row is
+gradient-boosted reference), and rnakit's ``lgbm``, ``lgbm-level``, ``seqnet``, ``ensemble``, ``gnn``
+and ``gnn4sirna`` (GNN4siRNA's recipe). Every row is
 printed when done and the JSON is rewritten after each, so a long run keeps what it finished.
 
 Cost on 2 cores: Huesken, every model, about 20 minutes; SAIS, per split, about 1.5 minutes for
@@ -48,7 +49,7 @@ MODELS = {
     "gru-baseline": lambda args: model_class("gru-baseline")(max_epochs=args.gru_epochs, threads=args.threads, seed=args.seed),
     "gbm-plain": lambda args: LgbmEfficacyModel(low_weight=1.0, calibrate=False, threads=args.threads, seed=args.seed),
     **{name: (lambda args, name=name: model_class(name)(threads=args.threads, seed=args.seed))
-       for name in ("lgbm", "seqnet", "ensemble", "gnn")},
+       for name in ("lgbm", "lgbm-level", "seqnet", "ensemble", "gnn", "gnn4sirna")},
 }
 PLAN = [("huesken2005", "random", 10), ("huesken2005", "gene", 5),
         ("sais_sirna_2024", "gene", 5), ("sais_sirna_2024", "duplex", 5),
