@@ -245,3 +245,24 @@ def test_a_failed_block_changes_nothing(tmp_path):
             raise RuntimeError("boom")
     assert (out / "a.txt").read_text() == "a1" and sorted(p.name for p in tmp_path.iterdir()) == ["out"]
     verify_output(out, command="c", required=["a.txt"])
+
+
+def test_an_unfinished_many_part_output_is_resumable_but_never_complete(tmp_path) -> None:
+    from rnakit.outputs import PARTIAL, SCRATCH
+
+    command = "rnakit sirna design"
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / PARTIAL).write_text(json.dumps({"command": command, "previous_files": {}, "pending_files": []}))
+    with output_folder(out / "r1", command=command) as part:
+        (part / "candidates.tsv").write_text("x\n")
+    (out / SCRATCH / "r2.abc").mkdir(parents=True)
+    (out / SCRATCH / "r2.abc" / "candidates.tsv").write_text("half\n")
+    assert check_output_folder(out, command=command) == out  # the same command may finish it
+    with pytest.raises(OutputError, match="unfinished run"):
+        verify_output(out, command=command)
+    with pytest.raises(OutputError, match="holds the output of 'rnakit sirna design'"):
+        check_output_folder(out, command="rnakit sirna predict")
+    (out / "notes.txt").write_text("mine\n")
+    with pytest.raises(OutputError, match="did not write.*notes.txt"):
+        check_output_folder(out, command=command)

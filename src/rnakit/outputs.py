@@ -26,11 +26,15 @@ from pathlib import Path
 
 from rnakit import __version__
 from rnakit.errors import OutputError
-from rnakit.files import replace_folder, scratch_folder, sha256_of
+from rnakit.files import atomic_write, replace_folder, scratch_folder, sha256_of
 
 log = logging.getLogger(__name__)
 
 MARKER = "rnakit-output.json"  # in every output folder: the command that wrote it and each file's sha256
+# In a many-part output still being written (resumable): the command and its settings. With it and
+# no MARKER, the folder is recognisably unfinished; MARKER replaces it once every part is done.
+PARTIAL = "rnakit-partial.json"
+SCRATCH = ".rnakit-scratch"  # inside an unfinished output: parts being built (everything in it is rnakit's)
 PathLike = str | os.PathLike[str]
 
 
@@ -89,6 +93,39 @@ def _files_below(folder: Path) -> list[str]:
     return sorted(found)
 
 
+def read_partial(folder: PathLike) -> dict | None:
+    """The :data:`PARTIAL` record of an unfinished output, or None when there is none (or it is unreadable)."""
+    try:
+        state = json.loads((Path(folder) / PARTIAL).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+    return state if isinstance(state, dict) and isinstance(state.get("command"), str) else None
+
+
+def finished_parts(folder: PathLike, command: str) -> dict[str, dict]:
+    """The sub-folders of ``folder`` that are complete, unchanged outputs of ``command``: name → marker."""
+    parts = {}
+    for sub in sorted(Path(folder).iterdir()) if Path(folder).is_dir() else ():
+        if sub.is_dir() and not sub.is_symlink() and (sub / MARKER).is_file():
+            with contextlib.suppress(OutputError):
+                parts[sub.name] = verify_output(sub, command=command)
+    return parts
+
+
+def _partial_marker(folder: Path, state: dict) -> dict:
+    """A marker-like listing of an unfinished output's files: its finished parts and the scratch."""
+    files = {}
+    for name, marker in finished_parts(folder, state["command"]).items():
+        files[f"{name}/{MARKER}"] = ""
+        files.update({f"{name}/{file}": digest for file, digest in marker["files"].items()})
+    scratch = folder / SCRATCH
+    files.update({f"{SCRATCH}/{name}": "" for name in (_files_below(scratch) if scratch.is_dir() else [])})
+    # The run's own files not yet in a part: the earlier output it replaces, and its closing files.
+    files.update(dict.fromkeys(state.get("previous_files", {}), ""))
+    files.update(dict.fromkeys(state.get("pending_files", []), ""))
+    return {"command": state["command"], "files": files | {PARTIAL: ""}}
+
+
 def _foreign_files(folder: Path, marker: dict | None) -> list[str]:
     """Files in ``folder`` that its marker does not list: written by someone else, never deleted."""
     listed = set(marker["files"]) if marker else set()
@@ -114,7 +151,8 @@ def check_output_folder(
         if resolved == real or resolved in real.parents:
             raise OutputError(f"holds an input ({source}): choose another folder", file=str(target))
     if target.is_dir() and any(target.iterdir()) and not force:
-        marker = _marker(target)
+        state = None if (target / MARKER).exists() else read_partial(target)
+        marker = _marker(target) if state is None else _partial_marker(target, state)
         if marker is None:
             raise OutputError(
                 "is not empty and was not written by rnakit: choose a new folder, or --force to write "
@@ -132,12 +170,17 @@ def check_output_folder(
     return target
 
 
-def seal_folder(folder: PathLike, command: str) -> dict:
-    """Write ``folder``'s marker: the command, rnakit's version and the sha256 of every file in it."""
+def seal_folder(folder: PathLike, command: str, *, details: dict | None = None,
+                files: Iterable[str] | None = None) -> dict:
+    """Write ``folder``'s marker: the command, rnakit's version and the sha256 of every file in it
+    (or of ``files`` only, relative POSIX paths), plus ``details`` (JSON values) under ``"run"``."""
     root = Path(folder)
-    files = {name: sha256_of(root / name) for name in _files_below(root) if name != MARKER}
-    marker = {"command": command, "rnakit_version": __version__, "files": files}
-    (root / MARKER).write_text(json.dumps(marker, indent=1) + "\n", encoding="utf-8")
+    names = sorted(files) if files is not None else [name for name in _files_below(root) if name != MARKER]
+    marker = {"command": command, "rnakit_version": __version__, "files": {name: sha256_of(root / name) for name in names}}
+    if details is not None:
+        marker["run"] = details
+    with atomic_write(root / MARKER, "w", encoding="utf-8") as handle:
+        handle.write(json.dumps(marker, indent=1) + "\n")
     return marker
 
 
@@ -154,12 +197,19 @@ def output_folder(path: PathLike, *, command: str) -> Iterator[Path]:
     try:
         yield scratch
         seal_folder(scratch, command)
-        if target.is_dir() and _foreign_files(target, _marker(target)):
-            _merge_into(scratch, target)
-        else:
-            replace_folder(scratch, target)
+        install_folder(scratch, target)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def install_folder(scratch: PathLike, target: PathLike) -> None:
+    """Put the sealed folder ``scratch`` in the place of ``target``: a swap when ``target`` is absent or
+    holds only rnakit's files, else a merge that keeps every file rnakit did not write."""
+    scratch, target = Path(scratch), Path(target)
+    if target.is_dir() and _foreign_files(target, _marker(target)):
+        _merge_into(scratch, target)
+    else:
+        replace_folder(scratch, target)
 
 
 def _merge_into(scratch: Path, target: Path) -> None:
@@ -194,6 +244,9 @@ def verify_output(folder: PathLike, *, command: str, required: Iterable[str] = (
     if not root.is_dir():
         raise OutputError("no such folder", file=str(root))
     marker = _marker(root)
+    if marker is None and read_partial(root) is not None:
+        raise OutputError(f"an unfinished run of '{command}' ({PARTIAL}): run the same command again to finish it",
+                          file=str(root))
     if marker is None:
         why = "unreadable" if (root / MARKER).exists() else "missing"
         raise OutputError(f"not a complete output of '{command}' ({MARKER} {why}): run it again", file=str(root))

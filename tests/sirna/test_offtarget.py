@@ -288,6 +288,8 @@ def test_bowtie_and_kmer_index_agree_on_a_random_transcriptome(tmp_path):
     kmer = load_or_build_index(path, tmp_path / "cache", aligner="kmer")
     bowtie = load_or_build_index(path, tmp_path / "cache", aligner="bowtie")
     assert kmer.bowtie_prefix is None and bowtie.bowtie_prefix is not None
+    # With bowtie the 19-mer arrays (most of the index's memory) are not loaded from the cache.
+    assert len(bowtie.kmer_codes) == len(bowtie.kmer_tx) == 0 < len(kmer.kmer_codes)
     strands = []
     for _ in range(400):  # strands from transcript windows with 0–3 substitutions, plus random ones
         _, seq = records[rng.randrange(len(records))]
@@ -309,6 +311,9 @@ def test_bowtie_index_is_cached(fasta, tmp_path, monkeypatch):
     again = offtarget.load_or_build_index(fasta, tmp_path, aligner="bowtie")
     assert again.bowtie_prefix == first.bowtie_prefix
     assert not list(tmp_path.glob(".*.part"))  # the build folder was renamed into place
+    # Built in bowtie mode, the index is still cached whole for rnakit's own search, but not kept.
+    assert len(first.kmer_codes) == len(again.kmer_codes) == 0
+    assert len(load_or_build_index(fasta, tmp_path, aligner="kmer").kmer_codes) > 0
 
 
 @needs_bowtie

@@ -6,7 +6,15 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.progress import Progress, SpinnerColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 from rnakit.cli.console import err, out
@@ -81,14 +89,23 @@ def design_command(
                               conditions=Conditions(conc_nm, hours, cell_line), same_gene=same_gene,
                               variants_file=variants, aligner=aligner, threads=threads, isoforms_file=isoforms,
                               conserved_files=species)
-    with Progress(SpinnerColumn(), *Progress.get_default_columns(), TimeElapsedColumn(), console=err,
-                  transient=True) as progress:
-        task = progress.add_task("design", total=len(targets) if len(targets) > 1 else None)
+    rate = TextColumn("{task.fields[rate]}")  # records per minute: Rich's own speed columns count bytes
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), rate,
+                  TimeElapsedColumn(), TimeRemainingColumn(), console=err, transient=True) as progress:
+        task = progress.add_task("design", total=len(targets) if len(targets) > 1 else None, rate="")
+
+        def done(row: dict) -> None:
+            progress.update(task, advance=1, description=f"design: {row['record']} done")
+            speed = progress.tasks[task].speed
+            progress.update(task, rate=f"{speed * 60:.1f} records/min" if speed else "")
+
         rows = run_design(
             targets, settings, out_dir, transcriptome=transcriptome, workers=workers or default_workers(),
             dask_scheduler=dask_scheduler, force=force, target_files=[path],
-            step=lambda name: progress.update(task, description=f"design: {name}"),
-            done=lambda row: progress.update(task, advance=1, description=f"design: {row['record']} done"))
+            step=lambda name: progress.update(task, description=f"design: {name}"), done=done,
+            # records a killed run finished: counted as done, left out of the rate and time left
+            skipped=lambda n: progress.reset(task, total=len(targets), completed=n,
+                                             description=f"design: {n} done before"))
     _show(rows, out_dir)
 
 

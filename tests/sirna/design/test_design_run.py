@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import json
 import os
 import random
@@ -171,12 +172,17 @@ def test_local_processes_share_the_cores_out(tmp_path, monkeypatch, options, thr
         def __exit__(self, *exc) -> None:
             return None
 
-        def map(self, function, *arguments):
-            return map(function, *arguments)
+        def submit(self, function, *arguments):
+            future = concurrent.futures.Future()
+            future.set_result(function(*arguments))
+            return future
 
-    def spy(target, settings, transcriptome, folder):
+        def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
+            return None
+
+    def spy(target, settings, transcriptome, folder, run):
         given.append(settings.threads)
-        return design_into(target, settings, transcriptome, folder)
+        return design_into(target, settings, transcriptome, folder, run)
 
     monkeypatch.setattr(design_runner, "ProcessPoolExecutor", InProcessPool)
     monkeypatch.setattr(design_runner, "_design_into", spy)

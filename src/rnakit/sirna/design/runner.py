@@ -1,18 +1,39 @@
-"""Running designs: one target or many (local processes or a Dask cluster), outputs written atomically."""
+"""Running designs: one target or many (local processes or a Dask cluster), outputs written atomically;
+many-target runs commit each record as it finishes and resume after a crash."""
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
+import hashlib
+import json
 import multiprocessing
-from collections.abc import Callable, Sequence
+import os
+import shutil
+import signal
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import replace
+from dataclasses import asdict, replace
 from pathlib import Path
 
 import pandas as pd
 
+from rnakit import __version__
 from rnakit.cpu import available_cores, model_threads
-from rnakit.outputs import check_output_folder, output_folder
+from rnakit.errors import OutputError
+from rnakit.files import atomic_write, sha256_of
+from rnakit.outputs import (
+    MARKER,
+    PARTIAL,
+    SCRATCH,
+    check_output_folder,
+    finished_parts,
+    install_folder,
+    output_folder,
+    read_partial,
+    seal_folder,
+)
 from rnakit.sirna.design.design import Design, DesignSettings, Step, design_target
 from rnakit.sirna.design.offtarget import TranscriptomeIndex, load_or_build_index
 from rnakit.sirna.design.report import write_design
@@ -32,70 +53,204 @@ def summary_row(design: Design) -> dict:
     return row
 
 
-def _design_into(target: Target, settings: DesignSettings, transcriptome: str | None, folder: str) -> dict:
-    """Worker: design one target and write its outputs into ``folder`` (created here)."""
-    index = load_or_build_index(Path(transcriptome), aligner=settings.aligner) if transcriptome else None
+# Test hook (only tests set it): the worker designing this record kills its own process after writing the
+# record's files and before committing them, as a crash or Ctrl-C at the worst moment would.
+CRASH_HOOK_ENV = "RNAKIT_TEST_CRASH_IN_RECORD"
+
+_INDEXES: dict[tuple, TranscriptomeIndex] = {}  # this process's off-target index (see _worker_index)
+
+
+def _worker_index(path: str, aligner: str) -> TranscriptomeIndex:
+    """The off-target index, loaded once per process (worker) and kept for every record it designs:
+    reading a whole transcriptome's arrays per record would cost more than designing the record."""
+    stat = os.stat(path)
+    key = (os.path.abspath(path), aligner, stat.st_size, stat.st_mtime_ns)
+    if key not in _INDEXES:
+        _INDEXES.clear()  # one index per process at most: memory per worker stays bounded
+        _INDEXES[key] = load_or_build_index(path, aligner=aligner)  # type: ignore[arg-type]
+    return _INDEXES[key]
+
+
+def _design_into(target: Target, settings: DesignSettings, transcriptome: str | None, folder: str,
+                 run: str = "") -> dict:
+    """Worker: design one target, write its files in the output's scratch folder, seal them (marker with
+    the run's settings digest ``run`` and the summary row) and rename the folder into place as ``folder``."""
+    index = _worker_index(transcriptome, settings.aligner) if transcriptome else None
     design = design_target(target, settings, index)
-    Path(folder).mkdir(parents=True)
-    write_design(design, Path(folder))
-    return summary_row(design)
+    row = json.loads(json.dumps(summary_row(design), default=_json_scalar))  # as a resumed run reads it back
+    place = Path(folder)
+    (place.parent / SCRATCH).mkdir(exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix=f"{place.name}.", dir=place.parent / SCRATCH))
+    try:
+        write_design(design, scratch)
+        if os.environ.get(CRASH_HOOK_ENV) == target.record:
+            os.kill(os.getpid(), signal.SIGKILL)
+        seal_folder(scratch, DESIGN_COMMAND, details={"settings": run, "record": target.record, "summary": row})
+        install_folder(scratch, place)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return row
+
+
+def _json_scalar(value: object) -> object:
+    return value.item() if hasattr(value, "item") else str(value)  # numpy scalars
+
+
+def run_settings(settings: DesignSettings, transcriptome: Path | None, target_files: Sequence[Path]) -> dict:
+    """Everything that changes a run's results: the options, the sha256 of every input file, rnakit's
+    version; ``digest`` names the whole. (Threads change only the speed.)"""
+    options = {k: v for k, v in asdict(settings).items() if k != "threads"}
+    files = [*target_files, transcriptome, settings.variants_file, settings.isoforms_file, *settings.conserved_files]
+    values = {"rnakit_version": __version__,
+              "options": json.loads(json.dumps(options, default=str, sort_keys=True)),
+              "files": {str(p): sha256_of(p) for p in files if p is not None}}
+    values["digest"] = hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest()
+    return values
 
 
 def run_design(
     targets: list[Target], settings: DesignSettings, out: Path, *, transcriptome: Path | None = None,
     workers: int = 1, dask_scheduler: str | None = None, step: Step | None = None,
     done: Callable[[dict], None] | None = None, force: bool = False, target_files: Sequence[Path] = (),
+    skipped: Callable[[int], None] | None = None,
 ) -> list[dict]:
     """Design every target into ``out`` (one target: its files directly; several: one folder each
-    plus summary.tsv). Nothing is left in ``out`` unless every target succeeds. ``out`` may not hold
-    ``target_files`` (the FASTA the targets came from) or the other inputs; ``force`` writes into a folder
-    rnakit did not write, keeping its other files (see :mod:`rnakit.outputs`)."""
+    plus summary.tsv). ``out`` may not hold ``target_files`` (the FASTA the targets came from) or the
+    other inputs; ``force`` writes into a folder rnakit did not write, keeping its other files (see
+    :mod:`rnakit.outputs`).
+
+    One target's folder appears only when complete. With several, each record's folder is committed
+    (sealed, renamed into place) as it finishes, so a run killed half-way resumes: the same command
+    skips the records whose folders verify and were made with the same settings (``skipped`` is told how
+    many), and the folder's marker and summary.tsv appear only when every record is done; until then
+    its :data:`rnakit.outputs.PARTIAL` file says it is unfinished and holds the settings. An unfinished
+    run with other settings is refused unless ``force`` (then it starts afresh).
+    """
     check_output_folder(out, command=DESIGN_COMMAND, force=force,
                         inputs=[transcriptome, settings.variants_file, settings.isoforms_file, *settings.conserved_files,
                                 *target_files])
+    run = run_settings(settings, transcriptome, target_files) if len(targets) > 1 else {}
+    # (A run killed between sealing the folder and removing PARTIAL has finished: its marker counts.)
+    state = read_partial(out) if len(targets) > 1 and not (out / MARKER).exists() else None
+    if state is not None and state.get("digest") != run["digest"] and not force:
+        raise OutputError("holds an unfinished design run with other settings or inputs: repeat that command to "
+                          "finish it, or --force to start this one afresh", file=str(out))
     index: TranscriptomeIndex | None = None
     if transcriptome is not None:
         if step:
             step("transcriptome index")
-        index = load_or_build_index(transcriptome, aligner=settings.aligner)  # built (and cached) once, before any worker starts
-    with output_folder(out, command=DESIGN_COMMAND) as scratch:
-        if len(targets) == 1:
+        # Built (and cached) once, before any worker starts; kept for the records designed in this process.
+        index = _worker_index(str(transcriptome), settings.aligner)
+    if len(targets) == 1:
+        with output_folder(out, command=DESIGN_COMMAND) as scratch:
             design = design_target(targets[0], settings, index, step)
             write_design(design, scratch)
-            rows = [summary_row(design)]
-        else:
-            folders = [str(scratch / name) for name in _folder_names([t.record for t in targets])]
-            source = str(transcriptome) if transcriptome else None
-            rows = _run_many(targets, settings, source, folders, workers, dask_scheduler, done)
-            pd.DataFrame(rows).to_csv(scratch / SUMMARY_FILE, sep="\t", index=False, float_format="%.4g")
-    return rows
+            return [summary_row(design)]
+    return _run_resumable(targets, settings, out, transcriptome, run, state, workers, dask_scheduler, done, skipped)
+
+
+def _run_resumable(targets: list[Target], settings: DesignSettings, out: Path, transcriptome: Path | None,
+                   run: dict, state: dict | None, workers: int, dask_scheduler: str | None,
+                   done: Callable[[dict], None] | None, skipped: Callable[[int], None] | None) -> list[dict]:
+    """Many targets into ``out``, one committed folder each, skipping those a killed run finished."""
+    out.mkdir(parents=True, exist_ok=True)
+    resuming = state is not None and state.get("digest") == run["digest"]
+    # The files of the run this one replaces: removed at the end if still as written (never anyone else's).
+    previous = dict(state.get("previous_files", {})) if state else _listed_files(out)
+    if state is not None and not resuming:
+        previous.update(_listed_parts(out))
+    with atomic_write(out / PARTIAL, "w", encoding="utf-8") as handle:
+        json.dump({"command": DESIGN_COMMAND, **run, "previous_files": previous, "pending_files": [SUMMARY_FILE]},
+                  handle, indent=1)
+    with contextlib.suppress(FileNotFoundError):
+        (out / MARKER).unlink()  # from here on the folder is unfinished until every record is done
+    shutil.rmtree(out / SCRATCH, ignore_errors=True)  # records a killed run left half-built
+
+    names = _folder_names([t.record for t in targets])
+    finished = finished_parts(out, DESIGN_COMMAND)
+    rows: dict[int, dict] = {}
+    for i, (target, name) in enumerate(zip(targets, names)):
+        details = finished.get(name, {}).get("run", {})
+        if details.get("settings") == run["digest"] and details.get("record") == target.record:
+            rows[i] = details["summary"]
+    if skipped:
+        skipped(len(rows))
+    todo = [i for i in range(len(targets)) if i not in rows]
+    folders = [str(out / names[i]) for i in todo]
+    source = str(transcriptome) if transcriptome else None
+    for i, row in _run_many([targets[i] for i in todo], settings, source, folders, run["digest"], workers,
+                            dask_scheduler):
+        rows[todo[i]] = row
+        if done:
+            done(row)
+
+    ordered = [rows[i] for i in range(len(targets))]
+    with atomic_write(out / SUMMARY_FILE, "w", encoding="utf-8", newline="") as handle:
+        pd.DataFrame(ordered).to_csv(handle, sep="\t", index=False, float_format="%.4g")
+    files = {SUMMARY_FILE} | set(_listed_parts(out, names))
+    for name, digest in previous.items():  # only a file still as rnakit wrote it is removed
+        stale = out / name
+        if name not in files and stale.is_file() and not stale.is_symlink() and sha256_of(stale) == digest:
+            stale.unlink()
+            _remove_empty_parents(stale.parent, out)
+    shutil.rmtree(out / SCRATCH, ignore_errors=True)
+    seal_folder(out, DESIGN_COMMAND, files=files)
+    (out / PARTIAL).unlink()
+    return ordered
+
+
+def _listed_files(out: Path) -> dict[str, str]:
+    """The files an earlier complete output in ``out`` lists in its marker (name → sha256)."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        return dict(json.loads((out / MARKER).read_text(encoding="utf-8"))["files"])
+    return {}
+
+
+def _listed_parts(out: Path, names: Sequence[str] | None = None) -> dict[str, str]:
+    """The files of the finished record folders in ``out`` (all, or those named), their markers included."""
+    files = {}
+    for name, marker in finished_parts(out, DESIGN_COMMAND).items():
+        if names is None or name in names:
+            files[f"{name}/{MARKER}"] = sha256_of(out / name / MARKER)
+            files.update({f"{name}/{file}": digest for file, digest in marker["files"].items()})
+    return files
+
+
+def _remove_empty_parents(folder: Path, top: Path) -> None:
+    while folder != top and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
 
 
 def _run_many(targets: list[Target], settings: DesignSettings, transcriptome: str | None, folders: list[str],
-              workers: int, dask_scheduler: str | None, done: Callable[[dict], None] | None) -> list[dict]:
-    """Design every target (Dask, local processes, or in turn), results in input order."""
+              run: str, workers: int, dask_scheduler: str | None) -> Iterator[tuple[int, dict]]:
+    """Design every target (Dask, local processes, or in turn): (position, summary row) as each finishes."""
     n = len(targets)
+    if not n:
+        return
     if not dask_scheduler and workers > 1:  # the local processes share the threads out (never oversubscribed)
         settings = replace(settings, threads=model_threads(settings.threads, min(workers, n)))
-    arguments = (targets, [settings] * n, [transcriptome] * n, folders)
+    arguments = (targets, [settings] * n, [transcriptome] * n, folders, [run] * n)
     with contextlib.ExitStack() as stack:
         if dask_scheduler:
-            from dask.distributed import Client  # optional: only needed for --dask-scheduler
+            # optional: only needed for --dask-scheduler
+            from dask.distributed import Client, as_completed
 
             client = stack.enter_context(Client(dask_scheduler))
-            results = (future.result() for future in client.map(_design_into, *arguments, pure=False))
+            futures = client.map(_design_into, *arguments, pure=False)
+            positions = {future.key: i for i, future in enumerate(futures)}
+            for future in as_completed(futures):
+                yield positions[future.key], future.result()
         elif workers > 1:
             # Not forked: a child forked after LightGBM ran here on several OpenMP threads deadlocks in LightGBM.
-            pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("forkserver"))
-            results = stack.enter_context(pool).map(_design_into, *arguments)
+            pool = ProcessPoolExecutor(max_workers=min(workers, n), mp_context=multiprocessing.get_context("forkserver"))
+            stack.callback(pool.shutdown, wait=True, cancel_futures=True)  # Ctrl-C: queued records never start
+            pending = {pool.submit(_design_into, *call): i for i, call in enumerate(zip(*arguments))}
+            for future in concurrent.futures.as_completed(pending):
+                yield pending[future], future.result()
         else:
-            results = map(_design_into, *arguments)
-        rows = []
-        for row in results:
-            rows.append(row)
-            if done:
-                done(row)
-        return rows
+            for i, call in enumerate(zip(*arguments)):
+                yield i, _design_into(*call)
 
 
 def _folder_names(records: list[str]) -> list[str]:
