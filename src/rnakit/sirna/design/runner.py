@@ -141,6 +141,9 @@ def run_design(
             step("transcriptome index")
         # Built (and cached) once, before any worker starts; kept for the records designed in this process.
         index = _worker_index(str(transcriptome), settings.aligner)
+        if len(targets) > 1 and (dask_scheduler or workers > 1):
+            index = None
+            _INDEXES.clear()  # the workers load their own copy: this process keeps none
     if len(targets) == 1:
         with output_folder(out, command=DESIGN_COMMAND) as scratch:
             design = design_target(targets[0], settings, index, step)
