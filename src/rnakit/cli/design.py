@@ -6,35 +6,16 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
-from rich.table import Table
 
 from rnakit.cli.console import err, out
 from rnakit.cli.options import ForceOption, ThreadsOption
 from rnakit.errors import InputFormatError, ValueRangeError
-from rnakit.sirna.design.candidates import DEFAULT_LENGTH
-from rnakit.sirna.design.design import DesignSettings
-from rnakit.sirna.design.efficacy import Conditions
-from rnakit.sirna.design.filters import read_variant_positions
-from rnakit.sirna.design.offtarget import ALIGNERS
-from rnakit.sirna.design.options import (
-    FILTERS,
-    check_coverage_options,
-    check_options,
-    example_target,
-    filter_settings,
-    parse_range,
-)
-from rnakit.sirna.design.runner import default_workers, run_design
-from rnakit.sirna.design.targets import read_targets
+
+# rnakit.sirna.design's DEFAULT_LENGTH and FILTERS, repeated for the option defaults and help so that
+# building the command line imports no pandas or scipy (a test checks they agree).
+DEFAULT_LENGTH = 21
+FILTERS = ("gc", "runs", "gc_stretch", "start_codon", "variants")
+
 
 def design_command(
     target: Annotated[Optional[Path], typer.Argument(help="FASTA with the target transcript(s) (.gz allowed).")] = None,
@@ -70,6 +51,30 @@ def design_command(
     force: ForceOption = False,
 ) -> None:
     """Design siRNAs for a target mRNA: candidates, filters, predicted efficacy, off-targets, ranking, report."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from rnakit.sirna.design.design import DesignSettings
+    from rnakit.sirna.design.efficacy import Conditions
+    from rnakit.sirna.design.filters import read_variant_positions
+    from rnakit.sirna.design.offtarget import ALIGNERS
+    from rnakit.sirna.design.options import (
+        check_coverage_options,
+        check_options,
+        example_target,
+        filter_settings,
+        parse_range,
+    )
+    from rnakit.sirna.design.runner import default_workers, run_design
+    from rnakit.sirna.design.targets import read_targets
+
     if example == (target is not None):
         raise InputFormatError("give a target FASTA or --example (not both)")
     path = example_target() if example else target
@@ -110,6 +115,8 @@ def design_command(
 
 
 def _show(rows: list[dict], out_dir: Path) -> None:
+    from rich.table import Table
+
     table = Table(title="siRNA design")
     for column in ("record", "length", "candidates", "passed", "best_guide", "predicted % left"):
         table.add_column(column, justify="left" if column in ("record", "best_guide") else "right")

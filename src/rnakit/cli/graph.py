@@ -13,10 +13,8 @@ from rnakit.cli.options import DataDirOption, ThreadsOption
 from rnakit.errors import DatasetNotFoundError, InputFormatError, RnakitError, ValueRangeError
 from rnakit.files import atomic_write, output_or_stdout
 from rnakit.outputs import check_output_file
-from rnakit.graph.debruijn import assemble, de_bruijn_graph, write_edges_tsv, write_gfa
-from rnakit.graph.kmer_graph import kmer_graph
-from rnakit.seq.fastq import iter_reads
-from rnakit.sirna.datasets import default_data_dir
+
+# The graph code (numpy, torch) is imported inside the commands so that building the command line stays fast.
 
 graph_app = typer.Typer(
     help="Sequence graphs: De Bruijn graphs and assembly, k-mer graphs of RNAs (features for graph "
@@ -29,6 +27,8 @@ KOption = Annotated[int, typer.Option("-k", help="k-mer length (nodes of a De Br
 
 
 def _sequences(path: Path) -> list[str]:
+    from rnakit.seq.fastq import iter_reads
+
     sequences = [sequence for _, sequence in iter_reads(path)]
     if not sequences:
         raise InputFormatError("no sequences", file=str(path))
@@ -48,6 +48,8 @@ def debruijn_command(
     out: Annotated[Optional[Path], typer.Option("-o", "--out", help="graph.gfa (GFA 1) or graph.tsv (edges with counts); standard output as TSV when absent.")] = None,
 ) -> None:
     """The De Bruijn graph of the sequences: (k−1)-mer nodes, one edge per k-mer with its count."""
+    from rnakit.graph.debruijn import de_bruijn_graph, write_edges_tsv, write_gfa
+
     if out is not None and out.suffix.lower() not in (".gfa", ".tsv"):
         raise ValueRangeError(f"{out.name!r}: the output must end in .gfa or .tsv", column="--out")
     if out is not None:
@@ -67,6 +69,8 @@ def assemble_command(
     canonical: Annotated[bool, typer.Option("--canonical", help="Reads come from both strands.")] = False,
 ) -> None:
     """Contigs (maximal non-branching paths of the De Bruijn graph) from reads."""
+    from rnakit.graph.debruijn import assemble
+
     check_output_file(out, inputs=[reads])
     found = assemble(_sequences(reads), k, min_count=min_count, canonical=canonical)
     if not found:
@@ -85,6 +89,9 @@ def kmer_graph_command(
     out: Annotated[Optional[Path], typer.Option("-o", "--out", help="JSON file (standard output when absent).")] = None,
 ) -> None:
     """The k-mer graph of each RNA: k-mer nodes with counts, consecutive k-mers joined, edges weighted."""
+    from rnakit.graph.kmer_graph import kmer_graph
+    from rnakit.seq.fastq import iter_reads
+
     if out is not None:
         check_output_file(out, inputs=[sequence])
     path = Path(sequence)
@@ -122,6 +129,7 @@ def plot_command(
     from rnakit.graph.models import train_node_classifier
     from rnakit.graph.planetoid import load_planetoid
     from rnakit.graph.plot import node_status, plot_ego_network
+    from rnakit.sirna.datasets import default_data_dir
 
     if out.suffix.lower() != ".png":
         raise ValueRangeError(f"{out.name!r}: the plot is a PNG (name it .png)", column="--out")

@@ -4,24 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
-import pandas as pd
 import typer
 
 from rnakit.errors import SequenceError, ValueRangeError
-from rnakit.files import atomic_write, output_or_stdout
-from rnakit.outputs import check_output_file
-from rnakit.hybrid.formats import FORMATS, check_compact_id, hit_position, write_hits
-from rnakit.hybrid.hit import Hit
-from rnakit.hybrid.inputs import (
-    QUERY_LETTERS, TARGET_LETTERS, check_helix_fits, parse_helix, parse_pair, read_records)
-from rnakit.hybrid.search import (
-    MAX_QUERY_LENGTH, MAX_TARGET_LENGTH, SearchOptions, check_sequence, hybridise, search)
-from rnakit.hybrid.seeds import seed_pairing
-from rnakit.hybrid.significance import calibrated_evd, fixed_set_evd, shipped_sets, with_p_value
-from rnakit.hybrid.stats import Evd
-from rnakit.tabular import read_delimited
+from rnakit.hybrid.formats import FORMATS
+
+if TYPE_CHECKING:
+    from rnakit.hybrid.search import SearchOptions
+    from rnakit.hybrid.stats import Evd
+
+# The search (numba) and pandas are imported inside the commands so that building the command line
+# stays fast.
 
 hybrid_app = typer.Typer(
     help="RNA–RNA hybridisation (RNAhybrid-style): where a miRNA or siRNA guide binds a target, "
@@ -43,6 +38,9 @@ SetOption = Annotated[Optional[str], typer.Option("-s", "--set", help="A fixed p
 
 
 def _evd(text: str | None) -> Evd | None:
+    from rnakit.hybrid.inputs import parse_pair
+    from rnakit.hybrid.stats import Evd
+
     if text is None:
         return None
     location, scale = parse_pair(text, float, "--evd", "LOCATION,SCALE (two numbers)")
@@ -52,6 +50,9 @@ def _evd(text: str | None) -> Evd | None:
 
 
 def _options(energy_cutoff: float | None, helix: str | None, max_internal: int, max_bulge: int, hits: int) -> SearchOptions:
+    from rnakit.hybrid.inputs import parse_helix
+    from rnakit.hybrid.search import SearchOptions
+
     options = SearchOptions(energy_cutoff=energy_cutoff, helix=parse_helix(helix), max_internal=max_internal,
                             max_bulge=max_bulge, hits=hits)
     options.check()
@@ -59,6 +60,8 @@ def _options(energy_cutoff: float | None, helix: str | None, max_internal: int, 
 
 
 def _check_p_values(mode: str, evd: str | None, set_name: str | None) -> None:
+    from rnakit.hybrid.significance import shipped_sets
+
     if mode not in P_VALUE_MODES:
         raise ValueRangeError(f"unknown mode {mode!r} (known: {', '.join(P_VALUE_MODES)})", column="--p-values")
     if (mode != "none") + (evd is not None) + (set_name is not None) > 1:
@@ -71,6 +74,8 @@ def _check_p_values(mode: str, evd: str | None, set_name: str | None) -> None:
 def _laws(queries: list[str], targets: list[str], options: SearchOptions, mode: str, evd: str | None,
           set_name: str | None) -> dict[str, Evd]:
     """The extreme-value law of each query (by sequence), or none when no p-values were asked for."""
+    from rnakit.hybrid.significance import calibrated_evd, fixed_set_evd
+
     distinct = sorted(set(queries))
     if evd is not None:
         fixed = _evd(evd)
@@ -99,6 +104,14 @@ def search_command(
     out: Annotated[Optional[Path], typer.Option("-o", "--out", help="Write here (atomically) instead of standard output.")] = None,
 ) -> None:
     """Find where each query binds each target, as RNAhybrid does (same options, same output)."""
+    from rnakit.files import output_or_stdout
+    from rnakit.hybrid.formats import check_compact_id, write_hits
+    from rnakit.hybrid.hit import Hit
+    from rnakit.hybrid.inputs import QUERY_LETTERS, TARGET_LETTERS, check_helix_fits, read_records
+    from rnakit.hybrid.search import MAX_QUERY_LENGTH, MAX_TARGET_LENGTH, search
+    from rnakit.hybrid.significance import with_p_value
+    from rnakit.outputs import check_output_file
+
     if out is not None:
         check_output_file(out, inputs=[query, target])
     options = _options(energy_cutoff, helix, max_internal, max_bulge, hits)
@@ -142,6 +155,14 @@ def pairs_command(
     set_name: SetOption = None,
 ) -> None:
     """Score each row's pair: mfe, p-value, RNAhybrid position, seed type and seed pairing."""
+    import pandas as pd
+
+    from rnakit.files import atomic_write
+    from rnakit.hybrid.inputs import QUERY_LETTERS, TARGET_LETTERS
+    from rnakit.hybrid.search import MAX_QUERY_LENGTH, MAX_TARGET_LENGTH, check_sequence
+    from rnakit.outputs import check_output_file
+    from rnakit.tabular import read_delimited
+
     check_output_file(out, inputs=[table])
     options = _options(None, helix, max_internal, max_bulge, 1)
     _evd(evd)
@@ -167,6 +188,11 @@ def pairs_command(
 
 def _score_pair(query: str, target: str, options: SearchOptions, law: Evd | None) -> dict:
     """The pair's best hit as the PAIR_COLUMNS (empty when nothing binds)."""
+    from rnakit.hybrid.formats import hit_position
+    from rnakit.hybrid.search import hybridise
+    from rnakit.hybrid.seeds import seed_pairing
+    from rnakit.hybrid.significance import with_p_value
+
     hits = hybridise(query, target, options)
     if not hits:
         return dict.fromkeys(PAIR_COLUMNS)

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Callable, Optional
 import typer
 
 from rnakit.cpu import available_cores
-from rnakit.sirna.tables import ColumnOptions
+from rnakit.sirna.columns import ColumnOptions
 
 _PANEL = "Columns of your own CSV/TSV (not needed for competition files or dataset names)"
 

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
-import pandas as pd
 import typer
-from rich.progress import Progress, TimeElapsedColumn
-from rich.table import Table
 
 from rnakit.cli.console import err, out, print_error
 from rnakit.cli.design import design_command
@@ -21,32 +18,17 @@ from rnakit.cli.options import (
     ThreadsOption,
     with_column_options,
 )
-from rnakit.errors import DatasetNotFoundError, InputFormatError
-from rnakit.files import atomic_write
-from rnakit.outputs import check_output_file
-from rnakit.sirna.datasets import dataset_folder, get_info, registry
-from rnakit.sirna.datasets.fetch import fetch_dataset
-from rnakit.sirna.features import (
-    FeatureGroup,
-    compute_features,
-    default_cache_dir,
-    groups,
-    resolve_groups,
-)
-from rnakit.sirna.features.output import check_output_path, write_features
-from rnakit.sirna.models.registry import model_class
-from rnakit.sirna.report import json_safe
-from rnakit.sirna.runs import evaluate_run, predict_run, resolve_model_dir, train_run
-from rnakit.sirna.scoring import (
-    SUBMISSION_ID,
-    SUBMISSION_LABEL,
-    read_predictions,
-    read_truth,
-    score_predictions,
-)
-from rnakit.sirna.splits import SplitStrategy
-from rnakit.sirna.tables import ColumnOptions, load_table
-from rnakit.sirna.validate import FLAG_DESCRIPTIONS, ValidationReport, validate_table
+from rnakit.errors import InputFormatError
+from rnakit.sirna.columns import ColumnOptions
+
+if TYPE_CHECKING:
+    from rnakit.sirna.validate import ValidationReport
+
+# The library's heavy modules (pandas, scipy, LightGBM…) are imported inside each command, so that
+# 'rnakit --help' and building the app stay fast; these two names are rnakit.sirna.scoring's
+# SUBMISSION_ID and SUBMISSION_LABEL, repeated for the help texts (a test checks they agree).
+SUBMISSION_ID = "id"
+SUBMISSION_LABEL = "mRNA_remaining_pct"
 
 sirna_app = typer.Typer(
     help="siRNA knockdown efficacy: datasets, validation, scoring, features, training, prediction.",
@@ -62,6 +44,11 @@ sirna_app.command("design")(design_command)
 
 
 def _list_datasets(data_dir: Path | None, as_json: bool) -> None:
+    from rich.table import Table
+
+    from rnakit.errors import DatasetNotFoundError
+    from rnakit.sirna.datasets import dataset_folder, registry
+
     rows = []
     for info in registry().values():
         try:
@@ -108,11 +95,18 @@ def fetch_command(
     data_dir: DataDirOption = None,
 ) -> None:
     """Download a dataset into the data directory and verify every file's sha256."""
+    from rnakit.sirna.datasets import get_info
+    from rnakit.sirna.datasets.fetch import fetch_dataset
+
     paths = fetch_dataset(get_info(name), data_dir)
     out.print(f"{name}: {len(paths)} file(s) verified in {paths[0].parent}")
 
 
 def _print_report(report: ValidationReport, show: int) -> None:
+    from rich.table import Table
+
+    from rnakit.sirna.validate import FLAG_DESCRIPTIONS
+
     summary = report.summary
     overview = Table(title=f"{report.file}: {'training' if report.is_training else 'unlabelled'} table", show_header=False)
     overview.add_column("what")
@@ -168,6 +162,10 @@ def validate_command(
     as_json: JsonOption = False,
 ) -> None:
     """Check an siRNA table and summarise it; exit status 1 when it has errors."""
+    from rnakit.sirna.report import json_safe
+    from rnakit.sirna.tables import load_table
+    from rnakit.sirna.validate import validate_table
+
     table = load_table(data, columns, data_dir=data_dir, allow_unknown_mods=allow_unknown_mods)
     report = validate_table(table, file=data, is_training=True if columns.label_col else None)
     if as_json:
@@ -196,6 +194,8 @@ def score_command(
     as_json: JsonOption = False,
 ) -> None:
     """Score predictions against measured % mRNA remaining with the competition score and the usual metrics."""
+    from rnakit.sirna.scoring import read_predictions, read_truth, score_predictions
+
     table = read_truth(truth, columns, data_dir=data_dir)
     predictions = read_predictions(pred, id_col=columns.id_col or SUBMISSION_ID, pred_col=pred_col)
     metrics = score_predictions(table, predictions, truth_file=truth, pred_file=str(pred))
@@ -203,6 +203,10 @@ def score_command(
 
 
 def _print_metrics(metrics: dict[str, float], as_json: bool, heading: str) -> None:
+    from rich.table import Table
+
+    from rnakit.sirna.report import json_safe
+
     if as_json:
         out.print_json(json.dumps(json_safe(metrics)))
         return
@@ -228,6 +232,14 @@ def features_command(
     allow_unknown_mods: AllowUnknownModsOption = False,
 ) -> None:
     """Compute a feature matrix (one row per input row, 'id' first) and write it to --output."""
+    from rich.progress import Progress, TimeElapsedColumn
+    from rich.table import Table
+
+    from rnakit.outputs import check_output_file
+    from rnakit.sirna.features import FeatureGroup, compute_features, default_cache_dir, groups, resolve_groups
+    from rnakit.sirna.features.output import check_output_path, write_features
+    from rnakit.sirna.tables import load_table
+
     if list_groups:
         listing = Table(title="Feature groups")
         listing.add_column("group", no_wrap=True)
@@ -261,6 +273,8 @@ ModelDirOption = Annotated[str, typer.Option("--model", help="A run folder writt
 
 
 def _cache(no_cache: bool) -> Path | None:
+    from rnakit.sirna.features import default_cache_dir
+
     return None if no_cache else default_cache_dir()
 
 
@@ -282,6 +296,12 @@ def train_command(
     force: ForceOption = False,
 ) -> None:
     """Train a model with honest cross-validation, then a final model on all rows; write a report."""
+    from rnakit.sirna.features import resolve_groups
+    from rnakit.sirna.models.registry import model_class
+    from rnakit.sirna.runs import train_run
+    from rnakit.sirna.splits import SplitStrategy
+    from rnakit.sirna.tables import load_table
+
     model_class(model)
     names = [g.strip() for g in group_list.split(",") if g.strip()] if group_list else None
     resolve_groups(names)
@@ -299,6 +319,8 @@ def train_command(
 
 
 def _known_split(name: str) -> str:
+    from rnakit.sirna.splits import SplitStrategy
+
     if name not in {s.value for s in SplitStrategy}:
         raise InputFormatError(f"unknown --cv {name!r} (expected gene, duplex, publication, group, random or none)")
     return name
@@ -317,6 +339,13 @@ def predict_command(
     allow_unknown_mods: AllowUnknownModsOption = False,
 ) -> None:
     """Predict % mRNA remaining for every row, in input order, in the competition's submission format."""
+    import pandas as pd
+
+    from rnakit.files import atomic_write
+    from rnakit.outputs import check_output_file
+    from rnakit.sirna.runs import predict_run, resolve_model_dir
+    from rnakit.sirna.tables import load_table
+
     check_output_file(output, inputs=[data])
     table = load_table(data, columns, data_dir=data_dir, allow_unknown_mods=allow_unknown_mods)
     predictions = predict_run(resolve_model_dir(model_dir), table, data=data, cache_dir=_cache(no_cache), threads=threads)
@@ -339,6 +368,9 @@ def evaluate_command(
     as_json: JsonOption = False,
 ) -> None:
     """Score a saved model on labelled data (same metrics and JSON keys as 'rnakit sirna score')."""
+    from rnakit.sirna.runs import evaluate_run, resolve_model_dir
+    from rnakit.sirna.tables import load_table
+
     table = load_table(data, columns, data_dir=data_dir, allow_unknown_mods=allow_unknown_mods)
     metrics = evaluate_run(resolve_model_dir(model_dir), table, data=data, cache_dir=_cache(no_cache), threads=threads)
     _print_metrics(metrics, as_json, f"model {model_dir} on {data}")

@@ -7,12 +7,12 @@ read through :class:`ColumnOptions`) or the name of a registered dataset.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields
 from pathlib import Path
 
 import pandas as pd
 
 from rnakit.errors import InputFormatError
+from rnakit.sirna.columns import ColumnOptions  # re-exported: callers import it from here
 from rnakit.sirna.conditions import concentrations_to_nm, hours_column
 from rnakit.sirna.datasets import load_dataset, registry
 from rnakit.sirna.datasets.sais import looks_like_competition_file, read_competition
@@ -23,30 +23,6 @@ from rnakit.sirna.schema import (
     rna_strings,
 )
 from rnakit.tabular import read_delimited, require_columns
-
-
-@dataclass(frozen=True)
-class ColumnOptions:
-    """How to read a user's own CSV/TSV: which column holds what (None = absent)."""
-
-    guide_col: str | None = None
-    passenger_col: str | None = None
-    transcript_col: str | None = None
-    context_col: str | None = None
-    label_col: str | None = None
-    label_kind: str = "remaining"
-    gene_col: str | None = None
-    group_col: str | None = None
-    id_col: str | None = None
-    concentration_col: str | None = None
-    concentration_unit: str | None = None
-    hours_col: str | None = None
-    cell_line_col: str | None = None
-
-    def given(self) -> bool:
-        """True when any column mapping was given (so a file is read as a generic table)."""
-        defaults = ColumnOptions()
-        return any(getattr(self, f.name) != getattr(defaults, f.name) for f in fields(self))
 
 
 def _text(column: pd.Series) -> list[str | None]:
