@@ -52,3 +52,46 @@ def test_constants_repeated_for_the_help_agree_with_the_library():
 def test_every_area_still_has_its_help(area):
     result = runner.invoke(app, [area, "--help"])
     assert result.exit_code == 0 and "Usage" in result.stdout
+
+
+# '-' for standard input, '-o -' for standard output: standard output then holds the table alone.
+
+def test_predict_reads_standard_input_and_writes_standard_output(tmp_path, monkeypatch):
+    import io
+
+    import pandas as pd
+
+    from tests.conftest import EXAMPLES
+
+    monkeypatch.setenv("RNAKIT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.chdir(tmp_path)
+    text = (EXAMPLES / "tiny_sirna.csv").read_text()
+    result = runner.invoke(app, ["sirna", "predict", "--model", "default", "--data", "-", "-o", "-"], input=text)
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(io.StringIO(result.stdout))
+    assert list(table.columns) == ["id", "mRNA_remaining_pct"] and len(table) == 12
+    assert "12 predictions" in result.stderr and not (tmp_path / "-").exists()
+
+
+def test_hybrid_pairs_from_standard_input_to_standard_output(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    text = "mirna\tsite\nUGAGGUAGUAGGUUGUAUAGUU\tAAAAACUAUACAACCUACUACCUCAAAAA\n"
+    result = runner.invoke(app, ["hybrid", "pairs", "-", "--query-col", "mirna", "--target-col", "site", "-o", "-"],
+                           input=text)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("mirna\tsite\tmfe") and len(lines) == 2
+    assert not (tmp_path / "-").exists()
+
+
+def test_graph_outputs_to_standard_output(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    fasta = tmp_path / "r.fa"
+    fasta.write_text(">a\nACGUACGGAUCCAGUA\n>b\nACGUACGGAUCCAGUA\n")
+    contigs = runner.invoke(app, ["graph", "assemble", str(fasta), "-k", "5", "-o", "-"])
+    assert contigs.exit_code == 0, contigs.output
+    assert contigs.stdout.startswith(">contig_1") and "contigs" in contigs.stderr
+    edges = runner.invoke(app, ["graph", "debruijn", str(fasta), "-k", "5", "-o", "-"])
+    assert edges.exit_code == 0, edges.output
+    assert "nodes" not in edges.stdout and "nodes" in edges.stderr
+    assert not (tmp_path / "-").exists()

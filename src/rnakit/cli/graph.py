@@ -11,7 +11,7 @@ import typer
 from rnakit.cli.console import err
 from rnakit.cli.options import DataDirOption, ThreadsOption
 from rnakit.errors import DatasetNotFoundError, InputFormatError, RnakitError, ValueRangeError
-from rnakit.files import atomic_write, output_or_stdout
+from rnakit.files import output_or_stdout
 from rnakit.outputs import check_output_file
 
 # The graph code (numpy, torch) is imported inside the commands so that building the command line stays fast.
@@ -45,11 +45,15 @@ def debruijn_command(
     fasta: Annotated[Path, typer.Argument(help="FASTA (or FASTQ) of sequences.")],
     k: KOption,
     canonical: Annotated[bool, typer.Option("--canonical", help="Merge each k-mer with its reverse complement (reads of either strand).")] = False,
-    out: Annotated[Optional[Path], typer.Option("-o", "--out", help="graph.gfa (GFA 1) or graph.tsv (edges with counts); standard output as TSV when absent.")] = None,
+    out: Annotated[Optional[Path], typer.Option("-o", "--out", help="graph.gfa (GFA 1) or graph.tsv (edges with counts); standard output as TSV when absent or -.")] = None,
 ) -> None:
     """The De Bruijn graph of the sequences: (k−1)-mer nodes, one edge per k-mer with its count."""
     from rnakit.graph.debruijn import de_bruijn_graph, write_edges_tsv, write_gfa
 
+    from rnakit.cli.stdio import is_stdio
+
+    if is_stdio(out):  # '-o -': standard output, as when -o is absent
+        out = None
     if out is not None and out.suffix.lower() not in (".gfa", ".tsv"):
         raise ValueRangeError(f"{out.name!r}: the output must end in .gfa or .tsv", column="--out")
     if out is not None:
@@ -64,19 +68,22 @@ def debruijn_command(
 def assemble_command(
     reads: Annotated[Path, typer.Argument(help="Reads as FASTA or FASTQ (plain or .gz): a small read set.")],
     k: KOption,
-    out: Annotated[Path, typer.Option("-o", "--out", help="FASTA of contigs, longest first.")],
+    out: Annotated[Path, typer.Option("-o", "--out", help="FASTA of contigs, longest first; - for standard output.")],
     min_count: Annotated[int, typer.Option("--min-count", help="Drop k-mers seen fewer times (sequencing errors).")] = 2,
     canonical: Annotated[bool, typer.Option("--canonical", help="Reads come from both strands.")] = False,
 ) -> None:
     """Contigs (maximal non-branching paths of the De Bruijn graph) from reads."""
     from rnakit.graph.debruijn import assemble
 
-    check_output_file(out, inputs=[reads])
+    from rnakit.cli.stdio import is_stdio, text_output
+
+    if not is_stdio(out):
+        check_output_file(out, inputs=[reads])
     found = assemble(_sequences(reads), k, min_count=min_count, canonical=canonical)
     if not found:
         raise ValueRangeError(f"no k-mer is seen {min_count} times or more: no contig (lower --min-count or k)",
                               file=str(reads), column="--min-count")
-    with atomic_write(out, "w", encoding="utf-8") as handle:
+    with text_output(out) as handle:
         for number, contig in enumerate(found, start=1):
             handle.write(f">contig_{number} length={len(contig)}\n{contig}\n")
     err.print(f"{len(found):,} contigs, longest {len(found[0]):,} nt → {out}")

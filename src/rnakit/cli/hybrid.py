@@ -101,7 +101,7 @@ def search_command(
     set_name: SetOption = None,
     p_cutoff: Annotated[Optional[float], typer.Option("-p", "--p-cutoff", help="Report only hits with p-value ≤ this (needs --evd or --p-values calibrate).")] = None,
     fmt: Annotated[str, typer.Option("--format", help=f"Output: {', '.join(FORMATS)} (rnahybrid and compact as RNAhybrid prints them).")] = "rnahybrid",
-    out: Annotated[Optional[Path], typer.Option("-o", "--out", help="Write here (atomically) instead of standard output.")] = None,
+    out: Annotated[Optional[Path], typer.Option("-o", "--out", help="Write here (atomically) instead of standard output (- is standard output).")] = None,
 ) -> None:
     """Find where each query binds each target, as RNAhybrid does (same options, same output)."""
     from rnakit.files import output_or_stdout
@@ -112,6 +112,10 @@ def search_command(
     from rnakit.hybrid.significance import with_p_value
     from rnakit.outputs import check_output_file
 
+    from rnakit.cli.stdio import is_stdio
+
+    if is_stdio(out):  # '-o -': standard output, as when -o is absent
+        out = None
     if out is not None:
         check_output_file(out, inputs=[query, target])
     options = _options(energy_cutoff, helix, max_internal, max_bulge, hits)
@@ -143,10 +147,10 @@ def search_command(
 
 @hybrid_app.command("pairs")
 def pairs_command(
-    table: Annotated[Path, typer.Argument(help="CSV/TSV with one (query, target) pair per row.")],
+    table: Annotated[Path, typer.Argument(help="CSV/TSV with one (query, target) pair per row; - for standard input.")],
     query_col: Annotated[str, typer.Option("--query-col", help="Column with the short RNA (miRNA, guide).")],
     target_col: Annotated[str, typer.Option("--target-col", help="Column with the target sequence.")],
-    out: Annotated[Path, typer.Option("-o", "--out", help="TSV to write: the input columns plus the scores.")],
+    out: Annotated[Path, typer.Option("-o", "--out", help="TSV to write: the input columns plus the scores; - for standard output.")],
     helix: Helix = None,
     max_internal: MaxInternal = 15,
     max_bulge: MaxBulge = 15,
@@ -157,17 +161,19 @@ def pairs_command(
     """Score each row's pair: mfe, p-value, RNAhybrid position, seed type and seed pairing."""
     import pandas as pd
 
-    from rnakit.files import atomic_write
+    from rnakit.cli.stdio import input_path, is_stdio, text_output
     from rnakit.hybrid.inputs import QUERY_LETTERS, TARGET_LETTERS
     from rnakit.hybrid.search import MAX_QUERY_LENGTH, MAX_TARGET_LENGTH, check_sequence
     from rnakit.outputs import check_output_file
     from rnakit.tabular import read_delimited
 
-    check_output_file(out, inputs=[table])
+    if not is_stdio(out):
+        check_output_file(out, inputs=[table])
     options = _options(None, helix, max_internal, max_bulge, 1)
     _evd(evd)
     _check_p_values(p_values, evd, set_name)
-    frame = read_delimited(table, dtype=str, required=(query_col, target_col))
+    with input_path(table) as source:  # '-': standard input, through a temporary file
+        frame = read_delimited(source, dtype=str, required=(query_col, target_col))
     pairs = []
     for row, (query_seq, target_seq) in enumerate(zip(frame[query_col], frame[target_col]), start=2):
         try:
@@ -182,7 +188,7 @@ def pairs_command(
     scored = {pair: _score_pair(*pair, options, laws.get(pair[0])) for pair in dict.fromkeys(pairs)}
     scores = [scored[pair] for pair in pairs]  # rows repeating a pair share its search
     result = pd.concat([frame, pd.DataFrame(scores, columns=list(PAIR_COLUMNS), index=frame.index)], axis=1)
-    with atomic_write(out, "w", encoding="utf-8") as handle:
+    with text_output(out) as handle:
         result.to_csv(handle, sep="\t", index=False)
 
 

@@ -268,7 +268,7 @@ def features_command(
     out.print(f"{len(matrix):,} rows × {matrix.shape[1] - 1:,} features → {output}")
 
 
-DataOption = Annotated[str, typer.Option("--data", help="A CSV/TSV file or a known dataset name.")]
+DataOption = Annotated[str, typer.Option("--data", help="A CSV/TSV file, a known dataset name, or - for standard input ('sirna predict').")]
 ModelDirOption = Annotated[str, typer.Option("--model", help="A run folder written by 'rnakit sirna train', or 'default' for the shipped model.")]
 
 
@@ -331,7 +331,7 @@ def _known_split(name: str) -> str:
 def predict_command(
     model_dir: ModelDirOption,
     data: DataOption,
-    output: Annotated[Path, typer.Option("-o", "--output", help="CSV to write: id, mRNA_remaining_pct (the submission format).")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="CSV to write: id, mRNA_remaining_pct (the submission format); - for standard output.")],
     columns: ColumnOptions = ColumnOptions(),
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Recompute features instead of using the cache.")] = False,
     threads: ThreadsOption = None,
@@ -341,18 +341,22 @@ def predict_command(
     """Predict % mRNA remaining for every row, in input order, in the competition's submission format."""
     import pandas as pd
 
-    from rnakit.files import atomic_write
+    from rnakit.cli.stdio import input_path, is_stdio, text_output
     from rnakit.outputs import check_output_file
     from rnakit.sirna.runs import predict_run, resolve_model_dir
     from rnakit.sirna.tables import load_table
 
-    check_output_file(output, inputs=[data])
-    table = load_table(data, columns, data_dir=data_dir, allow_unknown_mods=allow_unknown_mods)
+    if not is_stdio(output):
+        check_output_file(output, inputs=[data])
+    with input_path(data) as source:  # '-': standard input, through a temporary file
+        table = load_table(str(source) if is_stdio(data) else data, columns, data_dir=data_dir,
+                           allow_unknown_mods=allow_unknown_mods)
     predictions = predict_run(resolve_model_dir(model_dir), table, data=data, cache_dir=_cache(no_cache), threads=threads)
     submission = pd.DataFrame({SUBMISSION_ID: table["id"], SUBMISSION_LABEL: predictions})
-    with atomic_write(output) as handle:
+    with text_output(output) as handle:
         submission.to_csv(handle, index=False)
-    out.print(f"{len(submission):,} predictions → {output}")
+    # With -o -, standard output holds the table alone: the message goes to stderr.
+    (err if is_stdio(output) else out).print(f"{len(submission):,} predictions → {output}")
 
 
 @sirna_app.command("evaluate")
