@@ -95,3 +95,25 @@ def test_graph_outputs_to_standard_output(tmp_path, monkeypatch):
     assert edges.exit_code == 0, edges.output
     assert "nodes" not in edges.stdout and "nodes" in edges.stderr
     assert not (tmp_path / "-").exists()
+
+
+def test_hybrid_search_reads_the_query_from_standard_input(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    target = tmp_path / "t.fa"
+    target.write_text(">t1\nAAAAACUAUACAACCUACUACCUCAAAAA\n")
+    result = runner.invoke(app, ["hybrid", "search", "-q", "-", "-t", str(target), "--format", "compact", "-o", "-"],
+                           input=">let7\nUGAGGUAGUAGGUUGUAUAGUU\n")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("t1:") and "let7" in result.stdout
+    both = runner.invoke(app, ["hybrid", "search", "-q", "-", "-t", "-"], input=">a\nACGU\n")
+    assert both.exit_code == 1 and "only one of" in both.output
+
+
+def test_coding_potential_from_standard_input_to_standard_output(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    fasta = ">tx1\n" + "AUG" + "GCU" * 150 + "UAA" + "\n>tx2\n" + "ACGUUAGC" * 40 + "\n"
+    result = runner.invoke(app, ["lncrna", "coding-potential", "-", "-o", "-"], input=fasta)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].split("\t")[0] == "id" and [line.split("\t")[0] for line in lines[1:]] == ["tx1", "tx2"]
+    assert "2 transcripts" in result.stderr and not (tmp_path / "-").exists()

@@ -89,8 +89,8 @@ def _laws(queries: list[str], targets: list[str], options: SearchOptions, mode: 
 
 @hybrid_app.command("search")
 def search_command(
-    query: Annotated[Path, typer.Option("-q", "--query", help="FASTA of short RNAs (≤ 30 nt): miRNAs or siRNA guides.")],
-    target: Annotated[Path, typer.Option("-t", "--target", help="FASTA of targets (mRNAs, 3'UTRs).")],
+    query: Annotated[Path, typer.Option("-q", "--query", help="FASTA of short RNAs (≤ 30 nt): miRNAs or siRNA guides; - for standard input.")],
+    target: Annotated[Path, typer.Option("-t", "--target", help="FASTA of targets (mRNAs, 3'UTRs); - for standard input.")],
     energy_cutoff: EnergyCutoff = None,
     helix: Helix = None,
     max_internal: MaxInternal = 15,
@@ -112,7 +112,7 @@ def search_command(
     from rnakit.hybrid.significance import with_p_value
     from rnakit.outputs import check_output_file
 
-    from rnakit.cli.stdio import is_stdio
+    from rnakit.cli.stdio import input_path, is_stdio
 
     if is_stdio(out):  # '-o -': standard output, as when -o is absent
         out = None
@@ -125,8 +125,12 @@ def search_command(
         raise ValueRangeError(f"unknown format {fmt!r} (known: {', '.join(FORMATS)})", column="--format")
     if p_cutoff is not None and evd is None and set_name is None and p_values == "none":
         raise ValueRangeError("a p-value cut-off needs --evd, --set or --p-values calibrate", column="--p-cutoff")
-    queries = read_records(query, "query", longest=MAX_QUERY_LENGTH, letters=QUERY_LETTERS)
-    targets = read_records(target, "target", longest=MAX_TARGET_LENGTH, letters=TARGET_LETTERS)
+    if is_stdio(query) and is_stdio(target):
+        raise ValueRangeError("only one of --query and --target can be - (standard input)", column="--query")
+    with input_path(query) as source:  # '-': standard input, through a temporary file
+        queries = read_records(source, "query", longest=MAX_QUERY_LENGTH, letters=QUERY_LETTERS, file=str(query))
+    with input_path(target) as source:
+        targets = read_records(source, "target", longest=MAX_TARGET_LENGTH, letters=TARGET_LETTERS, file=str(target))
     if fmt == "compact":  # refuse ids the compact line cannot hold before any output
         for path, field, records in ((query, "query", queries), (target, "target", targets)):
             for record_id, _ in records:

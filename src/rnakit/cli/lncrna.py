@@ -72,25 +72,29 @@ def filter_command(
 
 @lncrna_app.command("coding-potential")
 def coding_potential_command(
-    fasta: Annotated[Path, typer.Argument(help="Transcripts (FASTA, .gz allowed; ACGT or ACGU, any case, N allowed), each on its own strand.")],
-    output: Annotated[Path, typer.Option("-o", "--out", help="TSV to write: id, mRNA_size and ORF_size (nt), Fickett_score, Hexamer_score, coding_prob, label (coding or noncoding).")],
+    fasta: Annotated[Path, typer.Argument(help="Transcripts (FASTA, .gz allowed; ACGT or ACGU, any case, N allowed), each on its own strand; - for standard input.")],
+    output: Annotated[Path, typer.Option("-o", "--out", help="TSV to write: id, mRNA_size and ORF_size (nt), Fickett_score, Hexamer_score, coding_prob, label (coding or noncoding); - for standard output.")],
     model: Annotated[Optional[Path], typer.Option("--model", help="Model folder from 'rnakit lncrna train-coding' (default: the shipped human model).")] = None,
 ) -> None:
     """Coding potential of each transcript, CPAT-style: longest forward ORF (AUG…stop, or AUG…3′ end), its size and
     coverage, Fickett TESTCODE and hexamer score in a logistic regression; label 'coding' when the
     probability reaches the model's threshold."""
-    from rnakit.files import atomic_write
+    from rnakit.cli.stdio import input_path, is_stdio, text_output
     from rnakit.lncrna.coding import CodingModel, cpat_table
     from rnakit.outputs import check_output_file
     from rnakit.seq.fasta import iter_fasta_records
 
-    check_output_file(output, inputs=[fasta])
+    if not is_stdio(output):
+        check_output_file(output, inputs=[fasta])
     coding_model = CodingModel.load(model)
-    scores = coding_model.score(((record_id, seq) for record_id, _, seq in iter_fasta_records(fasta)), source=str(fasta))
-    with atomic_write(output) as handle:
+    with input_path(fasta) as source:  # '-': standard input, through a temporary file
+        scores = coding_model.score(((record_id, seq) for record_id, _, seq in iter_fasta_records(source)),
+                                    source=str(fasta))
+    with text_output(output) as handle:
         cpat_table(scores).to_csv(handle, sep="\t", index=False, float_format="%.6g")
+    # With -o -, standard output holds the table alone: the message goes to stderr.
     typer.echo(f"{len(scores)} transcripts: {int(scores['coding'].sum())} coding, {int((~scores['coding']).sum())} "
-               f"noncoding (coding probability ≥ {coding_model.threshold:.3f} is coding) → {output}")
+               f"noncoding (coding probability ≥ {coding_model.threshold:.3f} is coding) → {output}", err=is_stdio(output))
 
 
 @lncrna_app.command("train-coding")
