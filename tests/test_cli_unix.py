@@ -117,3 +117,46 @@ def test_coding_potential_from_standard_input_to_standard_output(tmp_path, monke
     lines = result.stdout.splitlines()
     assert lines[0].split("\t")[0] == "id" and [line.split("\t")[0] for line in lines[1:]] == ["tx1", "tx2"]
     assert "2 transcripts" in result.stderr and not (tmp_path / "-").exists()
+
+
+# -q/--quiet: no progress bars or spinners.
+
+def _terminal_stderr(monkeypatch, *modules: str):
+    """Point the CLI's stderr console at a buffer that Rich takes for a terminal (so progress shows)."""
+    import io
+
+    from rich.console import Console
+
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=True, width=100)
+    for module in modules:
+        monkeypatch.setattr(f"{module}.err", console)
+    return buffer
+
+
+@pytest.mark.parametrize("quiet", [False, True])
+def test_quiet_silences_the_features_progress_bar(tmp_path, monkeypatch, quiet):
+    from tests.conftest import EXAMPLES
+
+    monkeypatch.setenv("RNAKIT_CACHE_DIR", str(tmp_path / "cache"))
+    buffer = _terminal_stderr(monkeypatch, "rnakit.cli.sirna", "rnakit.cli.console")
+    args = ["sirna", "features", str(EXAMPLES / "tiny_sirna.csv"), "--groups", "composition", "-o", str(tmp_path / "f.csv")]
+    result = runner.invoke(app, args + (["-q"] if quiet else []))
+    assert result.exit_code == 0, result.output
+    assert (buffer.getvalue() == "") == quiet
+
+
+@pytest.mark.parametrize("quiet", [False, True])
+def test_quiet_silences_the_status_spinner(monkeypatch, quiet):
+    from rnakit.cli import console
+
+    buffer = _terminal_stderr(monkeypatch, "rnakit.cli.console")
+    with console.status("working", quiet=quiet) as spinner:
+        spinner.update("still working")
+    assert (buffer.getvalue() == "") == quiet
+
+
+@pytest.mark.parametrize("command", [["sirna", "features"], ["sirna", "train"], ["sirna", "design"], ["lncrna", "filter"]])
+def test_commands_with_progress_offer_quiet(command):
+    result = runner.invoke(app, command + ["--help"])
+    assert result.exit_code == 0 and "--quiet" in result.stdout

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from rnakit.cli.console import err, out
-from rnakit.cli.options import ForceOption, ThreadsOption
+from rnakit.cli.options import ForceOption, QuietOption, ThreadsOption
 from rnakit.errors import InputFormatError, ValueRangeError
 
 # rnakit.sirna.design's DEFAULT_LENGTH and FILTERS, repeated for the option defaults and help so that
@@ -49,6 +49,7 @@ def design_command(
     threads: ThreadsOption = None,
     dask_scheduler: Annotated[Optional[str], typer.Option("--dask-scheduler", help="Dask scheduler address for --all-records (workers must see the same files).")] = None,
     force: ForceOption = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Design siRNAs for a target mRNA: candidates, filters, predicted efficacy, off-targets, ranking, report."""
     from rich.progress import (
@@ -96,7 +97,8 @@ def design_command(
                               conserved_files=species)
     rate = TextColumn("{task.fields[rate]}")  # records per minute: Rich's own speed columns count bytes
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), rate,
-                  TimeElapsedColumn(), TimeRemainingColumn(), console=err, transient=True) as progress:
+                  TimeElapsedColumn(), TimeRemainingColumn(), console=err, transient=True,
+                  disable=quiet) as progress:
         task = progress.add_task("design", total=len(targets) if len(targets) > 1 else None, rate="")
 
         def done(row: dict) -> None:

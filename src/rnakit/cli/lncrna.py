@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from rnakit.cli.options import ForceOption
+from rnakit.cli.options import ForceOption, QuietOption
 
 lncrna_app = typer.Typer(
     help="lincRNA identification: filter assembled transcripts (location, length, ORF, coding potential, "
@@ -40,12 +40,13 @@ def filter_command(
     domain_frames: Annotated[str, typer.Option("--domain-frames", help="Translate the longest ORF ('longest') or all three forward frames ('three') for the domain search.")] = "longest",
     domain_evalue: Annotated[float, typer.Option("--domain-evalue", help="Full-sequence E-value at or below which a domain hit rejects a transcript.")] = 1e-5,
     force: ForceOption = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Keep the lincRNA candidates among assembled transcripts: intergenic, long, no long ORF, no coding
     potential, no housekeeping ncRNA, no protein domain. Prints the filter funnel."""
     from rich.table import Table
 
-    from rnakit.cli.console import err, out
+    from rnakit.cli.console import out, status as spinner
     from rnakit.lncrna.housekeeping import HOUSEKEEPING_BIOTYPES
     from rnakit.lncrna.pipeline import FilterInputs, FilterSettings, run_filter
 
@@ -59,7 +60,7 @@ def filter_command(
         flank=flank, keep_classes=listed(keep_classes), min_length=min_length, min_exons=min_exons,
         max_orf_aa=max_orf_aa, domain_frames=domain_frames, domain_evalue=domain_evalue,
         housekeeping_biotypes=listed(housekeeping_biotypes) if housekeeping_biotypes is not None else HOUSEKEEPING_BIOTYPES)
-    with err.status("lincRNA filter") as status:
+    with spinner("lincRNA filter", quiet=quiet) as status:
         result = run_filter(inputs, settings, out_dir, force=force, step=lambda name: status.update(f"lincRNA filter: {name}"))
     table = Table(title="lincRNA filter funnel")
     for column in ("filter", "fail", "rejected first", "left"):

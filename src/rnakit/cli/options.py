@@ -82,3 +82,7 @@ ThreadsOption = Annotated[
     typer.Option("--threads", min=1, help="CPU threads for LightGBM and PyTorch, shared out among worker processes "
                  f"(default: the cores available to this process, {available_cores()} here)."),
 ]
+QuietOption = Annotated[
+    bool,
+    typer.Option("-q", "--quiet", help="No progress bars or spinners on stderr (errors and warnings still show)."),
+]

@@ -8,13 +8,14 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from rnakit.cli.console import err, out, print_error
+from rnakit.cli.console import err, out, print_error, status
 from rnakit.cli.design import design_command
 from rnakit.cli.options import (
     AllowUnknownModsOption,
     DataDirOption,
     ForceOption,
     JsonOption,
+    QuietOption,
     ThreadsOption,
     with_column_options,
 )
@@ -230,6 +231,7 @@ def features_command(
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Recompute everything; do not read or write the cache.")] = False,
     data_dir: DataDirOption = None,
     allow_unknown_mods: AllowUnknownModsOption = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Compute a feature matrix (one row per input row, 'id' first) and write it to --output."""
     from rich.progress import Progress, TimeElapsedColumn
@@ -255,7 +257,8 @@ def features_command(
     names = [g.strip() for g in group_list.split(",") if g.strip()] if group_list else None
     chosen = resolve_groups(names)
     table = load_table(data, columns, data_dir=data_dir, allow_unknown_mods=allow_unknown_mods)
-    with Progress(*Progress.get_default_columns(), TimeElapsedColumn(), console=err, transient=True) as progress:
+    with Progress(*Progress.get_default_columns(), TimeElapsedColumn(), console=err, transient=True,
+                  disable=quiet) as progress:
         task = progress.add_task("features", total=len(chosen))
 
         def advance(group: FeatureGroup) -> None:
@@ -294,6 +297,7 @@ def train_command(
     data_dir: DataDirOption = None,
     allow_unknown_mods: AllowUnknownModsOption = False,
     force: ForceOption = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Train a model with honest cross-validation, then a final model on all rows; write a report."""
     from rnakit.sirna.features import resolve_groups
@@ -307,7 +311,7 @@ def train_command(
     resolve_groups(names)
     strategy = None if cv == "none" else SplitStrategy(_known_split(cv)).value
     table = load_table(data, columns, data_dir=data_dir, allow_unknown_mods=allow_unknown_mods)
-    with err.status(f"training {model} ({cv} split)…"):
+    with status(f"training {model} ({cv} split)…", quiet=quiet):
         summary = train_run(table, data=data, model=model, strategy=strategy, n_folds=folds, seed=seed,
                             threads=threads, out=out_dir, cache_dir=_cache(no_cache), feature_groups=names,
                             force=force)
