@@ -160,3 +160,25 @@ def test_quiet_silences_the_status_spinner(monkeypatch, quiet):
 def test_commands_with_progress_offer_quiet(command):
     result = runner.invoke(app, command + ["--help"])
     assert result.exit_code == 0 and "--quiet" in result.stdout
+
+
+# --threads on the lincRNA filter: the protein-domain search (pyhmmer) gets that many CPUs.
+
+@pytest.mark.parametrize("threads", [None, 3])
+def test_lncrna_filter_threads_reach_the_domain_search(monkeypatch, threads):
+    from pathlib import Path
+
+    from rnakit.cpu import available_cores
+    from rnakit.lncrna import pipeline
+
+    seen = {}
+
+    def fake_search(records, hmm, **options):
+        seen["cpus"] = options["cpus"]
+        raise RuntimeError("stop here")
+
+    monkeypatch.setattr(pipeline, "transcript_domains", fake_search)
+    with pytest.raises(RuntimeError, match="stop here"):
+        pipeline._domains([], {}, Path("x.hmm"), pipeline.FilterSettings(threads=threads))
+    assert seen["cpus"] == (threads or available_cores())
+    assert "--threads" in runner.invoke(app, ["lncrna", "filter", "--help"]).stdout

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from rnakit.cli.options import ForceOption, QuietOption
+from rnakit.cli.options import ForceOption, QuietOption, ThreadsOption
 
 lncrna_app = typer.Typer(
     help="lincRNA identification: filter assembled transcripts (location, length, ORF, coding potential, "
@@ -39,6 +39,7 @@ def filter_command(
     housekeeping_biotypes: Annotated[Optional[str], typer.Option("--housekeeping-biotypes", help="Comma-separated annotation biotypes whose exons a lincRNA may not share (default: rRNA, Mt_rRNA, tRNA, Mt_tRNA, snRNA, snoRNA, scaRNA, miRNA, misc_RNA, ribozyme, sRNA, scRNA, vault_RNA, Y_RNA and kin).")] = None,
     domain_frames: Annotated[str, typer.Option("--domain-frames", help="Translate the longest ORF ('longest') or all three forward frames ('three') for the domain search.")] = "longest",
     domain_evalue: Annotated[float, typer.Option("--domain-evalue", help="Full-sequence E-value at or below which a domain hit rejects a transcript.")] = 1e-5,
+    threads: ThreadsOption = None,
     force: ForceOption = False,
     quiet: QuietOption = False,
 ) -> None:
@@ -58,7 +59,7 @@ def filter_command(
                           hmm=hmm, model=model)
     settings = FilterSettings(
         flank=flank, keep_classes=listed(keep_classes), min_length=min_length, min_exons=min_exons,
-        max_orf_aa=max_orf_aa, domain_frames=domain_frames, domain_evalue=domain_evalue,
+        max_orf_aa=max_orf_aa, domain_frames=domain_frames, domain_evalue=domain_evalue, threads=threads,
         housekeeping_biotypes=listed(housekeeping_biotypes) if housekeeping_biotypes is not None else HOUSEKEEPING_BIOTYPES)
     with spinner("lincRNA filter", quiet=quiet) as status:
         result = run_filter(inputs, settings, out_dir, force=force, step=lambda name: status.update(f"lincRNA filter: {name}"))

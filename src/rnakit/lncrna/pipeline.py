@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from rnakit.cpu import model_threads
 from rnakit.errors import InputFormatError, ValueRangeError
 from rnakit.lncrna.coding import CodingModel
 from rnakit.lncrna.domains import check_hmm_database, transcript_domains
@@ -79,6 +80,7 @@ class FilterSettings:
     housekeeping_biotypes: tuple[str, ...] = HOUSEKEEPING_BIOTYPES
     domain_frames: str = "longest"
     domain_evalue: float = 1e-5
+    threads: int | None = None  # of the protein-domain search; None: the cores available to this process
 
     def validate(self) -> None:
         """Raise ValueRangeError naming the first setting out of range."""
@@ -251,7 +253,7 @@ def _domains(transcripts: list[Transcript], sequences: Mapping[str, str], hmm: P
              settings: FilterSettings) -> list[str]:
     """Per transcript, its domain hits as ``name(accession)`` joined by commas; ``""`` when none."""
     hits = transcript_domains(_both_strands(transcripts, sequences), hmm, frames=settings.domain_frames,  # type: ignore[arg-type]
-                              evalue=settings.domain_evalue)
+                              evalue=settings.domain_evalue, cpus=model_threads(settings.threads))
     hits["transcript_id"] = hits["transcript_id"].str.removesuffix(_REVERSE)
     labels = (hits["domain"] + np.where(hits["accession"] != "", "(" + hits["accession"] + ")", "")).rename("label")
     found = labels.groupby(hits["transcript_id"]).agg(lambda names: ",".join(dict.fromkeys(sorted(names))))
