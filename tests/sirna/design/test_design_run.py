@@ -218,7 +218,7 @@ def test_cli_pattern_uses_the_competition_model(tmp_path) -> None:
     modified = pd.read_csv(out / "candidates.tsv", sep="\t")["predicted_remaining_pct"]
     assert modified.notna().all() and modified.std() > 1
     wrong = run("sirna", "design", "--example", "-o", tmp_path / "x", "--pattern", "n Nf n")
-    assert wrong.exit_code == 1 and "--pattern" in wrong.output and "3-nt strands" in wrong.output
+    assert wrong.exit_code == 1 and "--modification-pattern" in wrong.output and "3-nt guide;" in wrong.output
     assert not (tmp_path / "x").exists()
 
 

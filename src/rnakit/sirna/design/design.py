@@ -31,7 +31,7 @@ class DesignSettings:
     top: int = 20
     spacing: int | None = None  # minimum distance between chosen sites; None = the longest guide (no overlap)
     filters: FilterSettings = field(default_factory=FilterSettings)
-    pattern: str | None = None
+    pattern: str | None = None  # modification pattern, a name in patterns.NAMED_PATTERNS or 'GUIDE ; PASSENGER'
     conditions: Conditions = field(default_factory=Conditions)
     same_gene: str | None = None  # regex: transcriptome headers matching it are the target's isoforms
     variants_file: Path | None = None  # VCF (CHROM = record id) or position list, read per target
@@ -69,6 +69,11 @@ def design_target(target: Target, settings: DesignSettings, index: Transcriptome
     announce("candidates")
     candidates = enumerate_candidates(target.sequence, list(settings.lengths), settings.overhang, record=target.record)
     candidates, ambiguous = drop_ambiguous(candidates, record=target.record)
+    guide_pattern, passenger_pattern = parse_pattern(settings.pattern) if settings.pattern else (None, None)
+    if passenger_pattern is not None and passenger_pattern.nucleotides < guide_pattern.nucleotides:
+        # An asymmetric pattern (23/21 ESC): the passenger ends blunt at the guide's 5' end, so it drops
+        # its 3' overhang; the filters and the off-target screen then see the strand as ordered.
+        candidates["passenger"] = candidates["passenger"].str[: passenger_pattern.nucleotides]
     announce("filters")
     filters = replace(settings.filters, cds=target.cds if settings.filters.cds is None else settings.filters.cds)
     if settings.isoforms_file is not None:
@@ -82,7 +87,6 @@ def design_target(target: Target, settings: DesignSettings, index: Transcriptome
         filters = replace(filters, variant_positions=positions)
     candidates = pd.concat([candidates, apply_filters(candidates, filters)], axis=1)
     announce("efficacy")
-    guide_pattern, passenger_pattern = parse_pattern(settings.pattern) if settings.pattern else (None, None)
     table = candidate_table(candidates, target.sequence, target.record, target.gene, guide_pattern,
                             passenger_pattern, settings.conditions)
     candidates = pd.concat([candidates, score_candidates(table, settings.model, target.record, settings.threads)], axis=1)

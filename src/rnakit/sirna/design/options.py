@@ -64,10 +64,7 @@ def check_options(length: str, overhang: int, skip: Iterable[str], pattern: str 
         raise ValueRangeError(f"unknown filter(s) {', '.join(sorted(unknown))} (known: {', '.join(FILTERS)})",
                               column="--skip-filters")
     if pattern:
-        for strand_pattern in parse_pattern(pattern):
-            if strand_pattern is not None and set(lengths) != {strand_pattern.nucleotides}:
-                raise ValueRangeError(f"the pattern spells {strand_pattern.nucleotides}-nt strands but --length asks for "
-                                      f"{', '.join(map(str, lengths))}", column="--pattern")
+        check_pattern_layout(pattern, lengths, overhang)
     if spacing is not None and spacing < 0:
         raise ValueRangeError(f"--spacing {spacing} must be ≥ 0", column="--spacing")
     if top < 1:
@@ -79,6 +76,22 @@ def check_options(length: str, overhang: int, skip: Iterable[str], pattern: str 
         except re.error as error:
             raise ValueRangeError(f"{same_gene!r} is not a regular expression ({error})", column="--same-gene") from None
     return lengths, skipped
+
+
+def check_pattern_layout(pattern: str, lengths: tuple[int, ...], overhang: int) -> None:
+    """The pattern's strands fit the candidates: its guide is the guide length; its passenger is as long
+    (both with ``overhang``-nt 3' overhangs) or shorter by the overhang (blunt at the guide's 5' end, as
+    the 23/21 ESC duplexes)."""
+    guide, passenger = parse_pattern(pattern)
+    g = guide.nucleotides
+    p = g if passenger is None else passenger.nucleotides
+    if set(lengths) == {g} and (p == g or p == g - overhang):
+        return
+    spelt = f"a {g}-nt guide" + ("" if passenger is None else f" and a {p}-nt passenger")
+    fix = f" blunt at the guide's 5' end; use --length {g} --overhang {g - p}" if p < g else \
+        f"; use --length {g}" if p == g else " (a passenger longer than its guide is not a layout rnakit designs)"
+    raise ValueRangeError(f"pattern {pattern!r} spells {spelt}{fix} (asked: --length {','.join(map(str, lengths))} "
+                          f"--overhang {overhang})", column="--modification-pattern")
 
 
 def filter_settings(gc: tuple[float, float], skipped: set[str], *, max_seed_tm: float | None = None,

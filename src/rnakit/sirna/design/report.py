@@ -1,4 +1,5 @@
-"""Design outputs: candidates.tsv, top.fasta, sites.bed, design.json, efficacy.png and a self-contained report.html."""
+"""Design outputs: candidates.tsv, top.fasta, sites.bed, design.json, efficacy.png, a self-contained report.html
+and, with a modification pattern, order.tsv."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ import pandas as pd  # noqa: E402
 from rnakit import __version__  # noqa: E402
 from rnakit.sirna.design.design import Design  # noqa: E402
 from rnakit.sirna.design.filters import FILTER_DESCRIPTIONS  # noqa: E402
+from rnakit.sirna.design.ordering import order_table  # noqa: E402
 from rnakit.sirna.design.ranking import __doc__ as RANKING_DOC  # noqa: E402
 from rnakit.sirna.report import json_safe  # noqa: E402
 
@@ -26,8 +28,8 @@ OFF_TARGET_COLUMNS = ["guide_seed_matches", "guide_mm0", "guide_mm1", "guide_mm2
 
 
 def write_design(design: Design, folder: Path) -> None:
-    """Write the five outputs of one target into ``folder`` (which must exist); efficacy.png is the
-    report's efficacy plot on its own, for slides and for the web app's result page."""
+    """Write the outputs of one target into ``folder`` (which must exist); efficacy.png is the report's
+    efficacy plot on its own, for slides and for the web app's result page; order.tsv only with a pattern."""
     design.candidates.to_csv(folder / "candidates.tsv", sep="\t", index=False, float_format="%.4g")
     top = design.top
     with open(folder / "top.fasta", "w") as handle:
@@ -35,6 +37,8 @@ def write_design(design: Design, folder: Path) -> None:
             note = f"rank={row.rank} target={design.target.record} site={row.start}-{row.end} predicted_remaining_pct={row.predicted_remaining_pct:.1f}"
             handle.write(f">{row.candidate}|guide {note}\n{row.guide}\n>{row.candidate}|passenger {note}\n{row.passenger}\n")
     (folder / "sites.bed").write_text(sites_bed(design))
+    if design.settings.pattern:
+        order_table(top, design.settings.pattern).to_csv(folder / "order.tsv", sep="\t", index=False)
     (folder / "design.json").write_text(json.dumps(json_safe(summary(design)), indent=1))
     efficacy = efficacy_plot_png(design)
     (folder / "efficacy.png").write_bytes(efficacy)
