@@ -14,6 +14,7 @@ from rnakit.sirna.design.candidates import DEFAULT_LENGTH, DEFAULT_OVERHANG, dro
 from rnakit.sirna.design.coverage import conservation, isoform_coverage
 from rnakit.sirna.design.efficacy import Conditions, candidate_table, score_candidates
 from rnakit.sirna.design.filters import FilterSettings, apply_filters, funnel, read_variant_positions
+from rnakit.sirna.design.genome import Exons, transcript_exons
 from rnakit.sirna.design.offtarget import Aligner, TranscriptomeIndex, count_off_targets, exclusion_set
 from rnakit.sirna.design.patterns import parse_pattern
 from rnakit.sirna.design.ranking import choose_top, composite_score, rank_candidates
@@ -39,6 +40,7 @@ class DesignSettings:
     threads: int | None = None  # CPU threads of the efficacy model; None: the cores available (rnakit.cpu)
     isoforms_file: Path | None = None  # FASTA of the target's isoforms: isoform_coverage per candidate
     conserved_files: tuple[Path, ...] = ()  # one FASTA per species: conserved_<species> per candidate
+    gtf_file: Path | None = None  # GTF with the target's exons: sites.bed in genome coordinates
 
     @property
     def model(self) -> str:
@@ -55,6 +57,7 @@ class Design:
     candidates: pd.DataFrame
     funnel: list[dict]
     transcriptome: dict | None = None
+    exons: Exons | None = None  # the target's exons in the GTF, when one was given and holds it
 
     @property
     def top(self) -> pd.DataFrame:
@@ -109,4 +112,5 @@ def design_target(target: Target, settings: DesignSettings, index: Transcriptome
     candidates["rank"] = rank_candidates(candidates)
     spacing = max(settings.lengths) if settings.spacing is None else settings.spacing
     candidates["chosen"] = choose_top(candidates, settings.top, spacing)
-    return Design(target, replace(settings, filters=filters), candidates, funnel(candidates, ambiguous), summary)
+    exons = transcript_exons(settings.gtf_file, target.record, len(target.sequence)) if settings.gtf_file else None
+    return Design(target, replace(settings, filters=filters), candidates, funnel(candidates, ambiguous), summary, exons)

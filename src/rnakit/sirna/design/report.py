@@ -18,6 +18,7 @@ import pandas as pd  # noqa: E402
 from rnakit import __version__  # noqa: E402
 from rnakit.sirna.design.design import Design  # noqa: E402
 from rnakit.sirna.design.filters import FILTER_DESCRIPTIONS  # noqa: E402
+from rnakit.sirna.design.genome import bed12_line  # noqa: E402
 from rnakit.sirna.design.ordering import order_table  # noqa: E402
 from rnakit.sirna.design.ranking import __doc__ as RANKING_DOC  # noqa: E402
 from rnakit.sirna.report import json_safe  # noqa: E402
@@ -46,12 +47,16 @@ def write_design(design: Design, folder: Path) -> None:
 
 
 def sites_bed(design: Design) -> str:
-    """BED6 of the chosen candidates' sites on the target transcript, in transcript order, for a
-    genome browser: the stretch the guide pairs with (0-based start, end exclusive), the candidate
-    as name, its rank as score (1 = best; BED scores are 0–1000) and the transcript's own strand."""
-    lines = [f"{design.target.record}\t{row.start - 1}\t{row.end}\t{row.candidate}\t{min(int(row.rank), 1000)}\t+\n"
-             for row in design.top.sort_values("start", kind="stable").itertuples()]
-    return "".join(lines)
+    """The chosen candidates' sites for a genome browser, in transcript order: the stretch the guide
+    pairs with, the candidate as name, its rank as score (1 = best; BED scores are 0–1000). BED6 on the
+    transcript (0-based start, end exclusive, + strand), or with the target's GTF exons BED12 on the
+    genome, the GTF's strand, one block per exon piece of the site."""
+    rows = design.top.sort_values("start", kind="stable").itertuples()
+    if design.exons is not None:
+        return "".join(bed12_line(design.exons, row.start - 1, row.end, row.candidate, min(int(row.rank), 1000))
+                       for row in rows)
+    return "".join(f"{design.target.record}\t{row.start - 1}\t{row.end}\t{row.candidate}\t{min(int(row.rank), 1000)}\t+\n"
+                   for row in rows)
 
 
 def _filter_summary(filters) -> dict:
@@ -71,11 +76,14 @@ def summary(design: Design) -> dict:
                    "gene": target.gene, "cds": list(target.cds) if target.cds else None, "cds_source": target.cds_source},
         "settings": {"lengths": list(settings.lengths), "overhang": settings.overhang, "top": settings.top, "spacing": settings.spacing,
                      "pattern": settings.pattern, "variants_file": str(settings.variants_file) if settings.variants_file else None, "model": settings.model,
+                     "gtf_file": str(settings.gtf_file) if settings.gtf_file else None,
                      "aligner": settings.aligner,
                      "conditions": vars(settings.conditions) if settings.pattern else None,
                      "filters": _filter_summary(settings.filters)},
         "candidates": len(design.candidates), "passed": int(design.candidates["passed"].sum()),
         "funnel": design.funnel, "transcriptome": design.transcriptome,
+        "sites_bed": ({"coordinates": "genome", "chrom": design.exons.chrom, "strand": design.exons.strand,
+                       "gtf_transcript": design.exons.transcript} if design.exons else {"coordinates": "transcript"}),
         "top": design.top[columns].to_dict(orient="records"),
     }
 

@@ -100,7 +100,8 @@ def run_settings(settings: DesignSettings, transcriptome: Path | None, target_fi
     """Everything that changes a run's results: the options, the sha256 of every input file, rnakit's
     version; ``digest`` names the whole. (Threads change only the speed.)"""
     options = {k: v for k, v in asdict(settings).items() if k != "threads"}
-    files = [*target_files, transcriptome, settings.variants_file, settings.isoforms_file, *settings.conserved_files]
+    files = [*target_files, transcriptome, settings.variants_file, settings.isoforms_file, *settings.conserved_files,
+             settings.gtf_file]
     values = {"rnakit_version": __version__,
               "options": json.loads(json.dumps(options, default=str, sort_keys=True)),
               "files": {str(p): sha256_of(p) for p in files if p is not None}}
@@ -128,7 +129,7 @@ def run_design(
     """
     check_output_folder(out, command=DESIGN_COMMAND, force=force,
                         inputs=[transcriptome, settings.variants_file, settings.isoforms_file, *settings.conserved_files,
-                                *target_files])
+                                settings.gtf_file, *target_files])
     run = run_settings(settings, transcriptome, target_files) if len(targets) > 1 else {}
     # (A run killed between sealing the folder and removing PARTIAL has finished: its marker counts.)
     state = read_partial(out) if len(targets) > 1 and not (out / MARKER).exists() else None
