@@ -41,11 +41,12 @@ def test_constants_repeated_for_the_help_agree_with_the_library():
     from rnakit.cli import design as cli_design
     from rnakit.cli import sirna as cli_sirna
     from rnakit.sirna import scoring
-    from rnakit.sirna.design import candidates, options
+    from rnakit.sirna.design import candidates, options, patterns
 
     assert (cli_sirna.SUBMISSION_ID, cli_sirna.SUBMISSION_LABEL) == (scoring.SUBMISSION_ID, scoring.SUBMISSION_LABEL)
     assert cli_design.DEFAULT_LENGTH == candidates.DEFAULT_LENGTH
     assert cli_design.FILTERS == options.FILTERS
+    assert cli_design.PATTERN_NAMES == tuple(patterns.NAMED_PATTERNS)
 
 
 @pytest.mark.parametrize("area", ["sirna", "hybrid", "lncrna", "graph"])

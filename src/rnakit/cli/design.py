@@ -15,6 +15,7 @@ from rnakit.errors import InputFormatError, ValueRangeError
 # building the command line imports no pandas or scipy (a test checks they agree).
 DEFAULT_LENGTH = 21
 FILTERS = ("gc", "runs", "gc_stretch", "start_codon", "variants")
+PATTERN_NAMES = ("unmodified-dTdT", "esc-sais", "esc")  # rnakit.sirna.design.patterns.NAMED_PATTERNS
 
 
 def design_command(
@@ -41,10 +42,11 @@ def design_command(
     all_isoforms: Annotated[bool, typer.Option("--require-all-isoforms", help="With --isoforms: reject candidates whose core site misses an isoform.")] = False,
     conserved_in: Annotated[Optional[str], typer.Option("--conserved-in", help="Comma-separated FASTAs of other species' transcripts: conserved_<species> = fewest mismatches (0–2) of each core site there.")] = None,
     require_conserved: Annotated[Optional[int], typer.Option("--require-conserved", help="With --conserved-in: reject candidates not found in every species within this many mismatches (0–2).")] = None,
-    pattern: Annotated[Optional[str], typer.Option("--pattern", help="Modification pattern 'GUIDE ; PASSENGER' in competition tokens with N for the base (n = 2'-OMe, Nf = 2'-F, dN = DNA, s = phosphorothioate); scores with the competition model.")] = None,
-    conc_nm: Annotated[float, typer.Option("--conc-nm", help="Concentration (nM), with --pattern.")] = 10.0,
-    hours: Annotated[float, typer.Option("--hours", help="Hours after transfection, with --pattern.")] = 24.0,
-    cell_line: Annotated[str, typer.Option("--cell-line", help="Cell line, with --pattern.")] = "Hep3B Cells",
+    pattern: Annotated[Optional[str], typer.Option("--modification-pattern", "--pattern", help=f"Modification pattern: a name ({', '.join(PATTERN_NAMES)}) or 'GUIDE ; PASSENGER' in competition tokens with N for the base (n = 2'-OMe, Nf = 2'-F, dN = DNA, s = phosphorothioate, dT = a fixed dT); writes order.tsv and scores with the competition model.")] = None,
+    conc_nm: Annotated[float, typer.Option("--conc-nm", help="Concentration (nM), with --modification-pattern.")] = 10.0,
+    hours: Annotated[float, typer.Option("--hours", help="Hours after transfection, with --modification-pattern.")] = 24.0,
+    cell_line: Annotated[str, typer.Option("--cell-line", help="Cell line, with --modification-pattern.")] = "Hep3B Cells",
+    gtf: Annotated[Optional[Path], typer.Option("--gtf", help="GTF with the target transcript's exons: sites.bed in genome coordinates (BED12).")] = None,
     workers: Annotated[int, typer.Option("--workers", help="Local processes for --all-records (default: the cores available to this process).")] = 0,
     threads: ThreadsOption = None,
     dask_scheduler: Annotated[Optional[str], typer.Option("--dask-scheduler", help="Dask scheduler address for --all-records (workers must see the same files).")] = None,
@@ -65,6 +67,7 @@ def design_command(
     from rnakit.sirna.design.design import DesignSettings
     from rnakit.sirna.design.efficacy import Conditions
     from rnakit.sirna.design.filters import read_variant_positions
+    from rnakit.sirna.design.genome import read_gtf_exons
     from rnakit.sirna.design.offtarget import ALIGNERS
     from rnakit.sirna.design.options import (
         check_coverage_options,
@@ -91,10 +94,12 @@ def design_command(
     check_coverage_options(isoforms, all_isoforms, species, require_conserved)
     if variants is not None:
         read_variant_positions(variants, targets[0].record, max_af)  # fail on a bad file before any work
+    if gtf is not None:
+        read_gtf_exons(gtf)  # likewise (read once: the design reuses it)
     settings = DesignSettings(lengths=lengths, overhang=overhang, top=top, spacing=spacing, filters=filters, pattern=pattern,
                               conditions=Conditions(conc_nm, hours, cell_line), same_gene=same_gene,
                               variants_file=variants, aligner=aligner, threads=threads, isoforms_file=isoforms,
-                              conserved_files=species)
+                              conserved_files=species, gtf_file=gtf)
     rate = TextColumn("{task.fields[rate]}")  # records per minute: Rich's own speed columns count bytes
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), rate,
                   TimeElapsedColumn(), TimeRemainingColumn(), console=err, transient=True,
@@ -113,10 +118,10 @@ def design_command(
             # records a killed run finished: counted as done, left out of the rate and time left
             skipped=lambda n: progress.reset(task, total=len(targets), completed=n,
                                              description=f"design: {n} done before"))
-    _show(rows, out_dir)
+    _show(rows, out_dir, ", order.tsv" if pattern else "")
 
 
-def _show(rows: list[dict], out_dir: Path) -> None:
+def _show(rows: list[dict], out_dir: Path, order: str = "") -> None:
     from rich.table import Table
 
     table = Table(title="siRNA design")
@@ -127,4 +132,4 @@ def _show(rows: list[dict], out_dir: Path) -> None:
         table.add_row(row["record"], str(row["length"]), str(row["candidates"]), str(row["passed"]),
                       row["best_guide"] or "—", "—" if best is None else f"{best:.1f}")
     out.print(table)
-    out.print(f"candidates.tsv, top.fasta, sites.bed, design.json, efficacy.png, report.html → {out_dir}")
+    out.print(f"candidates.tsv, top.fasta, sites.bed, design.json, efficacy.png, report.html{order} → {out_dir}")

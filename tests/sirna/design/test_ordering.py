@@ -6,7 +6,9 @@ import random
 
 import pandas as pd
 import pytest
+from typer.testing import CliRunner
 
+from rnakit.cli import app
 from rnakit.errors import ValueRangeError
 from rnakit.seq.alphabet import reverse_complement_rna
 from rnakit.sirna.design.design import DesignSettings, design_target
@@ -88,3 +90,20 @@ def test_order_table_leaves_a_passenger_without_pattern_unmodified():
     order = order_table(top, "n Nf n s n")
     assert list(order["competition"]) == ["a Cf g s u", "A C G U"]
     assert list(order["idt"]) == ["mA/i2FC/mG*mU", "rArCrGrU"]
+
+
+def test_cli_modification_pattern_and_gtf_give_order_tsv_and_a_genome_bed(tmp_path):
+    gtf = tmp_path / "gapdh.gtf"  # the bundled NM_002046 (1,285 nt) as two made exons on chr12's − strand
+    gtf.write_text("".join(f"chr12\tmade\texon\t{a}\t{b}\t.\t-\t.\ttranscript_id \"NM_002046.7\";\n"
+                           for a, b in ((1001, 1600), (2001, 2685))))
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["sirna", "design", "--example", "-o", str(out), "--top", "3",
+                                      "--modification-pattern", "unmodified-dTdT", "--gtf", str(gtf)])
+    assert result.exit_code == 0, result.output
+    order = pd.read_csv(out / "order.tsv", sep="\t")
+    assert len(order) == 6 and order["idt"].str.endswith("TT").all() and order["sequence"].str.endswith("UU").all()
+    bed = [line.split("\t") for line in (out / "sites.bed").read_text().splitlines()]
+    assert len(bed) == 3 and {(f[0], f[5], len(f)) for f in bed} == {("chr12", "-", 12)}
+    wrong = CliRunner().invoke(app, ["sirna", "design", "--example", "-o", str(tmp_path / "x"),
+                                     "--modification-pattern", "esc"])
+    assert wrong.exit_code == 1 and "'esc' spells a 23-nt guide" in wrong.output
