@@ -95,14 +95,20 @@ def submit_design(
     cell_line: Annotated[str, Form()] = "Hep3B Cells",
     same_gene: Annotated[str | None, Form()] = None,
     transcriptome: Annotated[str | None, Form(description="A name from /api/transcriptomes.")] = None,
+    max_seed_tm: Annotated[float | None, Form(description="Reject guides whose seed duplex Tm (°C) is not below this.")] = None,
+    immune_motifs: Annotated[bool, Form(description="Reject candidates with an immunostimulatory motif.")] = False,
+    mirna_file: Annotated[UploadFile | None, File(description="FASTA of mature miRNAs: reject guides with their seeds.")] = None,
 ) -> dict[str, Any]:
-    """Queue an siRNA design (rnakit sirna design); poll the returned status_url."""
+    """Queue an siRNA design (rnakit sirna design); poll the returned status_url. ``pattern`` is
+    --modification-pattern: a name (unmodified-dTdT, esc-sais, esc) or 'GUIDE ; PASSENGER'."""
     skipped = tuple(s for item in skip_filters for s in item.split(","))
     form = design.DesignForm(record=record, length=length, overhang=overhang, top=top, spacing=spacing, gc=gc,
                              skip_filters=skipped, pattern=pattern, conc_nm=conc_nm, hours=hours,
-                             cell_line=cell_line, same_gene=same_gene, transcriptome=transcriptome)
+                             cell_line=cell_line, same_gene=same_gene, transcriptome=transcriptome,
+                             max_seed_tm=max_seed_tm, immune_motifs=immune_motifs)
     server = service(request)
-    job = server.submit_design(form, example=example, text=target_text, upload=_upload(target_file))
+    job = server.submit_design(form, example=example, text=target_text, upload=_upload(target_file),
+                               mirna=_upload(mirna_file))
     return server.status(job)
 
 

@@ -2,11 +2,13 @@
 
 The checks happen when the request arrives (so a mistake is a 422 with the CLI's message, not a
 failed job); the design itself runs later in a worker process through the same ``run_design`` the
-CLI calls, writing candidates.tsv, top.fasta, sites.bed, design.json, efficacy.png and report.html into the job's output.
+CLI calls, writing candidates.tsv, top.fasta, sites.bed, design.json, efficacy.png, report.html and, with a
+modification pattern, order.tsv into the job's output.
 """
 
 from __future__ import annotations
 
+import contextlib
 import shlex
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
@@ -42,6 +44,8 @@ class DesignForm:
     cell_line: str = "Hep3B Cells"
     same_gene: str | None = None
     transcriptome: str | None = None
+    max_seed_tm: float | None = None
+    immune_motifs: bool = False
 
 
 def check_form(form: DesignForm, offered: Mapping[str, Path]) -> dict[str, Any]:
@@ -60,6 +64,7 @@ def check_form(form: DesignForm, offered: Mapping[str, Path]) -> dict[str, Any]:
         "spacing": form.spacing, "skip": sorted(skipped), "pattern": form.pattern or None,
         "conditions": {"concentration_nm": form.conc_nm, "hours": form.hours, "cell_line": form.cell_line},
         "same_gene": form.same_gene or None, "transcriptome": transcriptome,
+        "max_seed_tm": form.max_seed_tm, "immune_motifs": form.immune_motifs, "mirna": None,
     }
 
 
@@ -75,15 +80,18 @@ def check_target(path: Path, display: str, record: str | None, max_nt: int) -> T
 
 
 def prepare(form: DesignForm, target: Path | None, display: str | None, *, offered: Mapping[str, Path],
-            max_nt: int, folder: Path) -> dict[str, Any]:
-    """The whole request checked in the CLI's order: options, the target (None = the bundled example), GC range."""
+            max_nt: int, folder: Path, mirna: tuple[Path, str] | None = None) -> dict[str, Any]:
+    """The whole request checked in the CLI's order: options, the target (None = the bundled example), GC range,
+    the miRNA FASTA (path saved in the job's folder, the name it was uploaded as)."""
     request = check_form(form, offered)
     path = example_target() if target is None else target
     chosen = check_target(path, display or EXAMPLE_NAME, request["record"], max_nt)
     request["gc"] = list(parse_range(form.gc, "--gc"))  # checked after the target, as the CLI does
     request.update(example=target is None, target=None if target is None else str(target.relative_to(folder)),
                    display=display or EXAMPLE_NAME, record=chosen.record)
-    design_settings(request)  # the worker's settings, built now: a check they make fails here, not in the job
+    if mirna is not None:
+        request["mirna"] = {"path": str(mirna[0].relative_to(folder)), "display": mirna[1]}
+    design_settings(request, folder)  # the worker's settings, built now: a check they make fails here, not in the job
     return request
 
 
@@ -106,9 +114,15 @@ def cli_command(request: Mapping[str, Any]) -> str:
         words += ["--gc", f"{request['gc'][0] * 100:g}-{request['gc'][1] * 100:g}"]
     if request["skip"]:
         words += ["--skip-filters", ",".join(request["skip"])]
+    if request.get("max_seed_tm") is not None:
+        words += ["--max-seed-tm", f"{request['max_seed_tm']:g}"]
+    if request.get("immune_motifs"):
+        words += ["--immune-motifs"]
+    if request.get("mirna"):
+        words += ["--mirna", request["mirna"]["display"]]
     if request["pattern"]:
         conditions = request["conditions"]
-        words += ["--pattern", request["pattern"], "--conc-nm", f"{conditions['concentration_nm']:g}",
+        words += ["--modification-pattern", request["pattern"], "--conc-nm", f"{conditions['concentration_nm']:g}",
                   "--hours", f"{conditions['hours']:g}", "--cell-line", conditions["cell_line"]]
     if request["same_gene"]:
         words += ["--same-gene", request["same_gene"]]
@@ -117,9 +131,12 @@ def cli_command(request: Mapping[str, Any]) -> str:
     return shlex.join(words)
 
 
-def design_settings(request: Mapping[str, Any]) -> DesignSettings:
-    """The DesignSettings of a checked request (as the CLI builds them from its options)."""
-    filters = filter_settings(tuple(request["gc"]), set(request["skip"]))
+def design_settings(request: Mapping[str, Any], folder: Path) -> DesignSettings:
+    """The DesignSettings of a checked request in job folder ``folder`` (as the CLI builds them from its options)."""
+    mirna = request.get("mirna")  # (.get: requests stored before these options existed lack them)
+    with shown_as(folder / mirna["path"], mirna["display"]) if mirna else contextlib.nullcontext():
+        filters = filter_settings(tuple(request["gc"]), set(request["skip"]), max_seed_tm=request.get("max_seed_tm"),
+                                  immune=request.get("immune_motifs", False), mirna=folder / mirna["path"] if mirna else None)
     conditions = request["conditions"]
     return DesignSettings(lengths=tuple(request["lengths"]), overhang=request["overhang"], top=request["top"],
                           spacing=request["spacing"], filters=filters, pattern=request["pattern"],
@@ -134,7 +151,8 @@ def run_job(folder: Path, request: Mapping[str, Any], step: Callable[[str], None
         targets = read_targets(path, record=request["record"])
     transcriptome = Path(request["transcriptome"]["path"]) if request["transcriptome"] else None
     output = folder / OUTPUT_DIR
-    run_design(targets, replace(design_settings(request), threads=threads), output, transcriptome=transcriptome, step=step)
+    run_design(targets, replace(design_settings(request, folder), threads=threads), output, transcriptome=transcriptome,
+               step=step)
 
 
 def check_one_source(example: bool, text: str | None, has_file: bool) -> None:

@@ -27,6 +27,7 @@ from rnakit.serve.jobs import Job
 from rnakit.serve.runner import QueueFull
 from rnakit.serve.service import Service, Upload
 from rnakit.sirna.design.options import FILTERS
+from rnakit.sirna.design.patterns import NAMED_PATTERNS
 
 TEMPLATES_DIR = Path(str(resources.files("rnakit.serve").joinpath("templates")))
 templates = Jinja2Templates(directory=TEMPLATES_DIR)
@@ -64,7 +65,7 @@ def _context(request: Request, page: str, **values: Any) -> dict[str, Any]:
     settings = _service(request).settings
     return {"page": page, "title": TITLES[page], "cli": CLI.get(page), "version": __version__,
             "limits": settings.public_limits(), "transcriptomes": sorted(settings.transcriptomes),
-            "filters": FILTERS[:4], "values": {}, "error": None, **values}
+            "filters": FILTERS[:4], "patterns": list(NAMED_PATTERNS), "values": {}, "error": None, **values}
 
 
 def render(request: Request, page: str, status: int = 200, template: str | None = None, **values: Any) -> Response:
@@ -150,9 +151,12 @@ async def design_submit(request: Request) -> Response:
             skip_filters=skipped, pattern=_text(form, "pattern"),
             conc_nm=_number(form, "conc_nm", 10.0, float, "--conc-nm"), hours=_number(form, "hours", 24.0, float, "--hours"),
             cell_line=_text(form, "cell_line") or "Hep3B Cells", same_gene=_text(form, "same_gene"),
-            transcriptome=_text(form, "transcriptome"))
+            transcriptome=_text(form, "transcriptome"),
+            max_seed_tm=_number(form, "max_seed_tm", None, float, "--max-seed-tm"),
+            immune_motifs=form.get("immune_motifs") == "1")
         return _service(request).submit_design(options, example=form.get("example") == "1",
-                                               text=_text(form, "target_text"), upload=_upload(form, "target_file"))
+                                               text=_text(form, "target_text"), upload=_upload(form, "target_file"),
+                                               mirna=_upload(form, "mirna_file"))
     return await _handle(request, "design", submit)
 
 

@@ -45,8 +45,9 @@ class Service:
     _inline: threading.Lock = field(default_factory=threading.Lock)
 
     # --- background jobs -------------------------------------------------------------------------
-    def submit_design(self, form: design.DesignForm, *, example: bool, text: str | None, upload: Upload | None) -> Job:
-        """Check a design request (options, then target) and queue it."""
+    def submit_design(self, form: design.DesignForm, *, example: bool, text: str | None, upload: Upload | None,
+                      mirna: Upload | None = None) -> Job:
+        """Check a design request (options, then target, then the miRNA FASTA if uploaded) and queue it."""
         def prepare(folder: Path) -> Job:
             design.check_one_source(example, text, upload is not None)
             target, display = None, None
@@ -55,8 +56,13 @@ class Service:
                                               self.settings.max_upload_bytes)
             elif text and text.strip():
                 target, display = save_text(text, folder / INPUT_DIR, "target.fa", fasta_id="pasted"), "pasted target"
+            mirna_file = None
+            if mirna is not None:  # in its own folder: it may be sent under the target's name
+                (folder / INPUT_DIR / "mirna").mkdir()
+                mirna_file = save_upload(mirna.file, folder / INPUT_DIR / "mirna", mirna.filename, "mirna.fa",
+                                         self.settings.max_upload_bytes)
             request = design.prepare(form, target, display, offered=self.settings.transcriptomes,
-                                     max_nt=self.settings.max_target_nt, folder=folder)
+                                     max_nt=self.settings.max_target_nt, folder=folder, mirna=mirna_file)
             return Job(id=folder.name, kind="design", cli=design.cli_command(request), request=request)
         return self._queue(prepare)
 
