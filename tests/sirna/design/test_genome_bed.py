@@ -10,7 +10,7 @@ import pytest
 from rnakit.errors import InputFormatError
 from rnakit.seq.alphabet import reverse_complement_rna
 from rnakit.sirna.design.design import DesignSettings, design_target
-from rnakit.sirna.design.genome import bed12_line, read_gtf_exons, transcript_exons
+from rnakit.sirna.design.genome import bed12_line, read_gtf_exons, to_genome, transcript_exons
 from rnakit.sirna.design.report import sites_bed, write_design
 from rnakit.sirna.design.targets import make_target
 
@@ -31,18 +31,18 @@ def gtf(tmp_path):
 def test_sites_map_across_exons_on_both_strands_by_hand(gtf):
     plus = transcript_exons(gtf, "T1.1", 25)
     # t[5,15): 5 nt at the end of exon 1 (g 105-110) and 5 at the start of exon 2 (g 200-205).
-    assert plus.to_genome(5, 15) == [(105, 110), (200, 205)]
+    assert to_genome(plus, 5, 15) == [(105, 110), (200, 205)]
     assert bed12_line(plus, 5, 15, "s1", 1) == "chr1\t105\t205\ts1\t1\t+\t105\t205\t0\t2\t5,5,\t0,95,\n"
     # On the − strand the transcript starts at exon 2's far end: t[12,20) is g 200-203 and g 105-110.
     minus = transcript_exons(gtf, "T2", 25)
-    assert minus.to_genome(12, 20) == [(105, 110), (200, 203)]
+    assert to_genome(minus, 12, 20) == [(105, 110), (200, 203)]
     assert bed12_line(minus, 12, 20, "s2", 3) == "chr2\t105\t203\ts2\t3\t-\t105\t203\t0\t2\t5,3,\t0,95,\n"
     assert bed12_line(minus, 0, 5, "s3", 2) == "chr2\t210\t215\ts3\t2\t-\t210\t215\t0\t1\t5,\t0,\n"
 
 
 def test_transcript_ids_match_with_or_without_a_version_and_lengths_must_agree(gtf):
-    assert transcript_exons(gtf, "T1", 25).transcript == "T1.1"
-    assert transcript_exons(gtf, "T2.4", 25).transcript == "T2"
+    assert transcript_exons(gtf, "T1", 25).id == "T1.1"
+    assert transcript_exons(gtf, "T2.4", 25).id == "T2"
     assert transcript_exons(gtf, "T9", 25) is None
     with pytest.raises(InputFormatError, match="exons of T1.1 add up to 25 nt but target T1.1 is 30 nt"):
         transcript_exons(gtf, "T1.1", 30)
@@ -51,7 +51,7 @@ def test_transcript_ids_match_with_or_without_a_version_and_lengths_must_agree(g
 def test_a_malformed_gtf_line_is_named(tmp_path):
     bad = tmp_path / "bad.gtf"
     bad.write_text(GTF + "chr1\tmade\texon\t5\n")
-    with pytest.raises(InputFormatError, match="bad.gtf.*row 5.*4 tab-separated fields"):
+    with pytest.raises(InputFormatError, match="bad.gtf.*row 5.*9 tab-separated GTF columns, found 4"):
         read_gtf_exons(bad)
 
 

@@ -14,7 +14,8 @@ from rnakit.sirna.design.candidates import DEFAULT_LENGTH, DEFAULT_OVERHANG, dro
 from rnakit.sirna.design.coverage import conservation, isoform_coverage
 from rnakit.sirna.design.efficacy import Conditions, candidate_table, score_candidates
 from rnakit.sirna.design.filters import FilterSettings, apply_filters, funnel, read_variant_positions
-from rnakit.sirna.design.genome import Exons, transcript_exons
+from rnakit.lncrna.gtf import Transcript
+from rnakit.sirna.design.genome import transcript_exons
 from rnakit.sirna.design.offtarget import Aligner, TranscriptomeIndex, count_off_targets, exclusion_set
 from rnakit.sirna.design.patterns import parse_pattern
 from rnakit.sirna.design.ranking import choose_top, composite_score, rank_candidates
@@ -57,7 +58,7 @@ class Design:
     candidates: pd.DataFrame
     funnel: list[dict]
     transcriptome: dict | None = None
-    exons: Exons | None = None  # the target's exons in the GTF, when one was given and holds it
+    exons: Transcript | None = None  # the target's transcript in the GTF, when one was given and holds it
 
     @property
     def top(self) -> pd.DataFrame:

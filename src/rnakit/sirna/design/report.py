@@ -83,7 +83,7 @@ def summary(design: Design) -> dict:
         "candidates": len(design.candidates), "passed": int(design.candidates["passed"].sum()),
         "funnel": design.funnel, "transcriptome": design.transcriptome,
         "sites_bed": ({"coordinates": "genome", "chrom": design.exons.chrom, "strand": design.exons.strand,
-                       "gtf_transcript": design.exons.transcript} if design.exons else {"coordinates": "transcript"}),
+                       "gtf_transcript": design.exons.id} if design.exons else {"coordinates": "transcript"}),
         "top": design.top[columns].to_dict(orient="records"),
     }
 
