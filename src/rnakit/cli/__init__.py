@@ -17,6 +17,7 @@ from rnakit.cli.lncrna import lncrna_app
 from rnakit.cli.serve import serve_command
 from rnakit.cli.sirna import sirna_app
 from rnakit.errors import RnakitError
+from rnakit.requests import RequestError
 
 
 class _UserErrorsAsOneLine(TyperGroup):
@@ -25,6 +26,9 @@ class _UserErrorsAsOneLine(TyperGroup):
     def invoke(self, ctx: typer.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except RequestError as error:  # the request names its field; the command line names the flag
+            print_error(error.for_cli())
+            raise typer.Exit(1) from None
         except RnakitError as error:
             print_error(str(error))
             raise typer.Exit(1) from None
