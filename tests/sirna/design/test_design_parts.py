@@ -134,7 +134,7 @@ def test_targets_from_fasta(tmp_path) -> None:
 
 def test_composite_and_choice_by_hand() -> None:
     scored = pd.DataFrame({
-        "predicted_knockdown_pct": [80.0, 90.0, 70.0, 85.0],
+        "predicted_remaining_pct_raw": [20.0, 10.0, 30.0, 15.0],
         "guide_mm0": [0, 1, 0, 0], "guide_mm1": [0, 0, 0, 0], "guide_mm2": [0, 0, 3, 0],
         "passenger_mm0": [0, 0, 0, 0], "passenger_mm1": [0, 0, 0, 1], "passenger_mm2": [0, 0, 0, 0],
         "guide_seed_matches": [0, 0, 0, 50], "passed": [True, True, True, True], "start": [1, 5, 40, 80],

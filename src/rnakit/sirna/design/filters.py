@@ -78,18 +78,24 @@ class FilterSettings:
             raise ValueRangeError(f"seed Tm {self.seed_tm_max:g} °C must lie in −50–100", column="--max-seed-tm")
 
 
-FILTER_DESCRIPTIONS = {
-    "gc": "GC content of guide 1–19 within the range",
-    "runs": "no run of identical bases in the guide",
-    "gc_stretch": "no G/C stretch longer than the maximum in the covered target stretch",
-    "start_codon": "site not within the first nt after the start codon",
-    "variants": "site does not overlap a given variant position (above the allele-frequency bound, if given)",
-    "seed_tm": "seed duplex (guide 2–8) Tm below the maximum",
-    "immune": "no immunostimulatory motif (UGUGU, GUCCUUCAA) in guide or passenger",
-    "mirna_seed": "guide seed (2–8) differs from every given miRNA's",
-    "isoforms": "core site in every given isoform",
-    "conserved": "core site in every given species within the mismatches allowed",
-}
+def filter_rules(settings: FilterSettings) -> dict[str, str]:
+    """Each filter's rule in words with the bounds it ran with (the funnel's 'rule' column)."""
+    cds = (f"the first {settings.start_codon_window} nt after the start codon (CDS starts at {settings.cds[0] + 1})"
+           if settings.cds is not None else f"the first {settings.start_codon_window} nt after the start codon")
+    frequency = (f" more frequent than AF {settings.variant_max_af:g}" if settings.variant_max_af is not None else "")
+    return {
+        "ambiguous": "window holds no N or other IUPAC ambiguity code",
+        "gc": f"GC content of guide 1–{CORE} is {settings.gc_min:.0%}–{settings.gc_max:.0%}",
+        "runs": f"no run of {settings.run_length} or more identical bases in the guide",
+        "gc_stretch": f"no G/C stretch longer than {settings.gc_stretch_max} nt in the covered target stretch",
+        "start_codon": f"site not within {cds}",
+        "variants": f"site overlaps none of the {len(settings.variant_positions)} given variant positions{frequency}",
+        "seed_tm": f"seed duplex (guide {SEED[0]}–{SEED[1]}) Tm below {settings.seed_tm_max:g} °C",
+        "immune": f"no immunostimulatory motif ({', '.join(IMMUNE_MOTIFS)}) in guide or passenger",
+        "mirna_seed": f"guide seed ({SEED[0]}–{SEED[1]}) differs from each of {len(settings.mirna_seeds)} given miRNA seeds",
+        "isoforms": f"core site in all {settings.isoform_count} given isoforms",
+        "conserved": f"core site in every given species with at most {settings.conserved_max_mismatches} mismatches",
+    }
 
 
 def seed_duplex_tm(guides: pd.Series | list[str]) -> np.ndarray:

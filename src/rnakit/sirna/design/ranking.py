@@ -1,12 +1,13 @@
 """Ranking candidates: a composite of predicted efficacy and specificity.
 
-    composite = predicted knockdown (%)
+    composite = 100 − the model's predicted % mRNA remaining (predicted_remaining_pct_raw)
                 − 15 · log2(1 + guide near-perfect off-targets with 0–1 mismatches)
                 − 5  · log2(1 + guide off-targets with 2 mismatches)
                 − the same two terms at half weight for the passenger strand
                 − 10 · (fraction of other transcripts holding a perfect guide seed match)
 
-Without a transcriptome the composite is the predicted knockdown. The log terms make the first
+The raw prediction, not the one shown (floored at 0 %), so that the best candidates do not tie.
+Without a transcriptome the composite is 100 − the raw prediction. The log terms make the first
 near-perfect off-target cost most (it is the one that matters to a biologist); the seed term
 spans 0–10 points, from a unique seed to one found in every transcript. Candidates that fail a
 filter are never ranked; ties keep transcript order. The chosen set (``top.fasta``, the report)
@@ -27,7 +28,7 @@ SEED_WEIGHT = 10.0
 
 def composite_score(scored: pd.DataFrame, n_transcripts: int | None) -> pd.Series:
     """The composite of every candidate (see the module docstring)."""
-    score = scored["predicted_knockdown_pct"].astype(float).copy()
+    score = 100.0 - scored["predicted_remaining_pct_raw"].astype(float)
     if n_transcripts is None:
         return score
     for strand, factor in (("guide", 1.0), ("passenger", PASSENGER_FACTOR)):

@@ -17,15 +17,31 @@ import pandas as pd  # noqa: E402
 
 from rnakit import __version__  # noqa: E402
 from rnakit.sirna.design.design import Design  # noqa: E402
-from rnakit.sirna.design.filters import FILTER_DESCRIPTIONS  # noqa: E402
+from rnakit.sirna.design.filters import filter_rules  # noqa: E402
 from rnakit.sirna.design.genome import bed12_line  # noqa: E402
 from rnakit.sirna.design.ordering import order_table  # noqa: E402
 from rnakit.sirna.design.ranking import __doc__ as RANKING_DOC  # noqa: E402
 from rnakit.sirna.report import json_safe  # noqa: E402
 
-TOP_COLUMNS = ["rank", "candidate", "start", "end", "guide", "passenger", "predicted_remaining_pct", "composite",
+# The top table's columns, in the order shown: efficacy and the off-target counts first, so that a
+# reader sees both without scrolling sideways; the sequences and the rule columns after them.
+TOP_COLUMNS = ["rank", "candidate", "start", "end", "predicted_remaining_pct", "guide_mm0", "guide_mm1", "guide_mm2",
+               "specific", "guide_seed_matches", "composite", "guide", "passenger", "predicted_remaining_pct_raw",
                "asymmetry", "duplex_dg", "seed_tm", "accessibility", "ui_tei_class"]
-OFF_TARGET_COLUMNS = ["guide_seed_matches", "guide_mm0", "guide_mm1", "guide_mm2", "specific"]
+
+
+def top_columns(candidates: pd.DataFrame) -> list[str]:
+    """TOP_COLUMNS that this run has (the off-target ones only with a transcriptome)."""
+    return [c for c in TOP_COLUMNS if c in candidates.columns]
+
+
+def rank_note(design: Design) -> str:
+    """What the rank column means, with this run's numbers."""
+    spacing = max(design.settings.lengths) if design.settings.spacing is None else design.settings.spacing
+    return (f"rank: place among all {int(design.candidates['passed'].sum()):,} candidates that pass the filters "
+            f"(of {len(design.candidates):,}), by composite score, 1 = best. The {len(design.top)} shown skip any "
+            f"candidate within {spacing} nt of a better one, so ranks can jump. predicted_remaining_pct is "
+            f"the predicted % mRNA remaining, floored at 0; predicted_remaining_pct_raw is the model's value.")
 
 
 def write_design(design: Design, folder: Path) -> None:
@@ -69,7 +85,7 @@ def _filter_summary(filters) -> dict:
 def summary(design: Design) -> dict:
     """What design.json holds: target, settings, model, funnel, transcriptome and the top candidates."""
     target, settings = design.target, design.settings
-    columns = [c for c in TOP_COLUMNS + OFF_TARGET_COLUMNS if c in design.candidates.columns]
+    rules = filter_rules(settings.filters)
     return {
         "rnakit_version": __version__,
         "target": {"record": target.record, "header": target.header, "length": len(target.sequence),
@@ -81,10 +97,11 @@ def summary(design: Design) -> dict:
                      "conditions": vars(settings.conditions) if settings.pattern else None,
                      "filters": _filter_summary(settings.filters)},
         "candidates": len(design.candidates), "passed": int(design.candidates["passed"].sum()),
-        "funnel": design.funnel, "transcriptome": design.transcriptome,
+        "funnel": [{**row, "rule": rules[row["filter"]]} for row in design.funnel],
+        "rank_note": rank_note(design), "transcriptome": design.transcriptome,
         "sites_bed": ({"coordinates": "genome", "chrom": design.exons.chrom, "strand": design.exons.strand,
                        "gtf_transcript": design.exons.id} if design.exons else {"coordinates": "transcript"}),
-        "top": design.top[columns].to_dict(orient="records"),
+        "top": design.top[top_columns(design.candidates)].to_dict(orient="records"),
     }
 
 
@@ -100,20 +117,21 @@ def _data_uri(png: bytes) -> str:
 
 
 def efficacy_plot_png(design: Design) -> bytes:
-    """PNG of the predicted knockdown of every candidate along the transcript, chosen ones marked."""
+    """PNG of the predicted % mRNA remaining (floored at 0, as in the tables) of every candidate along the
+    transcript, chosen ones marked."""
     c = design.candidates
     figure, axes = plt.subplots(figsize=(10, 3.6), dpi=100)
     if design.target.cds:
         axes.axvspan(design.target.cds[0] + 1, design.target.cds[1], color="0.92", label=f"CDS ({design.target.cds_source})")
-    axes.scatter(c.loc[~c["passed"], "start"], c.loc[~c["passed"], "predicted_knockdown_pct"], s=3, color="0.65",
+    axes.scatter(c.loc[~c["passed"], "start"], c.loc[~c["passed"], "predicted_remaining_pct"], s=3, color="0.65",
                  label="filtered out", linewidths=0)
-    axes.scatter(c.loc[c["passed"], "start"], c.loc[c["passed"], "predicted_knockdown_pct"], s=4, color="tab:blue",
+    axes.scatter(c.loc[c["passed"], "start"], c.loc[c["passed"], "predicted_remaining_pct"], s=4, color="tab:blue",
                  label="passed", linewidths=0)
     top = design.top
-    axes.scatter(top["start"], top["predicted_knockdown_pct"], s=40, marker="v", color="tab:red", label="chosen")
-    axes.set(xlabel=f"site start in {design.target.record} (nt)", ylabel="predicted knockdown (%)",
+    axes.scatter(top["start"], top["predicted_remaining_pct"], s=40, marker="v", color="tab:red", label="chosen")
+    axes.set(xlabel=f"site start in {design.target.record} (nt)", ylabel="predicted % mRNA remaining",
              title="Predicted efficacy along the transcript", xlim=(0, len(design.target.sequence)))
-    axes.legend(fontsize=7, loc="lower right")
+    axes.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))  # beside the axes: no point hidden
     figure.tight_layout()
     return _png(figure)
 
@@ -140,9 +158,9 @@ def report_html(design: Design, efficacy_png: bytes | None = None) -> str:
     drawing the efficacy plot again when the caller has it."""
     efficacy_png = efficacy_plot_png(design) if efficacy_png is None else efficacy_png
     target, top = design.target, design.top
-    columns = [c for c in TOP_COLUMNS + OFF_TARGET_COLUMNS if c in design.candidates.columns]
+    rules = filter_rules(design.settings.filters)
     funnel_rows = "".join(
-        f"<tr><td>{r['filter']}</td><td>{html.escape(FILTER_DESCRIPTIONS[r['filter']])}</td><td>{r['rejects']}</td>"
+        f"<tr><td>{r['filter']}</td><td>{html.escape(rules[r['filter']])}</td><td>{r['rejects']}</td>"
         f"<td>{r['rejects_first']}</td><td>{r['left']}</td></tr>" for r in design.funnel)
     offtarget = (f"<p>Off-targets screened against {design.transcriptome['transcripts']} transcripts "
                  f"({design.transcriptome['excluded_as_target_or_isoform']} excluded as the target or its isoforms; "
@@ -151,7 +169,8 @@ def report_html(design: Design, efficacy_png: bytes | None = None) -> str:
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>rnakit siRNA design: {html.escape(target.record)}</title>
 <style>body{{font-family:sans-serif;margin:2em;max-width:1100px}} table{{border-collapse:collapse;font-size:12px}}
-td,th{{padding:2px 8px;border-bottom:1px solid #ddd;text-align:right}} code{{font-size:12px}}
+td,th{{padding:2px 6px;border-bottom:1px solid #ddd;text-align:right}} code{{font-size:12px}}
+.scroll{{overflow-x:auto}} table.top th:first-child,table.top td:first-child{{position:sticky;left:0;background:#fff}}
 pre{{background:#f6f6f6;padding:1em;font-size:12px}}</style></head><body>
 <h1>siRNA design for {html.escape(target.record)}</h1>
 <p>{html.escape(target.header)}<br>{len(target.sequence)} nt; gene {html.escape(target.gene or 'not given')};
@@ -161,7 +180,8 @@ efficacy from the shipped <code>{design.settings.model}</code> model{'' if not d
 {len(design.candidates)} candidates, {int(design.candidates['passed'].sum())} pass the filters.</p>
 {offtarget}
 <h2>Top {len(top)} candidates</h2>
-{_table(top[columns])}
+<div class="scroll">{_table(top[top_columns(design.candidates)])}</div>
+<p>{html.escape(rank_note(design))}</p>
 <h2>Predicted efficacy along the transcript</h2>
 <img alt="predicted efficacy along the transcript" src="{_data_uri(efficacy_png)}">
 <h2>Filter funnel</h2>
