@@ -49,7 +49,7 @@ MODELS = {
     "gru-baseline": lambda args: model_class("gru-baseline")(max_epochs=args.gru_epochs, threads=args.threads, seed=args.seed),
     "gbm-plain": lambda args: LgbmEfficacyModel(low_weight=1.0, calibrate=False, threads=args.threads, seed=args.seed),
     **{name: (lambda args, name=name: model_class(name)(threads=args.threads, seed=args.seed))
-       for name in ("lgbm", "lgbm-level", "seqnet", "ensemble", "gnn", "gnn4sirna")},
+       for name in ("lgbm", "lgbm-level", "lgbm-gene", "seqnet", "ensemble", "gnn", "gnn4sirna")},
 }
 PLAN = [("huesken2005", "random", 10), ("huesken2005", "gene", 5),
         ("sais_sirna_2024", "gene", 5), ("sais_sirna_2024", "duplex", 5),

@@ -209,19 +209,23 @@ class LgbmLevelModel(RegressorMixin, BaseEstimator):
         """Fit on features ``X`` and % remaining ``y``; the blend, λ, shift and gate are chosen on inner
         out-of-fold predictions with folds grouped by ``groups`` (rows when None)."""
         y = np.asarray(y, dtype=float)
-        grouped = groups is not None and len(np.unique(groups)) >= self.inner_folds
-        if groups is not None and not grouped:
-            log.warning("lgbm-level: %d group(s) are too few for %d grouped inner folds; folds are random rows",
-                        len(np.unique(groups)), self.inner_folds)
-        splitter = GroupKFold(self.inner_folds) if grouped else KFold(self.inner_folds, shuffle=True, random_state=self.seed)
         regressors, level_shift = np.zeros((len(y), len(REGRESSORS))), np.zeros(len(y))
         classifiers = np.zeros((len(y), len(CLASSIFIERS)))
-        for train, test in splitter.split(X, y, groups if grouped else None):
+        for train, test in self._inner_folds(len(y), groups):
             state = self._fit_components(X.iloc[train], y[train])
             regressors[test], level_shift[test], classifiers[test] = self._component_predictions(state, X.iloc[test])
         self._choose(y, regressors, level_shift, classifiers)
         self.state_ = self._fit_components(X, y)
         return self
+
+    def _inner_folds(self, n: int, groups: np.ndarray | None) -> list[tuple[np.ndarray, np.ndarray]]:
+        """(train, test) row indices of the inner folds: grouped by ``groups`` when there are enough groups."""
+        grouped = groups is not None and len(np.unique(groups)) >= self.inner_folds
+        if groups is not None and not grouped:
+            log.warning("%s: %d group(s) are too few for %d grouped inner folds; folds are random rows",
+                        type(self).__name__, len(np.unique(groups)), self.inner_folds)
+        splitter = GroupKFold(self.inner_folds) if grouped else KFold(self.inner_folds, shuffle=True, random_state=self.seed)
+        return list(splitter.split(np.zeros(n), None, groups if grouped else None))
 
     def _choose(self, y: np.ndarray, regressors: np.ndarray, level_shift: np.ndarray, classifiers: np.ndarray) -> None:
         """The blend weights, λ and shift, then the gate, that score best on the inner out-of-fold rows.
@@ -236,24 +240,33 @@ class LgbmLevelModel(RegressorMixin, BaseEstimator):
                     best = (score, weights, lam, shift)
         _, weights, lam, shift = best
         blended = self._combine(regressors, level_shift, weights, lam) + shift
-        gate, threshold, gate_score = None, None, competition_score(y, blended)
-        for name in GATES:
-            probability = self._gate_probability(classifiers, name)
-            candidate = best_gate(y, blended, probability)
-            if candidate is None:
-                continue
-            score = competition_score(y, apply_gate(blended, probability, candidate))
-            if score > gate_score:
-                gate, threshold, gate_score = name, candidate, score
+        gate, threshold, gate_score = self._choose_gate(y, blended, classifiers)
         self.weights_, self.lambda_, self.shift_ = [float(w) for w in weights], float(lam), float(shift)
         self.gate_, self.gate_threshold_, self.inner_score_ = gate, threshold, float(gate_score)
         self.inner_component_scores_ = {n: float(competition_score(y, regressors[:, j])) for j, n in enumerate(REGRESSORS)}
         log.info("lgbm-level: weights %s, lambda %.1f, shift %+.1f, gate %s@%s, inner score %.4f (components %s)",
                  self.weights_, self.lambda_, self.shift_, gate, threshold, gate_score, self.inner_component_scores_)
 
+    @classmethod
+    def _choose_gate(cls, y: np.ndarray, predicted: np.ndarray, classifiers: np.ndarray) -> tuple[str | None, float | None, float]:
+        """The gate (classifier and threshold, or none) that scores best on ``predicted``, and that score."""
+        gate, threshold, gate_score = None, None, competition_score(y, predicted)
+        for name in GATES:
+            probability = cls._gate_probability(classifiers, name)
+            candidate = best_gate(y, predicted, probability)
+            if candidate is None:
+                continue
+            score = competition_score(y, apply_gate(predicted, probability, candidate))
+            if score > gate_score:
+                gate, threshold, gate_score = name, candidate, score
+        return gate, threshold, gate_score
+
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         """Predicted % mRNA remaining for each row of ``X``."""
-        regressors, level_shift, classifiers = self._component_predictions(self.state_, X)
+        return self._blend(*self._component_predictions(self.state_, X))
+
+    def _blend(self, regressors: np.ndarray, level_shift: np.ndarray, classifiers: np.ndarray) -> np.ndarray:
+        """Component predictions → % remaining with the chosen weights, λ, shift and gate."""
         predicted = self._combine(regressors, level_shift, np.asarray(self.weights_), self.lambda_) + self.shift_
         if self.gate_ is None:
             return predicted

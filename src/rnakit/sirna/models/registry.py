@@ -19,6 +19,7 @@ MODELS: dict[str, str] = {
     "lgbm": "rnakit.sirna.models.lgbm:LgbmEfficacyModel",
     "lgbm-level": "rnakit.sirna.models.level:LgbmLevelModel",
     "lgbm-rank": "rnakit.sirna.models.ranker:LgbmRankModel",
+    "lgbm-gene": "rnakit.sirna.models.gene:LgbmGeneModel",
     "gru-baseline": "rnakit.sirna.models.gru:GruBaselineModel",
     "seqnet": "rnakit.sirna.models.seqnet:SeqNetModel",
     "ensemble": "rnakit.sirna.models.ensemble:EnsembleModel",

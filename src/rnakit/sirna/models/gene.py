@@ -1,0 +1,160 @@
+"""``lgbm-gene``: ``lgbm-level``'s components, a within-gene rank model, and a stacked mapping to the score.
+
+``lgbm-level`` maps its components to % remaining by a linear blend, one shift and a gate. On genes
+it has never seen, the error is mostly the gene's level, and how much to trust the covariate level,
+the within-gene deviation or the classifiers can depend on where a row lies (a row the classifiers
+call potent, a gene the level model puts high, a low concentration). This model adds
+
+- a **rank** component: LightGBM fitted to the within-gene percentile rank of % remaining (0 = the
+  gene's most potent siRNA), which no gene level can move;
+- a **stacker**: a small LightGBM with the absolute-error objective (the score's MAE half) fitted to
+  the inner out-of-fold predictions of every component (regressors, level, rank, "< 30"
+  probabilities), optionally with the experiment's conditions, then a shift and a gate as in
+  ``lgbm-level``.
+
+Which mapping is used (``grid``: ``lgbm-level``'s blend; ``stack``; ``stack-conditions``) is decided
+inside :meth:`fit`, before anything else is fitted on all rows: each candidate is fitted on the
+inner out-of-fold rows of two inner folds and scored (competition score) on the third, the folds
+grouped by ``groups`` (the gene in a gene-held-out benchmark), so no candidate is scored on rows
+whose labels it was fitted to. Ties go to ``grid``. No outer-fold row is looked at.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import lightgbm as lgb
+import numpy as np
+import pandas as pd
+
+from rnakit.cpu import model_threads
+from rnakit.sirna.metrics import competition_score
+from rnakit.sirna.models.calibration import apply_gate, best_shift
+from rnakit.sirna.models.encoding import encode, learn_levels
+from rnakit.sirna.models.level import CLASSIFIERS, REGRESSORS, LgbmLevelModel, gene_keys
+from rnakit.sirna.models.ranker import percentile_ranks
+
+log = logging.getLogger(__name__)
+
+#: Candidate mappings from component predictions to % remaining, in tie-breaking order.
+MAPPINGS = ("grid", "stack", "stack-conditions")
+#: The stacker's inputs besides the conditions, in column order.
+STACK_INPUTS = (*(f"reg_{n}" for n in REGRESSORS), "level_covariate", "level_shift", "rank",
+                *(f"clf_{n}" for n in CLASSIFIERS))
+CONDITIONS_PREFIX = "conditions__"
+# The stacker sees a few thousand out-of-fold rows of a handful of inputs: few, large leaves.
+STACKER = dict(objective="l1", n_estimators=200, learning_rate=0.05, num_leaves=7, min_child_samples=100,
+               subsample=0.8, subsample_freq=1, verbose=-1)
+
+
+class LgbmGeneModel(LgbmLevelModel):
+    """``lgbm-level`` plus a within-gene rank component and a stacked mapping chosen on inner folds.
+
+    Takes ``lgbm-level``'s parameters; ``fit(X, y, groups)`` as there. After fitting, ``mapping_``
+    names the chosen mapping and ``mapping_scores_`` holds every candidate's inner score.
+    """
+
+    # -- components ---------------------------------------------------------------------------------
+
+    def _fit_components(self, X: pd.DataFrame, y: np.ndarray) -> dict:
+        state = super()._fit_components(X, y)
+        ranks = percentile_ranks(y, gene_keys(X))
+        usable = np.flatnonzero(~np.isnan(ranks))
+        if len(usable):
+            columns = state["deviation_features"]
+            state["boosters"]["rank"] = lgb.LGBMRegressor(**self._params(False)).fit(
+                encode(X.iloc[usable], columns, state["deviation_levels"]), ranks[usable],
+                categorical_feature=[i for i, c in enumerate(columns) if c in state["deviation_levels"]] or "auto",
+            ).booster_
+        return state
+
+    def _stack_inputs(self, state: dict, X: pd.DataFrame) -> tuple[np.ndarray, tuple]:
+        """(the stacker's inputs without conditions, the component predictions ``lgbm-level`` blends)."""
+        regressors, level_shift, classifiers = self._component_predictions(state, X)
+        rank = np.full(len(X), 0.5)  # no gene of ≥ 3 rows in training: every row mid-gene
+        if "rank" in state["boosters"]:
+            rank = state["boosters"]["rank"].predict(encode(X, state["deviation_features"], state["deviation_levels"]),
+                                                     num_threads=model_threads(self.threads))
+        inputs = np.column_stack([regressors, regressors[:, 2] + level_shift, level_shift, rank, classifiers])
+        return inputs, (regressors, level_shift, classifiers)
+
+    # -- mappings -----------------------------------------------------------------------------------
+
+    def _fit_mapping(self, name: str, inputs: np.ndarray, y: np.ndarray) -> dict:
+        """A mapping fitted on out-of-fold component predictions: its stacker, shift and gate."""
+        stacker = lgb.LGBMRegressor(**STACKER, n_jobs=model_threads(self.threads), random_state=self.seed).fit(
+            inputs, y, sample_weight=self._weights(y)).booster_
+        predicted = stacker.predict(inputs, num_threads=model_threads(self.threads))
+        shift = best_shift(y, predicted)
+        classifiers = inputs[:, len(STACK_INPUTS) - len(CLASSIFIERS):len(STACK_INPUTS)]
+        gate, threshold, _ = self._choose_gate(y, predicted + shift, classifiers)
+        return {"name": name, "stacker": stacker, "shift": shift, "gate": gate, "gate_threshold": threshold}
+
+    def _apply_mapping(self, mapping: dict, inputs: np.ndarray) -> np.ndarray:
+        predicted = mapping["stacker"].predict(inputs, num_threads=model_threads(self.threads)) + mapping["shift"]
+        if mapping["gate"] is None:
+            return predicted
+        classifiers = inputs[:, len(STACK_INPUTS) - len(CLASSIFIERS):len(STACK_INPUTS)]
+        return apply_gate(predicted, self._gate_probability(classifiers, mapping["gate"]), mapping["gate_threshold"])
+
+    def _select_mapping(self, y: np.ndarray, inputs: np.ndarray, conditions: np.ndarray, components: tuple,
+                        groups: np.ndarray | None) -> dict[str, float]:
+        """Each candidate mapping's competition score on inner rows it was not fitted to (second-level
+        folds over the out-of-fold rows, grouped like the inner folds)."""
+        predicted = {name: np.zeros(len(y)) for name in MAPPINGS}
+        for train, test in self._inner_folds(len(y), groups):
+            part = [c[train] for c in components]
+            self._choose(y[train], *part)
+            predicted["grid"][test] = self._blend(*[c[test] for c in components])
+            for name, matrix in (("stack", inputs), ("stack-conditions", np.column_stack([inputs, conditions]))):
+                mapping = self._fit_mapping(name, matrix[train], y[train])
+                predicted[name][test] = self._apply_mapping(mapping, matrix[test])
+        return {name: float(competition_score(y, p)) for name, p in predicted.items()}
+
+    # -- fitting and predicting ---------------------------------------------------------------------
+
+    def fit(self, X: pd.DataFrame, y: np.ndarray, groups: np.ndarray | None = None) -> "LgbmGeneModel":
+        """Fit on features ``X`` and % remaining ``y``; the mapping (and within it the blend, shift and
+        gate) is chosen on inner out-of-fold predictions, folds grouped by ``groups`` (rows when None)."""
+        y = np.asarray(y, dtype=float)
+        folds = self._inner_folds(len(y), groups)
+        inputs = np.zeros((len(y), len(STACK_INPUTS)))
+        components = (np.zeros((len(y), len(REGRESSORS))), np.zeros(len(y)), np.zeros((len(y), len(CLASSIFIERS))))
+        for train, test in folds:
+            state = self._fit_components(X.iloc[train], y[train])
+            inputs[test], parts = self._stack_inputs(state, X.iloc[test])
+            for whole, part in zip(components, parts):
+                whole[test] = part
+        condition_columns = [c for c in X.columns if c.startswith(CONDITIONS_PREFIX)]
+        condition_levels = learn_levels(X[condition_columns])
+        conditions = encode(X, condition_columns, condition_levels)
+        self.mapping_scores_ = self._select_mapping(y, inputs, conditions, components, groups)
+        self.mapping_ = max(MAPPINGS, key=lambda name: (self.mapping_scores_[name], -MAPPINGS.index(name)))
+        log.info("lgbm-gene: mapping %s (inner scores %s)", self.mapping_, self.mapping_scores_)
+        self._choose(y, *components)  # the grid blend on every inner row: used by `grid` and level()
+        self.state_ = self._fit_components(X, y)
+        self.state_["mapping"] = {"name": self.mapping_, "scores": self.mapping_scores_,
+                                  "condition_features": condition_columns, "condition_levels": condition_levels}
+        if self.mapping_ != "grid":
+            matrix = inputs if self.mapping_ == "stack" else np.column_stack([inputs, conditions])
+            mapping = self._fit_mapping(self.mapping_, matrix, y)
+            self.state_["boosters"]["stacker"] = mapping.pop("stacker")
+            self.state_["mapping"].update(mapping)
+        return self
+
+    def predict(self, X: pd.DataFrame) -> np.ndarray:
+        """Predicted % mRNA remaining for each row of ``X``."""
+        inputs, components = self._stack_inputs(self.state_, X)
+        mapping = self.state_["mapping"]
+        if mapping["name"] == "grid":
+            return self._blend(*components)
+        if mapping["name"] == "stack-conditions":
+            inputs = np.column_stack([inputs, encode(X, mapping["condition_features"], mapping["condition_levels"])])
+        return self._apply_mapping({**mapping, "stacker": self.state_["boosters"]["stacker"]}, inputs)
+
+    @classmethod
+    def load(cls, folder) -> "LgbmGeneModel":
+        """Read a model written by :meth:`save` (``lgbm-level``'s files plus the mapping in its JSON)."""
+        model = super().load(folder)
+        model.mapping_, model.mapping_scores_ = model.state_["mapping"]["name"], model.state_["mapping"]["scores"]
+        return model
