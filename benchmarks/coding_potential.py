@@ -170,8 +170,8 @@ def main(argv: list[str] | None = None) -> int:
             held_out = model.score([(records[i][0], records[i][2]) for i in test])
             seconds[name] += time.perf_counter() - started
             chosen_scale[name].append(model.orf_size_scale)
-            scores[name][test] = held_out["coding_probability"].to_numpy()
-            calls[name][test] = held_out["coding"].to_numpy()
+            scores[name][test] = held_out["coding_prob"].to_numpy()
+            calls[name][test] = (held_out["label"] == "coding").to_numpy()
 
         for name, columns in ((orf_length, [transcripts.orf_size]),
                               (orf_coverage, [transcripts.orf_size, transcripts.orf_size / transcripts.mrna_size])):

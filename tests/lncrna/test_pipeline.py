@@ -118,8 +118,9 @@ class MarkerModel:
         rows = []
         for name, sequence in records:
             probability = 0.9 if MARKER in sequence.upper() else 0.1
-            rows.append({"id": name, "mrna_size": len(sequence), "orf_size": 0, "fickett": 0.0, "hexamer": 0.0,
-                         "coding_probability": probability, "coding": probability >= self.threshold})
+            rows.append({"id": name, "mRNA_size": len(sequence), "ORF_size": 0, "Fickett_score": 0.0,
+                         "Hexamer_score": 0.0, "coding_prob": probability,
+                         "label": "coding" if probability >= self.threshold else "noncoding"})
         return pd.DataFrame(rows)
 
 

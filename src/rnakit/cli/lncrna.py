@@ -82,7 +82,7 @@ def coding_potential_command(
     coverage, Fickett TESTCODE and hexamer score in a logistic regression; label 'coding' when the
     probability reaches the model's threshold."""
     from rnakit.cli.stdio import input_path, is_stdio, text_output
-    from rnakit.lncrna.coding import CodingModel, cpat_table
+    from rnakit.lncrna.coding import CodingModel, write_scores
     from rnakit.outputs import check_output_file
     from rnakit.seq.fasta import iter_fasta_records
 
@@ -90,12 +90,13 @@ def coding_potential_command(
         check_output_file(output, inputs=[fasta])
     coding_model = CodingModel.load(model)
     with input_path(fasta) as source:  # '-': standard input, through a temporary file
-        scores = coding_model.score(((record_id, seq) for record_id, _, seq in iter_fasta_records(source)),
+        scores = coding_model.score([(record_id, seq) for record_id, _, seq in iter_fasta_records(source)],
                                     source=str(fasta))
     with text_output(output) as handle:
-        cpat_table(scores).to_csv(handle, sep="\t", index=False, float_format="%.6g")
+        write_scores(scores, handle)
+    coding = int((scores["label"] == "coding").sum())
     # With -o -, standard output holds the table alone: the message goes to stderr.
-    typer.echo(f"{len(scores)} transcripts: {int(scores['coding'].sum())} coding, {int((~scores['coding']).sum())} "
+    typer.echo(f"{len(scores)} transcripts: {coding} coding, {len(scores) - coding} "
                f"noncoding (coding probability ≥ {coding_model.threshold:.3f} is coding) → {output}", err=is_stdio(output))
 
 

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import numpy as np
 import pandas as pd
@@ -40,9 +40,12 @@ from rnakit.outputs import output_folder
 from rnakit.seq.alphabet import normalise_rna, validate_rna
 from rnakit.seq.fasta import read_fasta_records
 from rnakit.seq.orf import STOP_CODONS, longest_orf
+from rnakit.seq.records import SequencesLike, sequence_records
 
 FEATURES = ("orf_size", "orf_coverage", "fickett", "hexamer")
-SCORE_COLUMNS = ("id", "mrna_size", "orf_size", "fickett", "hexamer", "coding_probability", "coding")
+# The columns of ``rnakit lncrna coding-potential``'s table (CPAT's names where it has one), which
+# :meth:`CodingModel.score` returns too: Python and the CLI show one table.
+SCORE_COLUMNS = ("id", "mRNA_size", "ORF_size", "Fickett_score", "Hexamer_score", "coding_prob", "label")
 MODEL_FORMAT = "rnakit-coding-model"
 FORMAT_VERSION = 2  # 2: the manifest says whether ORFs may run off the 3' end and how ORF size enters
 ORF_SIZE_SCALES = ("linear", "log")
@@ -54,16 +57,9 @@ DEFAULT_MODEL = "coding_human"
 NUCLEOTIDES = frozenset("ACGUN")
 
 
-# Column names of ``rnakit lncrna coding-potential``'s table: CPAT's where it has one.
-CPAT_COLUMNS = {"mrna_size": "mRNA_size", "orf_size": "ORF_size", "fickett": "Fickett_score",
-                "hexamer": "Hexamer_score", "coding_probability": "coding_prob"}
-
-
-def cpat_table(scores: pd.DataFrame) -> pd.DataFrame:
-    """:meth:`CodingModel.score`'s rows as the CLI and the web app show them: CPAT's names and a label."""
-    table = scores.rename(columns=CPAT_COLUMNS)
-    table["label"] = scores["coding"].map({True: "coding", False: "noncoding"})
-    return table.drop(columns="coding")
+def write_scores(scores: pd.DataFrame, handle: TextIO) -> None:
+    """:meth:`CodingModel.score`'s table as ``rnakit lncrna coding-potential`` writes it (TSV, 6 digits)."""
+    scores.to_csv(handle, sep="\t", index=False, float_format="%.6g")
 
 
 def default_model_dir() -> Path:
@@ -127,19 +123,28 @@ class CodingModel:
         z = (features - np.array(self.mean)) / np.array(self.scale)
         return 1.0 / (1.0 + np.exp(-(z @ np.array(self.coef) + self.intercept)))
 
-    def score(self, records: Iterable[tuple[str, str]], *, source: str | None = None) -> pd.DataFrame:
-        """One row per ``(id, sequence)`` record, in input order: :data:`SCORE_COLUMNS`."""
-        transcripts = Transcripts(records, source=source, open_end=self.open_end)
+    def score(self, records: SequencesLike, *, source: str | None = None) -> pd.DataFrame:
+        """One row per transcript, in input order, with :data:`SCORE_COLUMNS` (the CLI's table):
+        ``label`` is ``coding`` when ``coding_prob`` reaches the model's threshold.
+
+        ``records``: ``(id, sequence)`` pairs, sequence strings, Biopython SeqRecords, a FASTA path
+        (see :func:`rnakit.seq.records.sequence_records`); errors name ``source`` and the record.
+
+        >>> CodingModel.load().score("AUGGCC" * 100 + "UAA")[["id", "ORF_size", "label"]]
+                 id  ORF_size   label
+        0  sequence       603  coding
+        """
+        transcripts = Transcripts(sequence_records(records), source=source, open_end=self.open_end)
         features = transcripts.features(self.hexamer, self.orf_size_scale)
         probability = self._logistic(features)
         return pd.DataFrame({
             "id": transcripts.ids,
-            "mrna_size": transcripts.mrna_size,
-            "orf_size": transcripts.orf_size,
-            "fickett": transcripts.fickett,
-            "hexamer": features[:, FEATURES.index("hexamer")],
-            "coding_probability": probability,
-            "coding": probability >= self.threshold,
+            "mRNA_size": transcripts.mrna_size,
+            "ORF_size": transcripts.orf_size,
+            "Fickett_score": transcripts.fickett,
+            "Hexamer_score": features[:, FEATURES.index("hexamer")],
+            "coding_prob": probability,
+            "label": np.where(probability >= self.threshold, "coding", "noncoding"),
         }, columns=list(SCORE_COLUMNS))
 
     def manifest(self) -> dict[str, Any]:

@@ -213,7 +213,7 @@ def filter_transcripts(
     table["longest_orf_aa"] = _per_transcript(orfs, "max")
     say("coding potential")
     scores = ready.model.score((name, rna.translate(_AMBIGUOUS_AS_N)) for name, rna in records)
-    table["coding_probability"] = _per_transcript(scores.set_index("id")["coding_probability"], "max")
+    table["coding_probability"] = _per_transcript(scores.set_index("id")["coding_prob"], "max")
     table["coding"] = table["coding_probability"] >= ready.model.threshold
     table["housekeeping_overlap"] = (housekeeping_overlaps(transcripts, ready.housekeeping)
                                      if ready.housekeeping is not None

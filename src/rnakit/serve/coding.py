@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 
 from rnakit.files import atomic_directory
-from rnakit.lncrna.coding import CodingModel, cpat_table
+from rnakit.lncrna.coding import CodingModel, write_scores
 from rnakit.serve.inputs import shown_as
 from rnakit.seq.fasta import iter_fasta_records
 
@@ -22,9 +22,9 @@ def coding_potential(path: Path, display: str, output: Path) -> None:
     """Score every record of ``path`` (errors name ``display``); write coding.tsv into ``output``."""
     model = CodingModel.load(None)
     with shown_as(path, display):
-        scores = model.score(((record_id, seq) for record_id, _, seq in iter_fasta_records(path)), source=display)
-    with atomic_directory(output) as scratch:
-        cpat_table(scores).to_csv(scratch / CODING_FILE, sep="\t", index=False, float_format="%.6g")
+        scores = model.score([(record_id, seq) for record_id, _, seq in iter_fasta_records(path)], source=display)
+    with atomic_directory(output) as scratch, open(scratch / CODING_FILE, "w", encoding="utf-8") as handle:
+        write_scores(scores, handle)
 
 
 def cli_command(display: str) -> str:
