@@ -13,6 +13,7 @@ from rnakit.errors import InputFormatError
 from rnakit.outputs import check_output_folder, output_folder
 from rnakit.sirna.features import compute_features, groups
 from rnakit.sirna.metrics import evaluate
+from rnakit.sirna.models.shipped import SHIPPED_MODELS, SHIPPED_MODELS_DIR, resolve_model_dir  # noqa: F401 (re-exported)
 from rnakit.sirna.models.registry import (
     RUN_COMMAND,
     load_model,
@@ -25,22 +26,6 @@ from rnakit.sirna.report import json_safe, write_report
 from rnakit.sirna.training import cross_validate
 
 log = logging.getLogger(__name__)
-
-SHIPPED_MODELS_DIR = Path(__file__).resolve().parent.parent / "data" / "models"
-#: Models shipped in the package, trained by scripts/train_default_models.py: ``default`` (the
-#: competition's modified siRNAs and conditions) and ``unmodified`` (public unmodified sets, for design).
-SHIPPED_MODELS = ("default", "unmodified")
-
-
-def resolve_model_dir(name: str | Path) -> Path:
-    """A shipped model's name (SHIPPED_MODELS) gives its folder; anything else is a run folder."""
-    if str(name) in SHIPPED_MODELS:
-        folder = SHIPPED_MODELS_DIR / str(name)
-        if not (folder / "manifest.json").is_file():
-            raise InputFormatError(f"no shipped {name!r} model in this installation (run scripts/train_default_models.py)")
-        return folder
-    return Path(name)
-
 
 def table_digest(table: pd.DataFrame) -> str:
     """sha256 of the rows a model was trained on (ids, strands, label), for the manifest."""

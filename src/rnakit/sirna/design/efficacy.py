@@ -7,16 +7,18 @@ The feature groups are computed once and serve both the model and the report col
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from rnakit.sirna.features import compute_features
-from rnakit.sirna.models.registry import load_model, model_inputs
-from rnakit.sirna.runs import resolve_model_dir
+from rnakit.sirna.models.registry import MANIFEST, load_model, model_inputs
+from rnakit.sirna.models.shipped import resolve_model_dir
 from rnakit.sirna.schema import canonical_frame
 
+from rnakit.sirna.design.chunks import chunked_features
 from rnakit.sirna.design.filters import SEED_TM_MAX, seed_duplex_tm
 from rnakit.sirna.design.patterns import StrandPattern
 
@@ -71,13 +73,29 @@ def candidate_table(candidates: pd.DataFrame, target: str, record: str, gene: st
     return canonical_frame(columns, n)
 
 
-def score_candidates(table: pd.DataFrame, model: str, record: str, threads: int | None = None) -> pd.DataFrame:
+def _feature_groups(folder: Path) -> list[str] | None:
+    """The feature groups a model folder's manifest names, read before the model itself loads (None when
+    unreadable)."""
+    try:
+        return list(json.loads((folder / MANIFEST).read_text(encoding="utf-8"))["feature_groups"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def score_candidates(table: pd.DataFrame, model: str, record: str, threads: int | None = None,
+                     workers: int = 1) -> pd.DataFrame:
     """``predicted_remaining_pct`` (at least 0), ``predicted_remaining_pct_raw`` (the model's value),
     ``predicted_knockdown_pct`` and REPORT_COLUMNS for every row (the model runs on ``threads`` CPU
-    threads; None: the cores available to this process)."""
-    estimator, manifest = load_model(resolve_model_dir(model), threads)
-    wanted = sorted({*manifest["feature_groups"], "thermo", "target", "rules"})
-    features = compute_features(table, wanted, cache_dir=None, file=record).drop(columns="id")
+    threads; None: the cores available to this process). With ``workers`` > 1 a long table's features
+    are computed in that many processes while the model loads."""
+    folder = resolve_model_dir(model)
+    groups = _feature_groups(folder)
+    if groups is None:  # not a readable model folder: load_model says what is wrong with it
+        groups = load_model(folder, threads)[1]["feature_groups"]
+    wanted = sorted({*groups, "thermo", "target", "rules"})
+    features, (estimator, manifest) = chunked_features(table, wanted, record, workers,
+                                                       meanwhile=lambda: load_model(folder, threads))
+    features = features.drop(columns="id")
     predicted = estimator.predict(model_inputs(manifest["model"], table, lambda: features))
     # Inhibition assays report > 100 % knockdown at times, so the models learnt values a little below
     # 0 % remaining. Shown as 0 (no mRNA left is the floor a reader expects); the raw value is kept in

@@ -120,7 +120,8 @@ def run_design(
     other inputs; ``force`` writes into a folder rnakit did not write, keeping its other files (see
     :mod:`rnakit.outputs`).
 
-    One target's folder appears only when complete. With several, each record's folder is committed
+    One target's folder appears only when complete; a long one's candidates are scored in ``workers``
+    processes (the same files as one). With several, each record's folder is committed
     (sealed, renamed into place) as it finishes, so a run killed half-way resumes: the same command
     skips the records whose folders verify and were made with the same settings (``skipped`` is told how
     many), and the folder's marker and summary.tsv appear only when every record is done; until then
@@ -147,7 +148,7 @@ def run_design(
             _INDEXES.clear()  # the workers load their own copy: this process keeps none
     if len(targets) == 1:
         with output_folder(out, command=DESIGN_COMMAND) as scratch:
-            design = design_target(targets[0], settings, index, step)
+            design = design_target(targets[0], settings, index, step, workers)
             write_design(design, scratch)
             return [summary_row(design)]
     return _run_resumable(targets, settings, out, transcriptome, run, state, workers, dask_scheduler, done, skipped)
