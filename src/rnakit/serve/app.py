@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from rnakit import __version__
 from rnakit.errors import RnakitError
 from rnakit.serve import api, pages
+from rnakit.serve.apidocs import docs_html
 from rnakit.serve.inputs import TooLarge
 from rnakit.serve.jobs import JobStore, UnknownJob
 from rnakit.serve.limits import BodySizeLimit
@@ -48,9 +49,15 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
         finally:
             runner.stop()
 
-    app = FastAPI(title="rnakit", version=__version__, lifespan=lifespan,
+    # FastAPI's /docs and /redoc pages load their scripts from a CDN: replaced by an offline page.
+    app = FastAPI(title="rnakit", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="siRNA design and prediction, RNA–RNA hybridisation and coding potential, "
                               "over the same Python API as the rnakit command line.")
+
+    @app.get("/docs", include_in_schema=False, response_class=HTMLResponse)
+    def docs() -> HTMLResponse:
+        return HTMLResponse(docs_html(app.openapi()))
+
     app.state.service = Service(settings, store, runner)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes)
     if settings.loopback:
