@@ -12,11 +12,12 @@ setup: $(STAMP) tools
 tools:
 	@bash scripts/install-tools.sh
 
-# Reinstall whenever the dependency list changes. torch is pinned in pyproject.toml (CPU build).
-$(STAMP): pyproject.toml
+# Reinstall whenever the dependency list changes. Every extra (nn, serve, workflow, dask) and the test
+# tools, so the suite runs everything; constraints/cpu.txt pins torch's CPU build (pyproject.toml asks for a range).
+$(STAMP): pyproject.toml constraints/cpu.txt
 	$(PYTHON) -c 'import sys; sys.exit("rnakit needs Python >= 3.11, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints/cpu.txt -e '.[all,dev]'
 	touch $(STAMP)
 
 demo: setup

@@ -59,3 +59,11 @@ class MismatchError(RnakitError):
 
 class OutputError(RnakitError):
     """An output would overwrite an input or files rnakit did not write, or cannot be written there."""
+
+
+class MissingExtraError(RnakitError):
+    """A command or model needs an optional part of rnakit (an extra) that is not installed."""
+
+    def __init__(self, what: str, extra: str) -> None:
+        self.extra = extra
+        super().__init__(f"{what} needs the [{extra}] extra: pip install 'rnakit[{extra}]'")

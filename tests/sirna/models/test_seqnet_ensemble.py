@@ -8,7 +8,8 @@ from rnakit.errors import InputFormatError
 from rnakit.seq.alphabet import reverse_complement_rna
 from rnakit.sirna.features import compute_features
 from rnakit.sirna.metrics import competition_score
-from rnakit.sirna.models.ensemble import EnsembleModel, best_blend, member_view, simplex_grid
+from rnakit.sirna.models.ensemble import MEMBER_MODELS, EnsembleModel, best_blend, member_view, simplex_grid
+from rnakit.sirna.models.registry import model_class
 from rnakit.sirna.models.registry import load_model, model_inputs, save_model
 from rnakit.sirna.models.seqnet import CONTEXT_FLANK, CONTEXT_LENGTH, SeqNetModel, context_windows, one_hot_windows
 from rnakit.sirna.schema import canonical_frame
@@ -97,6 +98,12 @@ def test_member_view_gives_each_member_only_its_inputs():
     assert list(member_view(SeqNetModel, X).columns)[-3:] == ["guide", "transcript", "context"]
     with pytest.raises(InputFormatError, match="guide_mods"):
         member_view(EnsembleModel, X.drop(columns="guide_mods"))
+
+
+def test_ensemble_table_columns_are_its_members_in_order():
+    # Written out in ensemble.py so that the class imports no member (torch); they must stay the union.
+    union = dict.fromkeys(c for name in MEMBER_MODELS for c in model_class(name).table_columns)
+    assert EnsembleModel.table_columns == tuple(union) == ("guide", "guide_mods", "transcript", "context")
 
 
 def test_ensemble_fits_out_of_fold_and_round_trips_through_the_registry(tmp_path):

@@ -22,14 +22,13 @@ from rnakit.errors import InputFormatError
 from rnakit.sirna.features.registry import SEPARATOR
 from rnakit.sirna.metrics import competition_score
 from rnakit.sirna.models.calibration import best_shift
-from rnakit.sirna.models.gru import GruBaselineModel
-from rnakit.sirna.models.lgbm import LgbmEfficacyModel
-from rnakit.sirna.models.seqnet import SeqNetModel
+from rnakit.sirna.models.registry import model_class
 
 log = logging.getLogger(__name__)
 
-#: Models that can be blended, by the names the CLI uses.
-MEMBER_MODELS: dict[str, type] = {"lgbm": LgbmEfficacyModel, "gru-baseline": GruBaselineModel, "seqnet": SeqNetModel}
+#: Models that can be blended, by the names the CLI uses. Their classes are imported when a blend uses
+#: them, so an lgbm-only ensemble runs without the [nn] extra (torch) that gru-baseline and seqnet need.
+MEMBER_MODELS: tuple[str, ...] = ("lgbm", "gru-baseline", "seqnet")
 STATE_FILE = "ensemble.json"
 
 
@@ -68,7 +67,9 @@ class EnsembleModel(RegressorMixin, BaseEstimator):
     """Blend of ``members`` (names from :data:`MEMBER_MODELS`) with out-of-fold weights."""
 
     uses_features = True
-    table_columns = tuple(dict.fromkeys(c for m in MEMBER_MODELS.values() for c in m.table_columns))
+    # Every member's table columns, in MEMBER_MODELS order (written out so that reading this attribute
+    # imports no member; tests/sirna/models/test_seqnet_ensemble.py checks it against the members).
+    table_columns = ("guide", "guide_mods", "transcript", "context")
 
     def __init__(self, members: tuple[str, ...] = ("lgbm", "seqnet"), inner_folds: int = 3, weight_step: float = 0.05,
                  threads: int | None = None, seed: int = 0) -> None:
@@ -83,7 +84,7 @@ class EnsembleModel(RegressorMixin, BaseEstimator):
         if unknown or not self.members:
             raise InputFormatError(f"unknown ensemble member(s) {', '.join(unknown) or '(none)'} "
                                    f"(known: {', '.join(MEMBER_MODELS)})")
-        return [MEMBER_MODELS[m] for m in self.members]
+        return [model_class(m) for m in self.members]
 
     def _new(self, estimator: type) -> object:
         return estimator(threads=self.threads, seed=self.seed)

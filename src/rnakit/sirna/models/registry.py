@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -11,10 +10,12 @@ import pandas as pd
 
 from rnakit import __version__
 from rnakit.errors import InputFormatError, ValueRangeError
+from rnakit.extras import import_for
 from rnakit.outputs import output_folder, verify_output
 
 # Model name → "module:class". A class is imported when first asked for, so commands that train or
-# load no model (and `rnakit --help`) start without loading PyTorch and LightGBM.
+# load no model (and `rnakit --help`) start without loading PyTorch and LightGBM, and the core install
+# (no torch) runs the LightGBM models; the others need the [nn] extra, which model_class names.
 MODELS: dict[str, str] = {
     "lgbm": "rnakit.sirna.models.lgbm:LgbmEfficacyModel",
     "lgbm-level": "rnakit.sirna.models.level:LgbmLevelModel",
@@ -32,11 +33,12 @@ RUN_COMMAND = "rnakit sirna train"  # the writer named in a run folder's marker 
 
 
 def model_class(name: str) -> type:
-    """The estimator class of a model name; unknown names are an error listing the known ones."""
+    """The estimator class of a model name; unknown names are an error listing the known ones, and a
+    model whose packages are not installed is an error naming the extra that installs them."""
     if name not in MODELS:
         raise ValueRangeError(f"unknown model {name!r} (known: {', '.join(MODELS)})")
     module, _, attribute = MODELS[name].partition(":")
-    return getattr(importlib.import_module(module), attribute)
+    return getattr(import_for(module, f"model {name!r}"), attribute)
 
 
 def uses_features(name: str) -> bool:
