@@ -1,0 +1,66 @@
+"""One long target over several processes gives the files of a one-process run, byte for byte."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from rnakit.sirna.design import chunks
+from rnakit.sirna.design.design import DesignSettings
+from rnakit.sirna.design.runner import run_design
+from rnakit.sirna.design.targets import read_targets
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_chunk_bounds_cover_every_row_once_in_order() -> None:
+    assert chunks.chunk_bounds(1000, 2) == [(0, 500), (500, 1000)]
+    assert chunks.chunk_bounds(1001, 3) == [(0, 500), (500, 1001)]  # a third chunk would be under 500 rows
+    assert chunks.chunk_bounds(499, 4) == [(0, 499)]
+    assert chunks.chunk_bounds(3000, 3) == [(0, 1000), (1000, 2000), (2000, 3000)]
+
+
+def test_a_long_target_split_over_three_processes_gives_the_one_process_files(tmp_path, monkeypatch) -> None:
+    # 200-row chunks: a 1,300-nt target (1,252 candidates without N) falls in three, so the middle one's RNAplfold
+    # region is cut on both sides; an N run drops some candidates and one site repeats in two chunks.
+    monkeypatch.setattr(chunks, "MIN_CHUNK_ROWS", 200)
+    rng = random.Random(18)
+    repeat = "".join(rng.choice("ACGU") for _ in range(30))
+    sequence = "".join(rng.choice("ACGU") for _ in range(1270))
+    sequence = sequence[:100] + repeat + sequence[130:600] + "NNNN" + sequence[604:1100] + repeat + sequence[1130:]
+    assert len(sequence) == 1270
+    fasta = tmp_path / "long.fa"
+    fasta.write_text(f">long gene=LONG\n{sequence + 'ACGUACGUACGUACGUACGUACGUACGUAC'}\n")
+    targets = read_targets(fasta)
+    assert len(chunks.chunk_bounds(1300 - 22 - 26, 3)) == 3 and chunks._can_fork()  # 26 windows touch the N run
+
+    run_design(targets, DesignSettings(), tmp_path / "one", workers=1, target_files=[fasta])
+    run_design(targets, DesignSettings(), tmp_path / "three", workers=3, target_files=[fasta])
+
+    one, three = tree(tmp_path / "one"), tree(tmp_path / "three")
+    assert sorted(one) == sorted(three)
+    for name in one:
+        assert one[name] == three[name], name
+    assert b"long:1:21" in one["candidates.tsv"]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_chunked_features_equal_one_pass_and_return_what_ran_meanwhile(monkeypatch, workers) -> None:
+    from rnakit.sirna.design.candidates import enumerate_candidates
+    from rnakit.sirna.design.efficacy import Conditions, candidate_table
+    from rnakit.sirna.features import compute_features
+
+    monkeypatch.setattr(chunks, "MIN_CHUNK_ROWS", 50)
+    rng = random.Random(7)
+    target = "".join(rng.choice("ACGU") for _ in range(160))
+    table = candidate_table(enumerate_candidates(target, [21]), target, "t", None, None, None, Conditions())
+    groups = ["target", "thermo"]
+    expected = compute_features(table, groups, cache_dir=None, file="t")
+    features, waited = chunks.chunked_features(table, groups, "t", workers, meanwhile=lambda: "model")
+    assert waited == "model"
+    assert features.index.equals(expected.index)
+    assert features.equals(expected)
