@@ -125,6 +125,41 @@ def test_bundled_example_config_is_valid(monkeypatch, tmp_path):
     assert loaded.outdir == EXAMPLES.parent / ".demo" / "lincrna_dm6" and loaded.coding_ids is not None
 
 
+def test_config_paths_may_start_at_rnakit_data_dir(tmp_path, monkeypatch):
+    data = tmp_path / "data"
+    data.mkdir()
+    write_inputs(data)
+    here = tmp_path / "configs"
+    here.mkdir()
+    path = here / "config.yaml"
+    path.write_text(yaml.safe_dump(config(genome="$RNAKIT_DATA_DIR/genome.fa", annotation="${RNAKIT_DATA_DIR}/ref.gtf",
+                                          samples={"a": {"r1": "$RNAKIT_DATA_DIR/reads/a_R1.fq",
+                                                         "r2": "$RNAKIT_DATA_DIR/reads/a_R2.fq"}})))
+    monkeypatch.setenv("RNAKIT_DATA_DIR", str(data))
+    loaded = load_workflow_config(path)
+    assert (loaded.genome, loaded.annotation) == (data / "genome.fa", data / "ref.gtf")
+    assert loaded.samples[0].r1 == data / "reads" / "a_R1.fq" and loaded.outdir == here / "out"
+    # The bundled example names its inputs the same way: pointed elsewhere, it looks there.
+    monkeypatch.setenv("RNAKIT_DATA_DIR", str(tmp_path / "elsewhere"))
+    result = runner.invoke(app, ["lncrna", "workflow", "--config", str(EXAMPLES / "lncrna_dm6.yaml"), "-n"])
+    assert result.exit_code == 1
+    assert result.output.strip() == (f"error: {EXAMPLES / 'lncrna_dm6.yaml'}: genome file not found: "
+                                     f"{tmp_path / 'elsewhere' / 'lincrna_toy' / 'lcdb_dm6' / 'dm6.small.fa'}")
+
+
+def test_rnakit_data_dir_in_a_config_with_no_data_folder_is_one_line(tmp_path, monkeypatch):
+    import importlib
+
+    registry = importlib.import_module("rnakit.sirna.datasets.registry")  # the package names a function so too
+    monkeypatch.setattr(registry, "default_data_dir", lambda: None)  # no variable, no shared/data anywhere
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump(config(genome="$RNAKIT_DATA_DIR/genome.fa")))
+    result = runner.invoke(app, ["lncrna", "workflow", "--config", str(path), "-n"])
+    assert result.exit_code == 1
+    assert result.output.strip() == (f"error: {path}: 'genome' names $RNAKIT_DATA_DIR, which is not set (and no "
+                                     "shared/data folder was found): set it to the folder holding the data")
+
+
 def test_a_failing_step_stops_the_run_with_one_line_and_its_log(tmp_path, monkeypatch, capfd):
     path = write_config(tmp_path)
     fake = tmp_path / "fakebin"

@@ -180,7 +180,25 @@ def _path(data: Mapping[str, Any], key: str, base: Path, file: str) -> Path:
     value = data[key]
     if not isinstance(value, str):
         raise InputFormatError(f"{key!r} must be a path, found {value!r}", file=file)
-    return (base / Path(value).expanduser()).resolve()
+    return (base / Path(_data_dir_expanded(value, key, file)).expanduser()).resolve()
+
+
+def _data_dir_expanded(value: str, key: str, file: str) -> str:
+    """``value`` with ``$RNAKIT_DATA_DIR`` (or ``${RNAKIT_DATA_DIR}``) replaced by the shared data folder,
+    found as the dataset commands find it (the variable, else ``shared/data`` beside the checkout …), so
+    that a config names shared inputs once for every machine."""
+    from rnakit.sirna.datasets.registry import DATA_DIR_ENV, default_data_dir
+
+    names = ("${" + DATA_DIR_ENV + "}", "$" + DATA_DIR_ENV)
+    if not any(name in value for name in names):
+        return value
+    folder = default_data_dir()
+    if folder is None:
+        raise InputFormatError(f"{key!r} names ${DATA_DIR_ENV}, which is not set (and no shared/data folder was "
+                               f"found): set it to the folder holding the data", file=file)
+    for name in names:
+        value = value.replace(name, str(folder))
+    return value
 
 
 def _existing_file(path: Path, what: str, *, file: str) -> Path:
