@@ -98,8 +98,9 @@ def test_search_p_values_from_the_shipped_set(files):
     p = {(r["target_id"], r["query_id"]): r["p_value"] for r in json.loads(result.stdout)}
     assert all(0 < v <= 1 for v in p.values())
     assert p[("utr1", "let-7a")] < 1e-3 < min(v for k, v in p.items() if k != ("utr1", "let-7a"))
-    for extra, message in ((("-s", "3utr_fly"), "unknown parameter set '3utr_fly' (known: 3utr_human)"),
-                           (("-s", "3utr_human", "-d", "2,0.3"), "give one of --p-values calibrate, --evd and --set")):
+    for extra, message in ((("-s", "3utr_fly"), "option '--p-values': unknown mode or parameter set '3utr_fly' "
+                                                "(known: none, calibrate, 3utr_human)"),
+                           (("-s", "3utr_human", "-d", "2,0.3"), "option '--evd': give one of --p-values and --evd, not both")):
         result = run("hybrid", "search", "-q", folder / "q.fa", "-t", folder / "t.fa", *extra)
         assert result.exit_code == 1 and message in result.output
 
@@ -125,12 +126,12 @@ def test_pairs_scores_each_row_with_seed_types(tmp_path):
     (">q1\nUGAGGUAGUAGGUUGUAUAGUUUGAGGUAGUA\n", (), "q.fa: record q1: column 'query': 32 nt is longer than the 30 nt allowed"),
     (">q1\nUGAGGXAG\n", (), "q.fa: record q1: column 'query': letter 'X' at position 6"),
     ("", (), "q.fa"),
-    (">q1\nUGAGGUAG\n", ("-f", "2,9"), "--helix ends at 9 but the query is 8 nt"),
-    (">q1\nUGAGGUAG\n", ("-f", "two"), "'two' is not FROM,TO"),
-    (">q1\nUGAGGUAG\n", ("--format", "xml"), "unknown format 'xml'"),
-    (">q1\nUGAGGUAG\n", ("-p", "0.05"), "a p-value cut-off needs --evd, --set or --p-values calibrate"),
-    (">q1\nUGAGGUAG\n", ("-d", "2,-1"), "scale -1.0 must be > 0"),
-    (">q1\nUGAGGUAG\n", ("-u", "40"), "40 is outside 0–30"),
+    (">q1\nUGAGGUAG\n", ("-f", "2,9"), "q.fa: record q1: option '--helix': ends at 9 but the query is 8 nt"),
+    (">q1\nUGAGGUAG\n", ("-f", "two"), "option '--helix': 'two' is not FROM,TO (two whole numbers)"),
+    (">q1\nUGAGGUAG\n", ("--format", "xml"), "option '--format': unknown format 'xml'"),
+    (">q1\nUGAGGUAG\n", ("-p", "0.05"), "option '--p-cutoff': a p-value cut-off needs p-values (--p-values or --evd)"),
+    (">q1\nUGAGGUAG\n", ("-d", "2,-1"), "option '--evd': scale -1 must be > 0"),
+    (">q1\nUGAGGUAG\n", ("-u", "40"), "option '--max-internal': 40 is outside 0–30"),
     (">chr1:5-12\nUGAGGUAG\n", ("--format", "compact"), "record chr1:5-12: column 'query': an id with ':' cannot"),
 ])
 def test_search_bad_input_one_line_and_no_output(tmp_path, content, args, message):

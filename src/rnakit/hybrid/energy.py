@@ -20,9 +20,10 @@ from pathlib import Path
 import numpy as np
 import RNA
 
+from rnakit.hybrid.options import MAXLOOP  # the light module holds the limit the options check
+
 INF = 10_000_000  # ViennaRNA's "INF": an impossible structure
 DEF = -50  # ViennaRNA's "DEF" entries
-MAXLOOP = 30  # longest loop the tables cover (ViennaRNA's MAXLOOP)
 MAX_NINIO = 300
 
 NUCLEOTIDE_CODES = {"A": 1, "C": 2, "G": 3, "U": 4}

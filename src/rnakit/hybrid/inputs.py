@@ -6,11 +6,10 @@ import os
 from collections.abc import Sequence
 
 from rnakit.errors import SequenceError, ValueRangeError
+from rnakit.hybrid.options import QUERY_LETTERS, TARGET_LETTERS  # noqa: F401  (re-exported)
 from rnakit.hybrid.search import check_sequence
 from rnakit.seq.fasta import read_fasta_records
 
-QUERY_LETTERS = frozenset("ACGU")
-TARGET_LETTERS = frozenset("ACGUN")
 
 
 def parse_pair(text: str, kind: type, option: str, form: str) -> tuple:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -11,43 +10,8 @@ from rnakit.errors import SequenceError, ValueRangeError
 from rnakit.hybrid.duplex import best_duplex, best_energies
 from rnakit.hybrid.energy import MAXLOOP, encode, turner2004
 from rnakit.hybrid.hit import Hit
+from rnakit.hybrid.options import MAX_QUERY_LENGTH, MAX_TARGET_LENGTH, QUERY_LETTERS, TARGET_LETTERS, SearchOptions
 from rnakit.seq.alphabet import validate_rna
-
-MAX_QUERY_LENGTH = 30  # RNAhybrid's default -n; the programme's cost grows with its square
-MAX_TARGET_LENGTH = 500_000  # the tables take ~800 bytes per target nucleotide
-_TARGET_LETTERS = frozenset("ACGUN")
-
-
-@dataclass(frozen=True)
-class SearchOptions:
-    """RNAhybrid's search options, with its defaults.
-
-    ``energy_cutoff`` (-e, kcal/mol): report only hits at or below it. ``helix`` (-f FROM,TO):
-    1-based query positions that must pair as one unbroken helix, e.g. the seed (2, 8).
-    ``max_internal`` (-u) and ``max_bulge`` (-v): the longest interior-loop side and bulge.
-    ``hits`` (-b): hits per target and query, each new one not overlapping the earlier ones.
-    ``max_query_length`` (-n): longer queries are refused (time grows with its square).
-    """
-
-    energy_cutoff: float | None = None
-    helix: tuple[int, int] | None = None
-    max_internal: int = 15
-    max_bulge: int = 15
-    hits: int = 1
-    max_query_length: int = MAX_QUERY_LENGTH
-
-    def check(self) -> None:
-        """ValueRangeError naming the option when a value cannot be used."""
-        for name, value in (("max_internal", self.max_internal), ("max_bulge", self.max_bulge)):
-            if not 0 <= value <= MAXLOOP:
-                raise ValueRangeError(f"{value} is outside 0–{MAXLOOP}", column=name)
-        if self.hits < 1:
-            raise ValueRangeError(f"{self.hits} must be ≥ 1", column="hits")
-        if self.helix is not None:
-            first, last = self.helix
-            if not 1 <= first <= last:
-                raise ValueRangeError(f"helix {first},{last} must satisfy 1 ≤ FROM ≤ TO", column="helix")
-
 
 #: ViennaRNA's ``duplexfold`` limits (any loop up to 30 nt in total, any query length), for exact
 #: agreement with it.
@@ -71,8 +35,8 @@ def hybridise(
     An empty list means nothing binds within the options (or below the energy cutoff).
     """
     options.check()
-    query = check_sequence(query, "query", query_id, longest=options.max_query_length, letters=frozenset("ACGU"))
-    target = check_sequence(target, "target", target_id, longest=MAX_TARGET_LENGTH, letters=_TARGET_LETTERS)
+    query = check_sequence(query, "query", query_id, longest=options.max_query_length, letters=QUERY_LETTERS)
+    target = check_sequence(target, "target", target_id, longest=MAX_TARGET_LENGTH, letters=TARGET_LETTERS)
     if options.helix is not None and options.helix[1] > len(query):
         raise ValueRangeError(f"helix ends at {options.helix[1]} but the query is {len(query)} nt",
                               row=query_id, column="helix")
@@ -98,9 +62,9 @@ def duplex_energies(queries: Sequence[str], targets: Sequence[str]) -> np.ndarra
     The one guide–target hybridisation energy in rnakit: siRNA features call this too.
     """
     options = DUPLEXFOLD_OPTIONS
-    query_codes = [encode(check_sequence(q, "query", "query", longest=options.max_query_length, letters=frozenset("ACGU")))
+    query_codes = [encode(check_sequence(q, "query", "query", longest=options.max_query_length, letters=QUERY_LETTERS))
                    for q in queries]
-    target_codes = [encode(check_sequence(t, "target", "target", longest=MAX_TARGET_LENGTH, letters=_TARGET_LETTERS))
+    target_codes = [encode(check_sequence(t, "target", "target", longest=MAX_TARGET_LENGTH, letters=TARGET_LETTERS))
                     for t in targets]
     energies = best_energies(target_codes, query_codes, turner2004(), max_internal=options.max_internal,
                              max_bulge=options.max_bulge)
