@@ -132,6 +132,9 @@ def plot_command(
 ) -> None:
     """Train a node classifier on the public Planetoid split and draw a node's k-hop neighbourhood,
     coloured by correct / wrong (test nodes) / not test."""
+    from rnakit.extras import require
+
+    require("nn", "rnakit graph plot")
     from rnakit.cpu import model_threads
     from rnakit.graph.models import train_node_classifier
     from rnakit.graph.planetoid import load_planetoid

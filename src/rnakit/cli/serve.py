@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
 from rnakit.cli.console import err, out
-from rnakit.serve.settings import MIB, ServeSettings, parse_transcriptomes
+from rnakit.serve.settings import settings_from_options
 
 
 def serve_command(
@@ -25,23 +24,9 @@ def serve_command(
     transcriptome: Annotated[Optional[list[str]], typer.Option("--transcriptome", help="NAME=PATH: a transcriptome FASTA offered (by name) for off-target screening; repeatable. Indexed before serving.")] = None,
 ) -> None:
     """Serve the web app and its JSON API (/docs) on this machine; the environment variables RNAKIT_SERVE_* set the same."""
-    import uvicorn
+    from rnakit.serve.server import run_server
 
-    from rnakit.serve.app import create_app
-    from rnakit.sirna.design.offtarget import load_or_build_index
-
-    settings = ServeSettings.from_env().with_overrides(
-        host=host, port=port, results_dir=results_dir, job_timeout_s=job_timeout, max_jobs=jobs, max_queued=queue,
-        max_upload_bytes=None if max_upload_mb is None else int(max_upload_mb * MIB),
-        max_result_age_s=None if max_age_hours is None else max_age_hours * 3600, max_target_nt=max_target_nt)
-    if transcriptome:
-        settings = replace(settings, transcriptomes=parse_transcriptomes(transcriptome))
-    if not settings.loopback:
-        err.print(f"[bold yellow]warning:[/] listening on {settings.host} makes the server reachable from other machines; "
-                  "it has no authentication", soft_wrap=True)
-    for name, path in settings.transcriptomes.items():
-        with err.status(f"indexing transcriptome {name} ({path.name}; cached after the first time)…"):
-            load_or_build_index(path)  # so that jobs only load the cached index, within their time limit
-    out.print(f"rnakit serve: http://{settings.host}:{settings.port}/ (results in {settings.results_dir}; Ctrl-C stops)",
-              soft_wrap=True)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    settings = settings_from_options(
+        host=host, port=port, results_dir=results_dir, max_upload_mb=max_upload_mb, jobs=jobs, queue=queue,
+        job_timeout=job_timeout, max_age_hours=max_age_hours, max_target_nt=max_target_nt, transcriptome=transcriptome)
+    run_server(settings, out, err)

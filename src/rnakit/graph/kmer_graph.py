@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 
 from rnakit.errors import SequenceError, ValueRangeError
+from rnakit.extras import require
 from rnakit.seq.alphabet import validate_rna
 
 if TYPE_CHECKING:
@@ -66,8 +67,10 @@ def to_pyg(graph: KmerGraph, features: Literal["onehot", "counts"] = "onehot") -
 
     ``features="onehot"``: x is (N, 4k), each k-mer as k one-hot letters in A, C, G, U order, a
     width fixed by k (not 4^k) so graphs of any RNA batch together. ``"counts"``: x is (N, 1), the
-    k-mer's occurrences. torch and torch_geometric are imported here so this module imports fast.
+    k-mer's occurrences. torch and torch_geometric (the [nn] extra) are imported here so this module
+    imports fast and without them.
     """
+    require("nn", "kmer_graph.to_pyg")
     import torch
     from torch_geometric.data import Data
 

@@ -95,6 +95,23 @@ class ServeSettings:
         return {f.name: getattr(self, f.name) for f in fields(self) if f.name not in hidden}
 
 
+def settings_from_options(
+    *, host: str | None = None, port: int | None = None, results_dir: Path | None = None,
+    max_upload_mb: float | None = None, jobs: int | None = None, queue: int | None = None,
+    job_timeout: float | None = None, max_age_hours: float | None = None, max_target_nt: int | None = None,
+    transcriptome: Iterable[str] | None = None,
+) -> ServeSettings:
+    """The settings of ``rnakit serve`` (and ``python -m rnakit.serve``): ``RNAKIT_SERVE_*`` variables over
+    the defaults, and the options given (not None) over those. Sizes in MiB, ages in hours, as the options."""
+    settings = ServeSettings.from_env().with_overrides(
+        host=host, port=port, results_dir=results_dir, job_timeout_s=job_timeout, max_jobs=jobs, max_queued=queue,
+        max_upload_bytes=None if max_upload_mb is None else int(max_upload_mb * MIB),
+        max_result_age_s=None if max_age_hours is None else max_age_hours * 3600, max_target_nt=max_target_nt)
+    if transcriptome:
+        settings = replace(settings, transcriptomes=parse_transcriptomes(transcriptome))
+    return settings
+
+
 def parse_transcriptomes(items: Iterable[str], *, option: str = "--transcriptome") -> dict[str, Path]:
     """``NAME=PATH`` items → ``{name: path}``; every path must be an existing FASTA file."""
     offered: dict[str, Path] = {}

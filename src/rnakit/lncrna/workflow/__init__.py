@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 
 from rnakit.errors import InputFormatError, RnakitError, ValueRangeError
+from rnakit.extras import require
 from rnakit.files import atomic_write
 from rnakit.lncrna.workflow_config import WorkflowConfig, check_tools
 
@@ -62,6 +63,7 @@ def run_workflow(
     the steps need are looked up on this machine's PATH first (not for a dry run). Snakemake's progress
     goes to the terminal; each step's log to ``OUTDIR/logs``. Raises WorkflowFailedError when a step fails.
     """
+    require("workflow", "rnakit lncrna workflow")
     if cores is not None and cores < 1:
         raise ValueRangeError(f"cores must be at least 1, got {cores}")
     profile_dir = Path(profile) if profile is not None else None

@@ -22,6 +22,7 @@ import pandas as pd
 from rnakit import __version__
 from rnakit.cpu import available_cores, model_threads
 from rnakit.errors import OutputError
+from rnakit.extras import require
 from rnakit.files import atomic_write, sha256_of
 from rnakit.outputs import (
     MARKER,
@@ -128,6 +129,8 @@ def run_design(
     its :data:`rnakit.outputs.PARTIAL` file says it is unfinished and holds the settings. An unfinished
     run with other settings is refused unless ``force`` (then it starts afresh).
     """
+    if dask_scheduler:
+        require("dask", "rnakit sirna design --dask-scheduler")  # before any work
     check_output_folder(out, command=DESIGN_COMMAND, force=force,
                         inputs=[transcriptome, settings.variants_file, settings.isoforms_file, *settings.conserved_files,
                                 settings.gtf_file, *target_files])
