@@ -117,7 +117,7 @@ def test_annotation_without_coding_information_asks_for_coding_ids(case):
 @pytest.mark.parametrize(
     ("extra", "words"),
     [(["--keep-classes", "u,q"], "unknown location class(es) q"), (["--domain-frames", "six"], "domain frames"),
-     (["--transcript-fasta", "GENOME"], "exactly one"), (["--min-exons", "0"], "min_exons must be ≥ 1")],
+     (["--transcript-fasta", "GENOME"], "exactly one"), (["--min-exons", "0"], "option '--min-exons': must be ≥ 1, not 0")],
 )
 def test_bad_options(case, extra, words):
     extra = [case.genome if e == "GENOME" else e for e in extra]

@@ -26,13 +26,27 @@ READ_SUFFIXES = (".fa", ".fasta", ".fna", ".fas", ".fq", ".fastq")
 KOption = Annotated[int, typer.Option("-k", help="k-mer length (nodes of a De Bruijn graph are (k−1)-mers).")]
 
 
-def _sequences(path: Path) -> list[str]:
+def _records(path: Path) -> list[tuple[str, str]]:
+    """(id, sequence) of every FASTA or FASTQ record in ``path``; '-' reads standard input, and errors
+    then name '-' rather than the temporary file that holds it."""
+    from rnakit.cli.stdio import input_path, is_stdio
     from rnakit.seq.fastq import iter_reads
 
-    sequences = [sequence for _, sequence in iter_reads(path)]
-    if not sequences:
+    with input_path(path) as source:
+        try:
+            records = list(iter_reads(source))
+        except RnakitError as error:
+            if not is_stdio(path):
+                raise
+            raise type(error)(error.detail, file=str(path), row=error.row, column=error.column,
+                              field=error.field) from None
+    if not records:
         raise InputFormatError("no sequences", file=str(path))
-    return sequences
+    return records
+
+
+def _sequences(path: Path) -> list[str]:
+    return [sequence for _, sequence in _records(path)]
 
 
 def _names_a_file(argument: str) -> bool:
@@ -42,7 +56,7 @@ def _names_a_file(argument: str) -> bool:
 
 @graph_app.command("debruijn")
 def debruijn_command(
-    fasta: Annotated[Path, typer.Argument(help="FASTA (or FASTQ) of sequences.")],
+    fasta: Annotated[Path, typer.Argument(help="FASTA (or FASTQ) of sequences; - for standard input.")],
     k: KOption,
     canonical: Annotated[bool, typer.Option("--canonical", help="Merge each k-mer with its reverse complement (reads of either strand).")] = False,
     out: Annotated[Optional[Path], typer.Option("-o", "--out", help="graph.gfa (GFA 1) or graph.tsv (edges with counts); standard output as TSV when absent or -.")] = None,
@@ -57,7 +71,7 @@ def debruijn_command(
     if out is not None and out.suffix.lower() not in (".gfa", ".tsv"):
         raise ValueRangeError(f"{out.name!r}: the output must end in .gfa or .tsv", column="--out")
     if out is not None:
-        check_output_file(out, inputs=[fasta])
+        check_output_file(out, inputs=[] if is_stdio(fasta) else [fasta])
     graph = de_bruijn_graph(_sequences(fasta), k, canonical=canonical, skip_ambiguous=True)
     with output_or_stdout(out) as handle:
         (write_gfa if out is not None and out.suffix.lower() == ".gfa" else write_edges_tsv)(graph, handle)
@@ -66,7 +80,7 @@ def debruijn_command(
 
 @graph_app.command("assemble")
 def assemble_command(
-    reads: Annotated[Path, typer.Argument(help="Reads as FASTA or FASTQ (plain or .gz): a small read set.")],
+    reads: Annotated[Path, typer.Argument(help="Reads as FASTA or FASTQ (plain or .gz): a small read set; - for standard input.")],
     k: KOption,
     out: Annotated[Path, typer.Option("-o", "--out", help="FASTA of contigs, longest first; - for standard output.")],
     min_count: Annotated[int, typer.Option("--min-count", help="Drop k-mers seen fewer times (sequencing errors).")] = 2,
@@ -78,7 +92,7 @@ def assemble_command(
     from rnakit.cli.stdio import is_stdio, text_output
 
     if not is_stdio(out):
-        check_output_file(out, inputs=[reads])
+        check_output_file(out, inputs=[] if is_stdio(reads) else [reads])
     found = assemble(_sequences(reads), k, min_count=min_count, canonical=canonical)
     if not found:
         raise ValueRangeError(f"no k-mer is seen {min_count} times or more: no contig (lower --min-count or k)",
@@ -91,26 +105,29 @@ def assemble_command(
 
 @graph_app.command("kmer-graph")
 def kmer_graph_command(
-    sequence: Annotated[str, typer.Argument(help="An RNA sequence, or a FASTA file of them.")],
+    sequence: Annotated[str, typer.Argument(help="An RNA sequence, or a FASTA file of them; - for FASTA on standard input.")],
     k: Annotated[int, typer.Option("-k", help="k-mer length.")] = 4,
-    out: Annotated[Optional[Path], typer.Option("-o", "--out", help="JSON file (standard output when absent).")] = None,
+    out: Annotated[Optional[Path], typer.Option("-o", "--out", help="JSON file (standard output when absent or -).")] = None,
 ) -> None:
     """The k-mer graph of each RNA: k-mer nodes with counts, consecutive k-mers joined, edges weighted."""
+    from rnakit.cli.stdio import is_stdio
     from rnakit.graph.kmer_graph import kmer_graph
-    from rnakit.seq.fastq import iter_reads
 
+    if is_stdio(out):  # '-o -': standard output, as when -o is absent
+        out = None
     if out is not None:
-        check_output_file(out, inputs=[sequence])
+        check_output_file(out, inputs=[] if is_stdio(sequence) else [sequence])
     path = Path(sequence)
-    if not path.is_file() and _names_a_file(sequence):
+    from_file = is_stdio(sequence) or path.is_file()
+    if not from_file and _names_a_file(sequence):
         raise InputFormatError("is a folder, not a FASTA file" if path.is_dir() else "no such file", file=sequence)
-    records = list(iter_reads(path)) if path.is_file() else [("sequence", sequence)]
+    records = _records(path) if from_file else [("sequence", sequence)]
     result = []
     for record_id, rna in records:
         try:
             graph = kmer_graph(rna, k)
         except RnakitError as error:  # name the file and record the sequence came from
-            raise type(error)(error.detail, file=str(path) if path.is_file() else None, row=record_id,
+            raise type(error)(error.detail, file=sequence if from_file else None, row=record_id,
                               column="sequence") from None
         result.append({"id": record_id, "k": k, "nodes": graph.nodes, "node_counts": graph.node_counts.tolist(),
                        "edges": graph.edge_index.T.tolist(), "edge_weights": graph.edge_weight.tolist()})

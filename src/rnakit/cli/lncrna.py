@@ -8,6 +8,9 @@ from typing import Annotated, Optional
 import typer
 
 from rnakit.cli.options import ForceOption, QuietOption, ThreadsOption
+from rnakit.lncrna.request import CodingRequest, LncrnaFilterRequest
+
+F, FS = LncrnaFilterRequest.default, LncrnaFilterRequest.spelt_default  # each option's default, as the request has it
 
 lncrna_app = typer.Typer(
     help="lincRNA identification: filter assembled transcripts (location, length, ORF, coding potential, "
@@ -31,14 +34,14 @@ def filter_command(
     coding_ids: Annotated[Optional[Path], typer.Option("--coding-ids", help="The annotation's protein-coding transcripts, as a FASTA (its ids) or a list of ids, when its GTF has no biotypes or CDS lines.")] = None,
     hmm: Annotated[Optional[Path], typer.Option("--hmm", help="Protein profile HMMs (HMMER3, e.g. Pfam-A.hmm) for the domain filter; without it the filter is skipped.")] = None,
     model: Annotated[Optional[Path], typer.Option("--model", help="Coding-potential model folder from 'rnakit lncrna train-coding' (default: the shipped human model).")] = None,
-    flank: Annotated[int, typer.Option("--flank", help="Transcripts fewer than this many nt from a coding transcript (either strand) are class p, not u.")] = 1000,
-    keep_classes: Annotated[str, typer.Option("--keep-classes", help="Location classes to keep, comma-separated: u intergenic, p within the flank, i intronic, y gene in its intron, x antisense exonic, o same-strand exonic.")] = "u",
-    min_length: Annotated[int, typer.Option("--min-length", help="Keep transcripts longer than this (spliced nt).")] = 200,
-    min_exons: Annotated[int, typer.Option("--min-exons", help="Keep transcripts with at least this many exons.")] = 1,
-    max_orf_aa: Annotated[int, typer.Option("--max-orf-aa", help="Keep transcripts whose longest ORF is shorter than this (amino acids).")] = 100,
-    housekeeping_biotypes: Annotated[Optional[str], typer.Option("--housekeeping-biotypes", help="Comma-separated annotation biotypes whose exons a lincRNA may not share (default: rRNA, Mt_rRNA, tRNA, Mt_tRNA, snRNA, snoRNA, scaRNA, miRNA, misc_RNA, ribozyme, sRNA, scRNA, vault_RNA, Y_RNA and kin).")] = None,
-    domain_frames: Annotated[str, typer.Option("--domain-frames", help="Translate the longest ORF ('longest') or all three forward frames ('three') for the domain search.")] = "longest",
-    domain_evalue: Annotated[float, typer.Option("--domain-evalue", help="Full-sequence E-value at or below which a domain hit rejects a transcript.")] = 1e-5,
+    flank: Annotated[int, typer.Option("--flank", help="Transcripts fewer than this many nt from a coding transcript (either strand) are class p, not u.")] = F("flank"),
+    keep_classes: Annotated[str, typer.Option("--keep-classes", help="Location classes to keep, comma-separated: u intergenic, p within the flank, i intronic, y gene in its intron, x antisense exonic, o same-strand exonic.")] = FS("keep_classes"),
+    min_length: Annotated[int, typer.Option("--min-length", help="Keep transcripts longer than this (spliced nt).")] = F("min_length"),
+    min_exons: Annotated[int, typer.Option("--min-exons", help="Keep transcripts with at least this many exons.")] = F("min_exons"),
+    max_orf_aa: Annotated[int, typer.Option("--max-orf-aa", help="Keep transcripts whose longest ORF is shorter than this (amino acids).")] = F("max_orf_aa"),
+    housekeeping_biotypes: Annotated[Optional[str], typer.Option("--housekeeping-biotypes", help=f"Comma-separated annotation biotypes whose exons a lincRNA may not share (default: {FS('housekeeping_biotypes').replace(',', ', ')}).")] = None,
+    domain_frames: Annotated[str, typer.Option("--domain-frames", help="Translate the longest ORF ('longest') or all three forward frames ('three') for the domain search.")] = F("domain_frames"),
+    domain_evalue: Annotated[float, typer.Option("--domain-evalue", help="Full-sequence E-value at or below which a domain hit rejects a transcript.")] = F("domain_evalue"),
     threads: ThreadsOption = None,
     force: ForceOption = False,
     quiet: QuietOption = False,
@@ -48,21 +51,16 @@ def filter_command(
     from rich.table import Table
 
     from rnakit.cli.console import out, status as spinner
-    from rnakit.lncrna.housekeeping import HOUSEKEEPING_BIOTYPES
-    from rnakit.lncrna.pipeline import FilterInputs, FilterSettings, run_filter
 
-    def listed(text: str) -> tuple[str, ...]:
-        return tuple(item.strip() for item in text.split(",") if item.strip())
-
-    inputs = FilterInputs(transcripts=transcripts, annotation=annotation, genome=genome,
-                          transcript_fasta=transcript_fasta, known_lncrna=known_lncrna, coding_ids=coding_ids,
-                          hmm=hmm, model=model)
-    settings = FilterSettings(
-        flank=flank, keep_classes=listed(keep_classes), min_length=min_length, min_exons=min_exons,
-        max_orf_aa=max_orf_aa, domain_frames=domain_frames, domain_evalue=domain_evalue, threads=threads,
-        housekeeping_biotypes=listed(housekeeping_biotypes) if housekeeping_biotypes is not None else HOUSEKEEPING_BIOTYPES)
+    request = LncrnaFilterRequest.from_dict({
+        "transcripts": transcripts, "annotation": annotation, "out": out_dir, "genome": genome,
+        "transcript_fasta": transcript_fasta, "known_lncrna": known_lncrna, "coding_ids": coding_ids, "hmm": hmm,
+        "model": model, "flank": flank, "keep_classes": keep_classes, "min_length": min_length, "min_exons": min_exons,
+        "max_orf_aa": max_orf_aa, "domain_frames": domain_frames, "domain_evalue": domain_evalue, "threads": threads,
+        "force": force, **({"housekeeping_biotypes": housekeeping_biotypes} if housekeeping_biotypes is not None else {}),
+    })
     with spinner("lincRNA filter", quiet=quiet) as status:
-        result = run_filter(inputs, settings, out_dir, force=force, step=lambda name: status.update(f"lincRNA filter: {name}"))
+        result = request.run(step=lambda name: status.update(f"lincRNA filter: {name}"))
     table = Table(title="lincRNA filter funnel")
     for column in ("filter", "fail", "rejected first", "left"):
         table.add_column(column, justify="left" if column == "filter" else "right")
@@ -82,18 +80,17 @@ def coding_potential_command(
     coverage, Fickett TESTCODE and hexamer score in a logistic regression; label 'coding' when the
     probability reaches the model's threshold."""
     from rnakit.cli.stdio import input_path, is_stdio, text_output
-    from rnakit.lncrna.coding import CodingModel, write_scores
     from rnakit.outputs import check_output_file
     from rnakit.seq.fasta import iter_fasta_records
 
+    request = CodingRequest.from_dict({"fasta": fasta, "out": output, "model": model})
     if not is_stdio(output):
         check_output_file(output, inputs=[fasta])
-    coding_model = CodingModel.load(model)
+    coding_model = request.load_model()  # a bad model folder fails before the FASTA is read
     with input_path(fasta) as source:  # '-': standard input, through a temporary file
-        scores = coding_model.score([(record_id, seq) for record_id, _, seq in iter_fasta_records(source)],
-                                    source=str(fasta))
+        scores = request.run([(record_id, seq) for record_id, _, seq in iter_fasta_records(source)], source=str(fasta))
     with text_output(output) as handle:
-        write_scores(scores, handle)
+        request.write(scores, handle)
     coding = int((scores["label"] == "coding").sum())
     # With -o -, standard output holds the table alone: the message goes to stderr.
     typer.echo(f"{len(scores)} transcripts: {coding} coding, {len(scores) - coding} "

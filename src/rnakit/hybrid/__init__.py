@@ -11,8 +11,7 @@ returns :class:`Hit` objects is :func:`rnakit.hybrid.search.hybridise`.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from rnakit.lazy import lazy_exports
 
 _HOMES = {
     "HybridRequest": "rnakit.hybrid.request",
@@ -33,13 +32,4 @@ _HOMES = {
 }
 
 __all__ = sorted(_HOMES)
-
-
-def __getattr__(name: str) -> Any:
-    if name not in _HOMES:
-        raise AttributeError(f"module 'rnakit.hybrid' has no attribute {name!r}")
-    return getattr(importlib.import_module(_HOMES[name]), name)
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_exports(__name__, _HOMES)

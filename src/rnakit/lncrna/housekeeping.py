@@ -13,14 +13,10 @@ import pandas as pd
 
 from rnakit.lncrna.gtf import Transcript
 from rnakit.lncrna.location import exonic_overlaps
+from rnakit.lncrna.settings import HOUSEKEEPING_BIOTYPES  # noqa: F401  (re-exported: its home is light)
 
 log = logging.getLogger(__name__)
 
-# Ensembl/GENCODE biotypes of structural and small regulatory RNAs.
-HOUSEKEEPING_BIOTYPES = (
-    "rRNA", "Mt_rRNA", "rRNA_pseudogene", "tRNA", "Mt_tRNA", "snRNA", "snoRNA", "scaRNA", "miRNA", "misc_RNA",
-    "ribozyme", "sRNA", "scRNA", "vault_RNA", "vaultRNA", "Y_RNA", "7SK", "RNase_MRP_RNA", "RNase_P_RNA", "SRP_RNA",
-)
 
 
 def housekeeping_transcripts(annotation: Mapping[str, Transcript], biotypes: Iterable[str]) -> list[Transcript] | None:

@@ -34,19 +34,12 @@ import pyranges as pr
 
 from rnakit.errors import InputFormatError
 from rnakit.lncrna.gtf import Transcript
+from rnakit.lncrna.settings import LOCATION_CLASSES  # noqa: F401  (re-exported: its home is light)
 from rnakit.seq.fasta import iter_fasta_records
 from rnakit.tabular import open_text
 
 log = logging.getLogger(__name__)
 
-LOCATION_CLASSES = {
-    "o": "same-strand exonic overlap with a coding transcript",
-    "x": "antisense: exonic overlap on the opposite strand",
-    "i": "inside an intron of a coding transcript",
-    "y": "a coding transcript lies inside this transcript's intron",
-    "p": "within the flank of a coding transcript, no overlap",
-    "u": "intergenic: no coding transcript within the flank",
-}
 PROTEIN_CODING = "protein_coding"
 LOCATION_COLUMNS = ["class", "nearest_coding_gene", "coding_distance"]
 

@@ -27,13 +27,14 @@ import numpy as np
 import pandas as pd
 
 from rnakit.cpu import model_threads
-from rnakit.errors import InputFormatError, ValueRangeError
+from rnakit.errors import InputFormatError
 from rnakit.lncrna.coding import CodingModel
 from rnakit.lncrna.domains import check_hmm_database, transcript_domains
 from rnakit.lncrna.gtf import Genome, SequenceSource, Transcript, TranscriptFasta, read_gtf, write_gtf
-from rnakit.lncrna.housekeeping import HOUSEKEEPING_BIOTYPES, housekeeping_overlaps, housekeeping_transcripts
-from rnakit.lncrna.location import LOCATION_CLASSES, classify_locations, protein_coding_transcripts, read_id_list
+from rnakit.lncrna.housekeeping import housekeeping_overlaps, housekeeping_transcripts
+from rnakit.lncrna.location import classify_locations, protein_coding_transcripts, read_id_list
 from rnakit.lncrna.merge import Candidate, merge_transcripts
+from rnakit.lncrna.settings import LOCATION_CLASSES, FilterSettings
 from rnakit.seq.alphabet import reverse_complement_rna
 from rnakit.outputs import check_output_folder, output_folder
 from rnakit.seq.orf import longest_orf
@@ -41,7 +42,6 @@ from rnakit.seq.orf import longest_orf
 log = logging.getLogger(__name__)
 
 FILTERS = ("location", "length", "exons", "orf", "coding_potential", "housekeeping", "domains")
-DOMAIN_FRAMES = ("longest", "three")
 OUTPUT_FILES = ("lincrna.gtf", "lincrna.fa", "transcripts.tsv", "report.html")
 FILTER_COMMAND = "rnakit lncrna filter"  # names the writer in its output folder's marker
 TABLE_COLUMNS = [
@@ -66,38 +66,6 @@ class FilterInputs:
     coding_ids: Path | None = None
     hmm: Path | None = None
     model: Path | None = None  # None: the shipped human coding-potential model
-
-
-@dataclass(frozen=True)
-class FilterSettings:
-    """Thresholds of the filters (see the module notes)."""
-
-    flank: int = 1000
-    keep_classes: tuple[str, ...] = ("u",)
-    min_length: int = 200
-    min_exons: int = 1
-    max_orf_aa: int = 100
-    housekeeping_biotypes: tuple[str, ...] = HOUSEKEEPING_BIOTYPES
-    domain_frames: str = "longest"
-    domain_evalue: float = 1e-5
-    threads: int | None = None  # of the protein-domain search; None: the cores available to this process
-
-    def validate(self) -> None:
-        """Raise ValueRangeError naming the first setting out of range."""
-        unknown = [c for c in self.keep_classes if c not in LOCATION_CLASSES]
-        if unknown or not self.keep_classes:
-            raise ValueRangeError(f"unknown location class(es) {', '.join(unknown) or '(none given)'}; expected some of "
-                                  f"{', '.join(LOCATION_CLASSES)}", column="keep_classes")
-        for name, value, low in (("flank", self.flank, 0), ("min_length", self.min_length, 0),
-                                 ("min_exons", self.min_exons, 1), ("max_orf_aa", self.max_orf_aa, 1)):
-            if value < low:
-                raise ValueRangeError(f"{name} must be ≥ {low}, not {value}", column=name)
-        if self.domain_frames not in DOMAIN_FRAMES:
-            raise ValueRangeError(f"domain frames must be one of {', '.join(DOMAIN_FRAMES)}, not {self.domain_frames!r}",
-                                  column="domain_frames")
-        if not self.domain_evalue > 0:
-            raise ValueRangeError(f"the domain E-value cutoff must be > 0, not {self.domain_evalue}",
-                                  column="domain_evalue")
 
 
 @dataclass

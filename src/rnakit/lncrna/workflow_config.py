@@ -25,7 +25,7 @@ from rnakit.lncrna.coding import CodingModel
 from rnakit.lncrna.domains import check_hmm_database
 from rnakit.lncrna.gtf import Genome, read_gtf
 from rnakit.lncrna.location import read_id_list
-from rnakit.lncrna.pipeline import FilterSettings
+from rnakit.lncrna.settings import FilterSettings
 from rnakit.seq.fastq import iter_fastq_records
 
 REQUIRED_KEYS = ("genome", "annotation", "samples", "outdir")
