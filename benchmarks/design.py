@@ -1,12 +1,15 @@
 """siRNA design benchmark: time and peak memory by target length, with and without off-targets.
 
-    python benchmarks/design.py [--json OUT] [--lengths 2000,10000,100000] [--transcripts 20000] [--no-sirnaforge]
+    python benchmarks/design.py [--json OUT] [--lengths 2000,10000,100000] [--transcripts 20000]
+                                [--sirnaforge PATH | --no-sirnaforge] [--records 1000] [--dask-workers 1,2]
 
 Targets are random RNA (seeded) with an ORF; the transcriptome is synthetic (``--transcripts``
 random transcripts of 500–4,500 nt, ~2.5 kb on average). Each case runs in a fresh process, so
 its peak resident memory is its own. Cases:
 
-* ``design`` — enumerate, filter and score every candidate (21-nt guides), no off-target screen;
+* ``design`` — enumerate, filter and score every candidate (21-nt guides), no off-target screen, in one
+  process and with the candidates' features shared out over 2 processes (``workers``: the default of
+  ``rnakit sirna design`` on 2 cores);
 * ``index`` — build the transcriptome's off-target index (and cache it): rnakit's own 19-mer and
   seed index (``kmer``), then bowtie's index beside it (``bowtie``, timed alone);
 * ``design+offtarget`` — the same design screened against the cached index, once per near-perfect
@@ -16,13 +19,23 @@ its peak resident memory is its own. Cases:
 * head to head — ``rnakit sirna design`` and ``sirnaforge design --skip-off-targets`` (its off-target
   step needs a genome index) as whole processes on NM_001001481 (from the shared siRNAEfficacyDB
   transcripts) and on the 10 kb random target, alternated ``--pairs`` times; medians and rnakit's time
-  as a ratio of sirnaforge's. Runs if ``sirnaforge`` is on PATH or given with ``--sirnaforge``.
+  as a ratio of sirnaforge's. Runs if ``sirnaforge`` is on PATH or given with ``--sirnaforge``;
+* transcriptome — ``rnakit sirna design --all-records`` over the first ``--records`` transcripts of the
+  synthetic transcriptome, screened against all of it (``--aligner auto``: bowtie when installed), on a
+  local Dask cluster of 1 and of 2 single-threaded workers (``--dask-workers``): records per minute, the
+  2-worker rate as a multiple of the 1-worker rate, peak resident memory of each worker process, and the
+  time 20,000 records would take at that rate. Skipped with ``--records 0``.
+
+The script prints how long it ran in all (with the defaults, about an hour on a quiet 2-core machine,
+most of it the transcriptome rows).
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
+import os
 import random
 import resource
 import shutil
@@ -35,6 +48,7 @@ from pathlib import Path
 
 from benchtable import print_rows
 
+from rnakit.files import CACHE_DIR_ENV
 from rnakit.sirna.datasets import default_data_dir
 
 REAL_TARGET = "NM_001001481"  # 8,412-nt mRNA in siRNAEfficacyDB's transcripts: the issue's real-target row
@@ -66,7 +80,8 @@ def peak_mib() -> float:
     return max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024
 
 
-def run_case(case: str, target: str | None, transcriptome: str | None, cache: str, aligner: str) -> dict:
+def run_case(case: str, target: str | None, transcriptome: str | None, cache: str, aligner: str,
+             workers: int = 1) -> dict:
     """Inside the child process: one case, timed; returns its measurements."""
     from rnakit.sirna.design.design import DesignSettings, design_target
     from rnakit.sirna.design.offtarget import count_off_targets, load_or_build_index
@@ -84,7 +99,7 @@ def run_case(case: str, target: str | None, transcriptome: str | None, cache: st
     if case == "design+offtarget":
         index = load_or_build_index(Path(transcriptome), cache_dir=Path(cache), aligner=aligner)
         result["index_load_seconds"] = time.perf_counter() - start
-    design = design_target(targets[0], DesignSettings(), index)
+    design = design_target(targets[0], DesignSettings(), index, workers=workers)
     result["seconds"] = time.perf_counter() - start
     result["candidates"] = len(design.candidates)
     if index is not None:
@@ -95,9 +110,11 @@ def run_case(case: str, target: str | None, transcriptome: str | None, cache: st
     return result
 
 
-def child(case: str, target: Path | None, transcriptome: Path | None, cache: Path, aligner: str = "kmer") -> dict:
-    """Run a case in a fresh interpreter; its peak RSS is its own."""
-    command = [sys.executable, __file__, "--child", case, "--cache", str(cache), "--aligner", aligner]
+def child(case: str, target: Path | None, transcriptome: Path | None, cache: Path, aligner: str = "kmer",
+          workers: int = 1) -> dict:
+    """Run a case in a fresh interpreter; its peak RSS is its own (or its largest child's)."""
+    command = [sys.executable, __file__, "--child", case, "--cache", str(cache), "--aligner", aligner,
+               "--workers", str(workers)]
     if target:
         command += ["--target", str(target)]
     if transcriptome:
@@ -152,6 +169,38 @@ def head_to_head(name: str, target: Path, sirnaforge: str, scratch: Path, pairs:
     return rows
 
 
+def transcriptome_rows(transcriptome: Path, records: int, dask_workers: list[int], scratch: Path) -> list[dict]:
+    """``rnakit sirna design --all-records`` over the transcriptome's first ``records`` transcripts with
+    off-targets, on a local Dask cluster of each size in ``dask_workers`` (single-threaded workers)."""
+    from dask.distributed import Client, LocalCluster  # optional dependency: only these rows need it
+
+    targets = scratch / f"first_{records}.fa"
+    with open(transcriptome) as source, open(targets, "w") as handle:
+        handle.writelines(itertools.islice(source, 2 * records))  # two lines per record (write_transcriptome)
+    rnakit = str(Path(sys.executable).with_name("rnakit"))
+    rows: list[dict] = []
+    for n in dask_workers:
+        out = scratch / f"transcriptome_{n}"
+        with LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+                Client(cluster) as client:
+            command = [rnakit, "sirna", "design", str(targets), "--all-records", "--transcriptome", str(transcriptome),
+                       "--dask-scheduler", cluster.scheduler_address, "--threads", "1", "-q", "-o", str(out)]
+            measured = timed_process(command)
+            worker_peaks = client.run(peak_mib)  # each worker process's own peak RSS
+        row = {"case": "transcriptome (Dask)", "dask_workers": n, "records": records, "aligner": "auto"}
+        if "error" in measured:
+            rows.append({**row, "error": measured["error"]})
+            continue
+        rate = 60 * records / measured["seconds"]
+        row.update({"seconds": measured["seconds"], "records_per_min": rate,
+                    "peak_mib_per_worker": max(worker_peaks.values()), "peak_mib_client": measured["peak_mib"],
+                    "hours_for_20000": 20000 / rate / 60})
+        if rows and "records_per_min" in rows[0]:
+            row["scaling_vs_first"] = rate / rows[0]["records_per_min"]
+        rows.append(row)
+    return rows
+
+
 def shared_record(fasta: Path, record: str, destination: Path) -> Path | None:
     """Copy one record of a shared FASTA to ``destination`` (None when the shared data is not here)."""
     if not fasta.is_file():
@@ -177,6 +226,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-sirnaforge", action="store_true")
     parser.add_argument("--pairs", type=int, default=3, help="alternated rnakit/sirnaforge runs per target")
     parser.add_argument("--data-dir", type=Path, help=f"shared data, for the real target {REAL_TARGET} (default: rnakit's)")
+    parser.add_argument("--records", type=int, default=1000, help="records of the transcriptome rows (0: skip them)")
+    parser.add_argument("--dask-workers", default="1,2", help="Dask cluster sizes of the transcriptome rows")
+    parser.add_argument("--workers", type=int, default=1, help=argparse.SUPPRESS)
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--target", help=argparse.SUPPRESS)
     parser.add_argument("--transcriptome", help=argparse.SUPPRESS)
@@ -184,15 +236,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--aligner", default="kmer", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        result = run_case(args.child, args.target, args.transcriptome, args.cache, args.aligner)
+        result = run_case(args.child, args.target, args.transcriptome, args.cache, args.aligner, args.workers)
         print(json.dumps({**result, "peak_mib": peak_mib()}))
         return 0
+    began = time.perf_counter()
     lengths = [int(v) for v in args.lengths.split(",")]
     rows: list[dict] = []
     versus: list[dict] = []
+    whole: list[dict] = []
     with tempfile.TemporaryDirectory() as scratch_name:
         scratch = Path(scratch_name)
-        transcriptome, cache = scratch / "transcriptome.fa", scratch / "cache"
+        # The cases build the off-target index where the rnakit commands below look for it.
+        os.environ[CACHE_DIR_ENV] = str(scratch / "cache")
+        transcriptome, cache = scratch / "transcriptome.fa", scratch / "cache" / "offtarget"
         write_transcriptome(transcriptome, args.transcripts)
         aligners = ["kmer"] + (["bowtie"] if shutil.which("bowtie") and shutil.which("bowtie-build") else [])
         for aligner in aligners:  # bowtie's build runs second, so it is timed alone (the kmer index is cached)
@@ -200,9 +256,11 @@ def main(argv: list[str] | None = None) -> int:
         for length in lengths:
             target = scratch / f"target_{length}.fa"
             write_target(target, length)
-            rows.append({"case": "design", "target_nt": length, **child("design", target, None, cache)})
+            for workers in (1, 2):
+                rows.append({"case": "design", "workers": workers, "target_nt": length,
+                             **child("design", target, None, cache, workers=workers)})
             for aligner in aligners:
-                rows.append({"case": "design+offtarget", "aligner": aligner, "target_nt": length,
+                rows.append({"case": "design+offtarget", "aligner": aligner, "workers": 1, "target_nt": length,
                              **child("design+offtarget", target, transcriptome, cache, aligner)})
         if args.sirnaforge and not args.no_sirnaforge:
             data_dir = args.data_dir or default_data_dir()
@@ -213,19 +271,38 @@ def main(argv: list[str] | None = None) -> int:
                 targets["random 10 kb"] = scratch / "target_10000.fa"
             for name, target in targets.items():
                 versus.extend(head_to_head(name, target, args.sirnaforge, scratch, args.pairs))
+        if args.records:
+            whole = transcriptome_rows(transcriptome, args.records, [int(n) for n in args.dask_workers.split(",")],
+                                       scratch)
     show(rows, args.transcripts)
     if versus:
         print_rows("Per target, no off-targets: rnakit and sirnaforge as whole processes, alternated (medians)",
                    versus, ("case", "target", "pairs", "candidates", "seconds", "peak_mib", "ratio_to_sirnaforge", "error"),
                    ("case", "target", "error"), width=160)
+    if whole:
+        show_transcriptome(whole, args.transcripts)
+    total = time.perf_counter() - began
+    print(f"benchmark ran {total / 60:.1f} min")
     if args.json:
-        args.json.write_text(json.dumps({"cases": rows, "head_to_head": versus}, indent=1))
+        args.json.write_text(json.dumps({"cases": rows, "head_to_head": versus, "transcriptome": whole,
+                                         "benchmark_seconds": total}, indent=1))
     return 0
 
 
 def show(rows: list[dict], transcripts: int) -> None:
     print_rows(f"siRNA design: time and peak memory (2 cores; transcriptome: {transcripts:,} synthetic transcripts)",
-               rows, ("case", "aligner", "target_nt", "candidates", "seconds", "peak_mib", "index_load_seconds", "lookup_ms_per_strand", "error"), ("case", "aligner", "error"), width=160)
+               rows, ("case", "aligner", "workers", "target_nt", "candidates", "seconds", "peak_mib", "index_load_seconds",
+                      "lookup_ms_per_strand", "error"), ("case", "aligner", "error"), width=160)
+
+
+def show_transcriptome(rows: list[dict], transcripts: int) -> None:
+    print_rows(f"Many records with off-targets against {transcripts:,} transcripts, local Dask cluster (1 thread per worker)",
+               rows, ("case", "dask_workers", "records", "seconds", "records_per_min", "scaling_vs_first",
+                      "peak_mib_per_worker", "peak_mib_client", "hours_for_20000", "error"), ("case", "error"), width=160)
+    for row in rows:
+        if "records_per_min" in row:
+            print(f"{row['dask_workers']} Dask worker(s): {row['records_per_min']:.1f} records/min, so 20,000 records "
+                  f"would take {row['hours_for_20000']:.2f} h; peak {row['peak_mib_per_worker']:.0f} MiB per worker")
 
 
 if __name__ == "__main__":
