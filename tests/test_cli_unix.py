@@ -38,15 +38,23 @@ def test_building_every_command_and_its_help_imports_no_heavy_library():
 
 
 def test_constants_repeated_for_the_help_agree_with_the_library():
-    from rnakit.cli import design as cli_design
     from rnakit.cli import sirna as cli_sirna
-    from rnakit.sirna import scoring
-    from rnakit.sirna.design import candidates, options, patterns
+    from rnakit.sirna import requests, runs, scoring, splits
+    from rnakit.sirna.design import candidates, efficacy, offtarget
+    from rnakit.sirna.design.filters import FilterSettings
+    from rnakit.sirna.design.request import ALIGNERS, FILTERS, DesignRequest
 
     assert (cli_sirna.SUBMISSION_ID, cli_sirna.SUBMISSION_LABEL) == (scoring.SUBMISSION_ID, scoring.SUBMISSION_LABEL)
-    assert cli_design.DEFAULT_LENGTH == candidates.DEFAULT_LENGTH
-    assert cli_design.FILTERS == options.FILTERS
-    assert cli_design.PATTERN_NAMES == tuple(patterns.NAMED_PATTERNS)
+    # The requests' defaults and names, kept light for the command line, agree with the library's.
+    assert DesignRequest.default("length") == (candidates.DEFAULT_LENGTH,)
+    assert DesignRequest.default("overhang") == candidates.DEFAULT_OVERHANG
+    assert ALIGNERS == offtarget.ALIGNERS
+    assert set(FILTERS) <= set(FilterSettings.__dataclass_fields__)  # each one a switch of the filters
+    conditions = efficacy.Conditions()
+    assert (requests.CONC_NM, requests.HOURS, requests.CELL_LINE) == (
+        conditions.concentration_nm, conditions.hours, conditions.cell_line)
+    assert requests.SHIPPED_MODELS == runs.SHIPPED_MODELS
+    assert requests.SPLITS == (*(s.value for s in splits.SplitStrategy), "none")
 
 
 @pytest.mark.parametrize("area", ["sirna", "hybrid", "lncrna", "graph"])

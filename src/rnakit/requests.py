@@ -33,12 +33,13 @@ Example (a request defined for this docstring; the real ones live beside their j
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import shlex
 import types
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
@@ -186,6 +187,22 @@ class Request:
         """A RequestError about field ``name`` of this request."""
         return RequestError(message, name=name, flags=self.FLAGS, **where)
 
+    @contextlib.contextmanager
+    def about(self, name: str) -> Iterator[None]:
+        """Inside, a library check's error that names no file becomes a RequestError about field ``name``
+        (the library's own wording kept; where the value is, the field says)."""
+        try:
+            yield
+        except RequestError:
+            raise
+        except RnakitError as error:
+            if error.file is not None:
+                raise
+            # A check shared by several fields names the one it blames by field or flag.
+            named = {flag: field for field, flag in self.FLAGS.items()}.get(error.column or "", error.column)
+            fields = {f.name for f in dataclasses.fields(self)}
+            raise self.error(error.detail, named if named in fields else name) from None
+
     # --- writing -------------------------------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
@@ -204,21 +221,28 @@ class Request:
 
     def cli_command(self, **shown: str) -> str:
         """The ``rnakit …`` command line doing the same (options left at their defaults omitted);
-        ``shown`` gives a field the text to show instead of its value (an uploaded file's name)."""
+        ``shown`` gives a field the text to show instead of its value (an uploaded file's name), and
+        shows it even when at its default."""
         words = ["rnakit", *self.COMMAND]
         for name in self.POSITIONAL:
             value = getattr(self, name)
-            if value is not None:
+            if name in shown or value is not None:
                 words.append(shown.get(name) or self._spell(name, value))
-        for name, value in self.changed().items():
-            if name in self.POSITIONAL or name not in self.FLAGS:
+        changed = self.changed()
+        for f in dataclasses.fields(self):
+            name, value = f.name, getattr(self, f.name)
+            if name in self.POSITIONAL or name not in self.FLAGS or (name not in changed and name not in shown):
                 continue
-            if isinstance(value, bool):
-                if value:
-                    words.append(self.FLAGS[name])
-                continue
-            if value is not None:
-                words += [self.FLAGS[name], shown.get(name) or self._spell(name, value)]
+            if name in shown:
+                words += [self.FLAGS[name], shown[name]]
+            elif dataclasses.is_dataclass(value):  # a group of options (the column names): each its own flag
+                default = type(value)()
+                words += [w for f in dataclasses.fields(value) if getattr(value, f.name) != getattr(default, f.name)
+                          for w in (flag_of(f.name), str(getattr(value, f.name)))]
+            elif isinstance(value, bool):
+                words += [self.FLAGS[name]] if value else []
+            elif value is not None:
+                words += [self.FLAGS[name], self._spell(name, value)]
         return shlex.join(words)
 
     @classmethod
@@ -251,6 +275,12 @@ def _coerce(kind: Any, value: Any) -> Any:
         items = [i.strip() if isinstance(i, str) else i for i in items]
         item = args[0] if args else str
         return tuple(_coerce(item, i) for i in items if i != "")
+    if dataclasses.is_dataclass(kind) and isinstance(kind, type):
+        if isinstance(value, kind):
+            return value
+        if not isinstance(value, Mapping):
+            raise TypeError(value)
+        return kind(**value)
     if kind is bool:
         if isinstance(value, str):
             if value.strip().lower() in _TRUE | _FALSE:
@@ -282,6 +312,8 @@ def _noun(kind: Any) -> str:
 
 
 def _jsonable(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
     if isinstance(value, Path):
         return str(value)
     if isinstance(value, (tuple, list)):

@@ -78,7 +78,7 @@ def test_design_from_an_uploaded_gzipped_fasta_with_options(client):
     submitted = client.post("/api/design", data={"length": "19", "top": "3", "skip_filters": "start_codon,runs"},
                             files={"target_file": ("part.fa.gz", upload, "application/gzip")})
     assert submitted.status_code == 202, submitted.text
-    assert submitted.json()["cli"] == "rnakit sirna design part.fa.gz -o OUT --record part --length 19 --top 3 --skip-filters runs,start_codon"
+    assert submitted.json()["cli"] == "rnakit sirna design part.fa.gz -o OUT --length 19 --top 3 --skip-filters start_codon,runs"
     status = wait_until(client, submitted.json()["id"])
     assert status["state"] == "done", status
     result = client.get(status["result_url"]).json()

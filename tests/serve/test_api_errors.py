@@ -33,6 +33,14 @@ def cli_error(monkeypatch, folder, *args: str) -> str:
     return lines[0].removeprefix("error: ")
 
 
+def as_field(message: str) -> str:
+    """The web's form of a CLI message: the request names the field where the command line names its flag."""
+    from rnakit.sirna.design.request import DesignRequest
+
+    fields = {flag: name for name, flag in DesignRequest.FLAGS.items()}
+    return re.sub(r"^option '(--[a-z-]+)'", lambda m: f"field '{fields[m.group(1)]}'", message)
+
+
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
     with serving(tmp_path_factory.mktemp("serve")) as client:
@@ -85,7 +93,7 @@ def test_unknown_record_and_bad_options_give_the_cli_messages(client, tmp_path, 
         name, value = options[0].removeprefix("--").replace("-", "_"), options[1]
         response = client.post("/api/design", data={name: value},
                                files={"target_file": ("t.fa", FASTA_CASES["several records"].encode(), "text/plain")})
-        assert_error(response, 422, expected)
+        assert_error(response, 422, as_field(expected))
 
 
 @pytest.mark.parametrize("options", [["--gc", "90-10"], ["--gc", "10-120"], ["--conc-nm", "-1"], ["--hours", "nan"],
@@ -93,9 +101,10 @@ def test_unknown_record_and_bad_options_give_the_cli_messages(client, tmp_path, 
 def test_every_design_option_is_checked_when_the_job_is_submitted(client, tmp_path, monkeypatch, options):
     expected = cli_error(monkeypatch, tmp_path, "sirna", "design", "--example", "-o", "out", *options)
     name, value = options[0].removeprefix("--").replace("-", "_"), options[1]
-    assert_error(client.post("/api/design", data={"example": "true", name: value}), 422, expected)
+    assert expected.startswith(f"option '{options[0]}': ")
+    assert_error(client.post("/api/design", data={"example": "true", name: value}), 422, as_field(expected))
     page = client.post("/design", data={"example": "1", name: value})
-    assert page.status_code == 422 and error_box(page.text) == expected
+    assert page.status_code == 422 and error_box(page.text) == as_field(expected)
 
 
 def test_a_target_must_be_given_once(client):
@@ -139,7 +148,7 @@ def test_infinite_conditions_are_refused_like_nan(client):
     for field in ("hours", "conc_nm"):
         body = f'{{"rows": [{{"guide": "{ANTISENSE}"}}], "{field}": 1e999}}'
         response = client.post("/api/predict", content=body, headers={"content-type": "application/json"})
-        assert_error(response, 422, f"column '{field}': inf is not a finite number")
+        assert_error(response, 422, f"field '{field}': inf is not a finite number")
 
 
 def test_bad_hybridisation_input_gives_the_cli_message(client, tmp_path, monkeypatch):
@@ -282,11 +291,11 @@ def test_unknown_transcriptome_name(tmp_path):
     with serving(tmp_path, transcriptomes={"tiny": fasta}) as client:
         assert client.get("/api/transcriptomes").json() == {"transcriptomes": ["tiny"]}
         response = client.post("/api/design", data={"example": "true", "transcriptome": str(fasta)})
-        assert_error(response, 422, f"column 'transcriptome': unknown transcriptome {str(fasta)!r} (this server offers: tiny)")
+        assert_error(response, 422, f"field 'transcriptome': unknown transcriptome {str(fasta)!r} (this server offers: tiny)")
         assert '<option value="tiny">tiny</option>' in client.get("/design").text
     with serving(tmp_path / "none") as client:
         assert_error(client.post("/api/design", data={"example": "true", "transcriptome": "refseq"}), 422,
-                     "column 'transcriptome': unknown transcriptome 'refseq' (this server offers: none)")
+                     "field 'transcriptome': unknown transcriptome 'refseq' (this server offers: none)")
 
 
 def test_a_job_past_its_time_limit_is_stopped(tmp_path):

@@ -18,6 +18,7 @@ from rnakit.hybrid.search import MAX_QUERY_LENGTH
 from rnakit.serve import design, hybridise, predict
 from rnakit.serve.service import Service, Upload
 
+from rnakit.sirna.design.request import DesignRequest
 router = APIRouter(prefix="/api", tags=["api"])
 
 
@@ -34,9 +35,9 @@ class SirnaIn(BaseModel):
 class PredictIn(BaseModel):
     rows: list[SirnaIn]
     pattern: str | None = Field(None, description="Modification pattern 'GUIDE ; PASSENGER' in competition tokens with N for the base.")
-    conc_nm: float = Field(10.0, description="Concentration (nM).")
-    hours: float = Field(24.0, description="Hours after transfection.")
-    cell_line: str = "Hep3B Cells"
+    conc_nm: float = Field(predict.PredictOptions.default("conc_nm"), description="Concentration (nM).")
+    hours: float = Field(predict.PredictOptions.default("hours"), description="Hours after transfection.")
+    cell_line: str = predict.PredictOptions.default("cell_line")
     transcript: str | None = Field(None, description="Target mRNA of the siRNAs (for site features).")
     model: Literal["auto", "default", "unmodified"] = Field(
         "auto", description="auto: the competition model (default) with a pattern, else the unmodified one.")
@@ -82,17 +83,20 @@ def submit_design(
     target_text: Annotated[str | None, Form(description="Pasted FASTA (a bare sequence is accepted).")] = None,
     target_file: Annotated[UploadFile | None, File(description="Uploaded FASTA (.gz allowed).")] = None,
     example: Annotated[bool, Form(description="Design for the bundled example (human GAPDH mRNA).")] = False,
+D = DesignRequest.default  # each design field's default, as the request defines it
+
+
     record: Annotated[str | None, Form()] = None,
-    length: Annotated[str, Form(description="21, 19..23 or 19,21.")] = "21",
-    overhang: Annotated[int, Form()] = 2,
-    top: Annotated[int, Form()] = 20,
+    length: Annotated[str, Form(description="21, 19..23 or 19,21.")] = DesignRequest.spelt_default("length"),
+    overhang: Annotated[int, Form()] = D("overhang"),
+    top: Annotated[int, Form()] = D("top"),
     spacing: Annotated[int | None, Form()] = None,
-    gc: Annotated[str, Form(description="GC range of guide 1–19, percent.")] = "30-64",
+    gc: Annotated[str, Form(description="GC range of guide 1–19, percent.")] = DesignRequest.spelt_default("gc"),
     skip_filters: Annotated[list[str], Form(description="Filters to switch off (repeat, or comma-separated).")] = [],  # noqa: B006
     pattern: Annotated[str | None, Form()] = None,
-    conc_nm: Annotated[float, Form()] = 10.0,
-    hours: Annotated[float, Form()] = 24.0,
-    cell_line: Annotated[str, Form()] = "Hep3B Cells",
+    conc_nm: Annotated[float, Form()] = D("conc_nm"),
+    hours: Annotated[float, Form()] = D("hours"),
+    cell_line: Annotated[str, Form()] = D("cell_line"),
     same_gene: Annotated[str | None, Form()] = None,
     transcriptome: Annotated[str | None, Form(description="A name from /api/transcriptomes.")] = None,
     max_seed_tm: Annotated[float | None, Form(description="Reject guides whose seed duplex Tm (°C) is not below this.")] = None,
@@ -101,13 +105,9 @@ def submit_design(
 ) -> dict[str, Any]:
     """Queue an siRNA design (rnakit sirna design); poll the returned status_url. ``pattern`` is
     --modification-pattern: a name (unmodified-dTdT, esc-sais, esc) or 'GUIDE ; PASSENGER'."""
-    skipped = tuple(s for item in skip_filters for s in item.split(","))
-    form = design.DesignForm(record=record, length=length, overhang=overhang, top=top, spacing=spacing, gc=gc,
-                             skip_filters=skipped, pattern=pattern, conc_nm=conc_nm, hours=hours,
-                             cell_line=cell_line, same_gene=same_gene, transcriptome=transcriptome,
-                             max_seed_tm=max_seed_tm, immune_motifs=immune_motifs)
+    fields = design.form_request(locals())
     server = service(request)
-    job = server.submit_design(form, example=example, text=target_text, upload=_upload(target_file),
+    job = server.submit_design(fields, example=example, text=target_text, upload=_upload(target_file),
                                mirna=_upload(mirna_file))
     return server.status(job)
 
@@ -116,8 +116,7 @@ def submit_design(
 def predict_json(request: Request, body: PredictIn) -> dict[str, Any]:
     """Predict % mRNA remaining for a few siRNAs within the request (rnakit sirna predict)."""
     server = service(request)
-    options = predict.PredictOptions(pattern=body.pattern, conc_nm=body.conc_nm, hours=body.hours,
-                                     cell_line=body.cell_line, transcript=body.transcript, model=body.model)
+    options = predict.PredictOptions.from_dict(body.model_dump(exclude={"rows"}), check=False)
     sirnas = [predict.Sirna(guide=r.guide, passenger=r.passenger, id=r.id) for r in body.rows]
     job = server.predict_inline(sirnas, options)
     return {**server.status(job), "result": server.result(job)}

@@ -26,8 +26,7 @@ from rnakit.serve.inputs import TooLarge
 from rnakit.serve.jobs import Job
 from rnakit.serve.runner import QueueFull
 from rnakit.serve.service import Service, Upload
-from rnakit.sirna.design.options import FILTERS
-from rnakit.sirna.design.patterns import NAMED_PATTERNS
+from rnakit.sirna.design.request import FILTERS, PATTERN_NAMES, DesignRequest
 
 TEMPLATES_DIR = Path(str(resources.files("rnakit.serve").joinpath("templates")))
 templates = Jinja2Templates(directory=TEMPLATES_DIR)
@@ -42,6 +41,9 @@ CLI = {
 }
 TITLES = {"design": "siRNA design", "predict": "Predict efficacy", "hybridise": "Hybridise",
           "coding": "Coding potential", "job": "Job"}
+#: What the forms show in an empty field: the request's defaults, spelt as typed (conditions: the design's,
+#: which prediction shares).
+DEFAULTS = {name: DesignRequest.spelt_default(name) for name in DesignRequest.defaults()}
 #: Rows of a long result table shown on the page (the download has them all).
 SHOWN_ROWS = 500
 
@@ -65,7 +67,8 @@ def _context(request: Request, page: str, **values: Any) -> dict[str, Any]:
     settings = _service(request).settings
     return {"page": page, "title": TITLES[page], "cli": CLI.get(page), "version": __version__,
             "limits": settings.public_limits(), "transcriptomes": sorted(settings.transcriptomes),
-            "filters": FILTERS[:4], "patterns": list(NAMED_PATTERNS), "values": {}, "error": None, **values}
+            "filters": FILTERS[:4], "patterns": list(PATTERN_NAMES), "values": {}, "error": None,
+            "defaults": DEFAULTS, **values}
 
 
 def render(request: Request, page: str, status: int = 200, template: str | None = None, **values: Any) -> Response:
@@ -143,18 +146,10 @@ def design_page(request: Request) -> Response:
 @router.post("/design")
 async def design_submit(request: Request) -> Response:
     def submit(form: FormData) -> Job:
-        skipped = tuple(s for item in form.getlist("skip_filters") if isinstance(item, str) for s in item.split(","))
-        options = design.DesignForm(
-            record=_text(form, "record"), length=_text(form, "length") or "21",
-            overhang=_number(form, "overhang", 2, int, "--overhang"), top=_number(form, "top", 20, int, "--top"),
-            spacing=_number(form, "spacing", None, int, "--spacing"), gc=_text(form, "gc") or "30-64",
-            skip_filters=skipped, pattern=_text(form, "pattern"),
-            conc_nm=_number(form, "conc_nm", 10.0, float, "--conc-nm"), hours=_number(form, "hours", 24.0, float, "--hours"),
-            cell_line=_text(form, "cell_line") or "Hep3B Cells", same_gene=_text(form, "same_gene"),
-            transcriptome=_text(form, "transcriptome"),
-            max_seed_tm=_number(form, "max_seed_tm", None, float, "--max-seed-tm"),
-            immune_motifs=form.get("immune_motifs") == "1")
-        return _service(request).submit_design(options, example=form.get("example") == "1",
+        fields = design.form_request({**{k: v for k, v in form.items() if isinstance(v, str)},
+                                      "skip_filters": [v for v in form.getlist("skip_filters") if isinstance(v, str)],
+                                      "immune_motifs": form.get("immune_motifs") == "1"})
+        return _service(request).submit_design(fields, example=form.get("example") == "1",
                                                text=_text(form, "target_text"), upload=_upload(form, "target_file"),
                                                mirna=_upload(form, "mirna_file"))
     return await _handle(request, "design", submit)
@@ -172,10 +167,7 @@ async def predict_submit(request: Request) -> Response:
         upload = _upload(form, "file")
         if upload is not None:
             return server.submit_predict_upload(upload, _text(form, "upload_model") or "default")
-        options = predict.PredictOptions(
-            pattern=_text(form, "pattern"), conc_nm=_number(form, "conc_nm", 10.0, float, "conc_nm"),
-            hours=_number(form, "hours", 24.0, float, "hours"), cell_line=_text(form, "cell_line") or "Hep3B Cells",
-            transcript=_text(form, "transcript"), model=_text(form, "model") or "auto")
+        options = predict.PredictOptions.from_form(form)
         return server.predict_inline(predict.sirnas_from_lines(_text(form, "pairs") or ""), options)
     return await _handle(request, "predict", submit)
 

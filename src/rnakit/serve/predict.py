@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import shlex
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +17,10 @@ from rnakit.files import atomic_directory
 from rnakit.seq.alphabet import normalise_rna
 from rnakit.serve.inputs import shown_as
 from rnakit.serve.jobs import OUTPUT_DIR
-from rnakit.sirna.conditions import check_condition_options
+from rnakit.requests import Request
 from rnakit.sirna.design.efficacy import Conditions
 from rnakit.sirna.design.patterns import parse_pattern
+from rnakit.sirna.requests import CELL_LINE, CONC_NM, HOURS, check_conditions
 from rnakit.sirna.runs import predict_run, resolve_model_dir
 from rnakit.sirna.scoring import SUBMISSION_ID, SUBMISSION_LABEL
 from rnakit.sirna.tables import ColumnOptions, load_table, read_generic
@@ -39,17 +40,31 @@ class Sirna:
 
 
 @dataclass(frozen=True)
-class PredictOptions:
+class PredictOptions(Request):
     """Chemistry and conditions shared by every pasted siRNA, and the model to use."""
 
     pattern: str | None = None
-    conc_nm: float = 10.0
-    hours: float = 24.0
-    cell_line: str = "Hep3B Cells"
+    conc_nm: float = CONC_NM
+    hours: float = HOURS
+    cell_line: str = CELL_LINE
     # The target mRNA of every siRNA: one per request keeps the features in this process (several
     # transcripts would start a process pool inside the server).
     transcript: str | None = None
     model: str = "auto"
+
+    @classmethod
+    def from_form(cls, values: Mapping[str, Any]) -> PredictOptions:
+        """The options from a form's fields (strings parsed; empty ones keep the defaults)."""
+        names = {f.name for f in fields(cls)}
+        return cls.from_dict({k: v for k, v in values.items() if k in names and isinstance(v, str) and v.strip()})
+
+    def _check(self) -> None:
+        if self.model not in MODELS:
+            raise self.error(f"unknown model {self.model!r} (known: {', '.join(MODELS)})", "model")
+        check_conditions(self, self.conc_nm, self.hours)
+        if self.pattern:
+            with self.about("pattern"):
+                parse_pattern(self.pattern)
 
     @property
     def model_name(self) -> str:
@@ -74,17 +89,9 @@ def sirnas_from_lines(text: str) -> list[Sirna]:
     return sirnas
 
 
-def check_options(options: PredictOptions) -> None:
-    if options.model not in MODELS:
-        raise ValueRangeError(f"unknown model {options.model!r} (known: {', '.join(MODELS)})", column="model")
-    check_condition_options(options.conc_nm, options.hours, ("conc_nm", "hours"))
-    if options.pattern:
-        parse_pattern(options.pattern)
-
-
 def inline_table(sirnas: Sequence[Sirna], options: PredictOptions, *, max_rows: int, max_nt: int) -> pd.DataFrame:
     """The pasted siRNAs as the canonical table (read as a CSV with --guide-col etc. would be)."""
-    check_options(options)
+    options.check()
     if not sirnas:
         raise InputFormatError("no siRNAs given (one per line: GUIDE PASSENGER)", file=PASTED)
     if len(sirnas) > max_rows:

@@ -21,6 +21,7 @@ from rnakit.serve.jobs import INPUT_DIR, OUTPUT_DIR, Job, JobStore
 from rnakit.serve.runner import JobRunner
 from rnakit.serve.settings import ServeSettings
 from rnakit.sirna.report import json_safe
+from rnakit.sirna.design.request import DesignRequest
 
 
 class NotDone(RuntimeError):
@@ -45,7 +46,7 @@ class Service:
     _inline: threading.Lock = field(default_factory=threading.Lock)
 
     # --- background jobs -------------------------------------------------------------------------
-    def submit_design(self, form: design.DesignForm, *, example: bool, text: str | None, upload: Upload | None,
+    def submit_design(self, form: DesignRequest, *, example: bool, text: str | None, upload: Upload | None,
                       mirna: Upload | None = None) -> Job:
         """Check a design request (options, then target, then the miRNA FASTA if uploaded) and queue it."""
         def prepare(folder: Path) -> Job:

@@ -162,9 +162,10 @@ def test_record_folders_are_distinct() -> None:
 @pytest.mark.parametrize("option", ["conc_nm", "hours"])
 @pytest.mark.parametrize("value", [float("inf"), float("nan")])
 def test_condition_options_must_be_finite(option, value) -> None:
-    from rnakit.sirna.design.options import check_options
+    from rnakit.requests import RequestError
+    from rnakit.sirna.design.request import DesignRequest
 
-    conditions = {"conc_nm": 10.0, "hours": 24.0, option: value}
+    with pytest.raises(RequestError, match=rf"^field '{option}': {value} is not a finite number$") as caught:
+        DesignRequest(example=True, **{option: value}).check()
     flag = "--conc-nm" if option == "conc_nm" else "--hours"
-    with pytest.raises(ValueRangeError, match=rf"column '{flag}': {value} is not a finite number"):
-        check_options("21", 2, [], None, None, 20, same_gene=None, **conditions)
+    assert caught.value.for_cli() == f"option '{flag}': {value} is not a finite number"

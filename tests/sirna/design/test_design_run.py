@@ -234,15 +234,17 @@ def test_cli_variants_reject_overlapping_sites(tmp_path) -> None:
 
 
 @pytest.mark.parametrize("options, message", [
-    (["--length", "25"], "guide length 25 is outside 19–23"),
-    (["--length", "a..b"], "is not a length"),
-    (["--gc", "sixty"], "is not a range like 30-64"),
-    (["--gc", "90-10"], "GC range 0.9–0.1 must satisfy 0 ≤ min ≤ max ≤ 1"),
-    (["--conc-nm", "-1"], "column '--conc-nm': -1.0 must be ≥ 0"),
-    (["--same-gene", "("], "column '--same-gene': '(' is not a regular expression"),
-    (["--skip-filters", "colour"], "unknown filter(s) colour"),
-    (["--top", "0"], "--top 0 must be ≥ 1"),
-    (["--aligner", "blast"], "unknown aligner 'blast'"),
+    (["--length", "25"], "option '--length': guide length 25 is outside 19–23"),
+    (["--length", "a..b"], "option '--length': 'a..b' is not a length"),
+    (["--overhang", "5"], "option '--overhang': overhang 5 must be 0–4 nt"),
+    (["--gc", "sixty"], "option '--gc': 'sixty' is not a range like 30-64"),
+    (["--gc", "90-10"], "option '--gc': 90-10 must satisfy 0 ≤ min ≤ max ≤ 100"),
+    (["--conc-nm", "-1"], "option '--conc-nm': -1.0 must be ≥ 0"),
+    (["--same-gene", "("], "option '--same-gene': '(' is not a regular expression"),
+    (["--skip-filters", "colour"], "option '--skip-filters': unknown filter(s) colour"),
+    (["--top", "0"], "option '--top': 0 must be ≥ 1"),
+    (["--aligner", "blast"], "option '--aligner': unknown aligner 'blast'"),
+    (["--modification-pattern", "esc"], "option '--modification-pattern': pattern 'esc' spells a 23-nt guide"),
 ])
 def test_cli_bad_options_fail_cleanly(tmp_path, options, message) -> None:
     out = tmp_path / "out"

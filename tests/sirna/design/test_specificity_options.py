@@ -175,16 +175,18 @@ def test_conservation_is_the_fewest_mismatches_of_the_core_site_in_each_species(
 
 
 def test_coverage_options_must_come_with_their_files(tmp_path):
+    from rnakit.requests import RequestError
     from rnakit.sirna.design.options import check_coverage_options
+    from rnakit.sirna.design.request import DesignRequest
 
-    with pytest.raises(ValueRangeError, match="--require-all-isoforms needs --isoforms"):
-        check_coverage_options(None, True, (), None)
-    with pytest.raises(ValueRangeError, match="--require-conserved needs --conserved-in"):
-        check_coverage_options(None, False, (), 0)
+    with pytest.raises(RequestError, match="^field 'require_all_isoforms': needs isoforms"):
+        DesignRequest(example=True, require_all_isoforms=True).check()
+    with pytest.raises(RequestError, match="^field 'require_conserved': needs conserved_in"):
+        DesignRequest(example=True, require_conserved=0).check()
     (tmp_path / "a").mkdir()
     (tmp_path / "a" / "mouse.fa").write_text(">m\nACGU\n")
     (tmp_path / "mouse.fa.gz").write_bytes(b"")
     with pytest.raises(ValueRangeError, match="one column name"):
-        check_coverage_options(None, False, (tmp_path / "a" / "mouse.fa", tmp_path / "mouse.fa.gz"), None)
+        check_coverage_options(None, (tmp_path / "a" / "mouse.fa", tmp_path / "mouse.fa.gz"))
     with pytest.raises(ValueRangeError, match="counted up to 2"):
         FilterSettings(conserved_max_mismatches=3)

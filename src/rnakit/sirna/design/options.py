@@ -1,81 +1,33 @@
-"""The design options as users spell them (``21``, ``19..23``, ``30-64``, filter names), checked once.
+"""The design options' checks beyond :class:`~rnakit.sirna.design.request.DesignRequest`'s own: the
+pattern's layout, and the ones reading files (miRNA, isoform and species FASTAs, variants, GTF), which
+turn a checked request into the :class:`DesignSettings` of a run.
 
-Both front ends, ``rnakit sirna design`` and the web app (``rnakit serve``), parse and check their
-options here, so the same mistake gets the same one-line message from either.
+Every front end (``rnakit sirna design``, the web app, ``rnakit.design``) builds its settings here, so
+the same mistake gets the same one-line message from each.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 
 from rnakit.errors import InputFormatError, ValueRangeError
 from rnakit.seq.fasta import read_fasta_records
-from rnakit.sirna.conditions import check_condition_options
-from rnakit.sirna.design.candidates import check_lengths
 from rnakit.sirna.design.coverage import species_name
-from rnakit.sirna.design.filters import FilterSettings, read_mirna_seeds
+from rnakit.sirna.design.design import DesignSettings
+from rnakit.sirna.design.efficacy import Conditions
+from rnakit.sirna.design.filters import FilterSettings, read_mirna_seeds, read_variant_positions
+from rnakit.sirna.design.genome import read_gtf_exons
 from rnakit.sirna.design.patterns import parse_pattern
+from rnakit.sirna.design.request import DesignRequest
+from rnakit.sirna.design.targets import Target
 
 EXAMPLE = "data/examples/NM_002046_GAPDH.fa"
-FILTERS = ("gc", "runs", "gc_stretch", "start_codon", "variants")
 
 
 def example_target() -> Path:
     """The bundled example target: human GAPDH mRNA, RefSeq NM_002046."""
     return Path(str(resources.files("rnakit").joinpath(EXAMPLE)))
-
-
-def parse_lengths(text: str) -> tuple[int, ...]:
-    """``21``, ``19..23`` or ``19,21`` → guide lengths."""
-    try:
-        if ".." in text:
-            low, high = (int(v) for v in text.split(".."))
-            lengths = tuple(range(low, high + 1))
-        else:
-            lengths = tuple(sorted({int(v) for v in text.split(",")}))
-    except ValueError:
-        raise ValueRangeError(f"{text!r} is not a length, a range like 19..23 or a list like 19,21",
-                              column="--length") from None
-    if not lengths:
-        raise ValueRangeError(f"{text!r} names no length", column="--length")
-    return lengths
-
-
-def parse_range(text: str, option: str) -> tuple[float, float]:
-    """``30-64`` (percent) → (0.30, 0.64)."""
-    try:
-        low, high = (float(v) / 100 for v in text.split("-"))
-    except ValueError:
-        raise ValueRangeError(f"{text!r} is not a range like 30-64", column=option) from None
-    return low, high
-
-
-def check_options(length: str, overhang: int, skip: Iterable[str], pattern: str | None, spacing: int | None,
-                  top: int, *, conc_nm: float, hours: float, same_gene: str | None) -> tuple[tuple[int, ...], set[str]]:
-    """The guide lengths and the filters switched off, after checking every option that needs no file."""
-    lengths = parse_lengths(length)
-    check_lengths(list(lengths), overhang)
-    skipped = {s.strip() for s in skip if s.strip()}
-    unknown = skipped - set(FILTERS)
-    if unknown:
-        raise ValueRangeError(f"unknown filter(s) {', '.join(sorted(unknown))} (known: {', '.join(FILTERS)})",
-                              column="--skip-filters")
-    if pattern:
-        check_pattern_layout(pattern, lengths, overhang)
-    if spacing is not None and spacing < 0:
-        raise ValueRangeError(f"--spacing {spacing} must be ≥ 0", column="--spacing")
-    if top < 1:
-        raise ValueRangeError(f"--top {top} must be ≥ 1", column="--top")
-    check_condition_options(conc_nm, hours, ("--conc-nm", "--hours"))
-    if same_gene:
-        try:
-            re.compile(same_gene)
-        except re.error as error:
-            raise ValueRangeError(f"{same_gene!r} is not a regular expression ({error})", column="--same-gene") from None
-    return lengths, skipped
 
 
 def check_pattern_layout(pattern: str, lengths: tuple[int, ...], overhang: int) -> None:
@@ -110,13 +62,8 @@ def filter_settings(gc: tuple[float, float], skipped: set[str], *, max_seed_tm: 
                           conserved_max_mismatches=conserved_max_mismatches, **seed)
 
 
-def check_coverage_options(isoforms: Path | None, all_isoforms: bool, species: tuple[Path, ...],
-                           require_conserved: int | None) -> None:
-    """The isoform and species options agree and their files are FASTA (read now, before any work)."""
-    if all_isoforms and isoforms is None:
-        raise ValueRangeError("--require-all-isoforms needs --isoforms FASTA", column="--require-all-isoforms")
-    if require_conserved is not None and not species:
-        raise ValueRangeError("--require-conserved needs --conserved-in FASTA[,FASTA…]", column="--require-conserved")
+def check_coverage_options(isoforms: Path | None, species: tuple[Path, ...]) -> None:
+    """The isoform and species files are FASTA (read now, before any work) and name distinct species."""
     names = [species_name(path) for path in species]
     if len(set(names)) < len(names):
         raise ValueRangeError(f"two --conserved-in files give one column name ({', '.join(names)})",
@@ -124,3 +71,25 @@ def check_coverage_options(isoforms: Path | None, all_isoforms: bool, species: t
     for path in (*([isoforms] if isoforms is not None else []), *species):
         if not read_fasta_records(path):
             raise InputFormatError("no FASTA record", file=str(path))
+
+
+def design_settings(request: DesignRequest, targets: list[Target]) -> DesignSettings:
+    """The settings of a run of checked ``request`` on ``targets``, after the checks that read files (in
+    this order: miRNA FASTA, isoform and species FASTAs, variants for the first target, GTF)."""
+    skipped = set(request.skip_filters)
+    with request.about("require_conserved"):
+        filters = filter_settings((request.gc[0] / 100, request.gc[1] / 100), skipped,
+                                  max_seed_tm=request.max_seed_tm, max_af=request.max_af, immune=request.immune_motifs,
+                                  mirna=request.mirna, all_isoforms=request.require_all_isoforms,
+                                  conserved_max_mismatches=request.require_conserved)
+    check_coverage_options(request.isoforms, request.conserved_in)
+    if request.variants is not None:
+        read_variant_positions(request.variants, targets[0].record, request.max_af)  # a bad file fails before any work
+    if request.gtf is not None:
+        read_gtf_exons(request.gtf)  # likewise (read once: the design reuses it)
+    return DesignSettings(lengths=request.length, overhang=request.overhang, top=request.top, spacing=request.spacing,
+                          filters=filters, pattern=request.pattern or None,
+                          conditions=Conditions(request.conc_nm, request.hours, request.cell_line),
+                          same_gene=request.same_gene or None, variants_file=request.variants,
+                          aligner=request.aligner, threads=request.threads,  # type: ignore[arg-type]
+                          isoforms_file=request.isoforms, conserved_files=request.conserved_in, gtf_file=request.gtf)
