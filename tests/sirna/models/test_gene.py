@@ -61,5 +61,5 @@ def test_stacked_mapping_learns_what_a_linear_blend_cannot():
     y = np.where(inputs[:, 0] > 50, 90.0, 10.0) + rng.normal(0, 3, n)
     components = (inputs[:, :3], np.zeros(n), inputs[:, -2:] / 100)
     model = LgbmGeneModel(threads=1)
-    scores = model._select_mapping(y, inputs, np.zeros((n, 0)), components, groups)
+    scores = model._select_mapping(y, inputs, components, groups)
     assert scores["stack"] > 0.95 and scores["stack"] > scores["grid"] + 0.1

@@ -3,16 +3,18 @@
 ``lgbm-level`` maps its components to % remaining by a linear blend, one shift and a gate. On genes
 it has never seen, the error is mostly the gene's level, and how much to trust the covariate level,
 the within-gene deviation or the classifiers can depend on where a row lies (a row the classifiers
-call potent, a gene the level model puts high, a low concentration). This model adds
+call potent, a gene the level model puts high). This model adds
 
 - a **rank** component: LightGBM fitted to the within-gene percentile rank of % remaining (0 = the
   gene's most potent siRNA), which no gene level can move;
-- a **stacker**: a small LightGBM with the absolute-error objective (the score's MAE half) fitted to
-  the inner out-of-fold predictions of every component (regressors, level, rank, "< 30"
-  probabilities), optionally with the experiment's conditions, then a shift and a gate as in
-  ``lgbm-level``.
+- a **stacker**: a small LightGBM fitted to the inner out-of-fold predictions of every component
+  (regressors, level, rank, "< 30" probabilities), rows below 30 % weighted as in the components,
+  then a shift and a gate as in ``lgbm-level``. Its output may only rise with each regressor, level
+  and rank input and fall with each probability (monotone constraints): across genes only the
+  broad shape of these relations carries over, and an unconstrained stacker learns the training
+  genes' quirks.
 
-Which mapping is used (``grid``: ``lgbm-level``'s blend; ``stack``; ``stack-conditions``) is decided
+Which mapping is used (``grid``: ``lgbm-level``'s blend, or ``stack``) is decided
 inside :meth:`fit`, before anything else is fitted on all rows: each candidate is fitted on the
 inner out-of-fold rows of two inner folds and scored (competition score) on the third, the folds
 grouped by ``groups`` (the gene in a gene-held-out benchmark), so no candidate is scored on rows
@@ -30,21 +32,22 @@ import pandas as pd
 from rnakit.cpu import model_threads
 from rnakit.sirna.metrics import competition_score
 from rnakit.sirna.models.calibration import apply_gate, best_shift
-from rnakit.sirna.models.encoding import encode, learn_levels
+from rnakit.sirna.models.encoding import encode
 from rnakit.sirna.models.level import CLASSIFIERS, REGRESSORS, LgbmLevelModel, gene_keys
 from rnakit.sirna.models.ranker import percentile_ranks
 
 log = logging.getLogger(__name__)
 
 #: Candidate mappings from component predictions to % remaining, in tie-breaking order.
-MAPPINGS = ("grid", "stack", "stack-conditions")
-#: The stacker's inputs besides the conditions, in column order.
+MAPPINGS = ("grid", "stack")
+#: The stacker's inputs, in column order.
 STACK_INPUTS = (*(f"reg_{n}" for n in REGRESSORS), "level_covariate", "level_shift", "rank",
                 *(f"clf_{n}" for n in CLASSIFIERS))
-CONDITIONS_PREFIX = "conditions__"
-# The stacker sees a few thousand out-of-fold rows of a handful of inputs: few, large leaves.
-STACKER = dict(objective="l1", n_estimators=200, learning_rate=0.05, num_leaves=7, min_child_samples=100,
-               subsample=0.8, subsample_freq=1, verbose=-1)
+# The stacker sees a few thousand out-of-fold rows of a handful of inputs: few, large leaves; %
+# remaining rises with every input but the "< 30" probabilities.
+STACKER = dict(n_estimators=200, learning_rate=0.05, num_leaves=7, min_child_samples=100, subsample=0.8,
+               subsample_freq=1, verbose=-1,
+               monotone_constraints=[-1 if name.startswith("clf_") else 1 for name in STACK_INPUTS])
 
 
 class LgbmGeneModel(LgbmLevelModel):
@@ -69,7 +72,7 @@ class LgbmGeneModel(LgbmLevelModel):
         return state
 
     def _stack_inputs(self, state: dict, X: pd.DataFrame) -> tuple[np.ndarray, tuple]:
-        """(the stacker's inputs without conditions, the component predictions ``lgbm-level`` blends)."""
+        """(the stacker's inputs, the component predictions ``lgbm-level`` blends)."""
         regressors, level_shift, classifiers = self._component_predictions(state, X)
         rank = np.full(len(X), 0.5)  # no gene of ≥ 3 rows in training: every row mid-gene
         if "rank" in state["boosters"]:
@@ -97,7 +100,7 @@ class LgbmGeneModel(LgbmLevelModel):
         classifiers = inputs[:, len(STACK_INPUTS) - len(CLASSIFIERS):len(STACK_INPUTS)]
         return apply_gate(predicted, self._gate_probability(classifiers, mapping["gate"]), mapping["gate_threshold"])
 
-    def _select_mapping(self, y: np.ndarray, inputs: np.ndarray, conditions: np.ndarray, components: tuple,
+    def _select_mapping(self, y: np.ndarray, inputs: np.ndarray, components: tuple,
                         groups: np.ndarray | None) -> dict[str, float]:
         """Each candidate mapping's competition score on inner rows it was not fitted to (second-level
         folds over the out-of-fold rows, grouped like the inner folds)."""
@@ -106,9 +109,7 @@ class LgbmGeneModel(LgbmLevelModel):
             part = [c[train] for c in components]
             self._choose(y[train], *part)
             predicted["grid"][test] = self._blend(*[c[test] for c in components])
-            for name, matrix in (("stack", inputs), ("stack-conditions", np.column_stack([inputs, conditions]))):
-                mapping = self._fit_mapping(name, matrix[train], y[train])
-                predicted[name][test] = self._apply_mapping(mapping, matrix[test])
+            predicted["stack"][test] = self._apply_mapping(self._fit_mapping("stack", inputs[train], y[train]), inputs[test])
         return {name: float(competition_score(y, p)) for name, p in predicted.items()}
 
     # -- fitting and predicting ---------------------------------------------------------------------
@@ -125,19 +126,14 @@ class LgbmGeneModel(LgbmLevelModel):
             inputs[test], parts = self._stack_inputs(state, X.iloc[test])
             for whole, part in zip(components, parts):
                 whole[test] = part
-        condition_columns = [c for c in X.columns if c.startswith(CONDITIONS_PREFIX)]
-        condition_levels = learn_levels(X[condition_columns])
-        conditions = encode(X, condition_columns, condition_levels)
-        self.mapping_scores_ = self._select_mapping(y, inputs, conditions, components, groups)
+        self.mapping_scores_ = self._select_mapping(y, inputs, components, groups)
         self.mapping_ = max(MAPPINGS, key=lambda name: (self.mapping_scores_[name], -MAPPINGS.index(name)))
         log.info("lgbm-gene: mapping %s (inner scores %s)", self.mapping_, self.mapping_scores_)
         self._choose(y, *components)  # the grid blend on every inner row: used by `grid` and level()
         self.state_ = self._fit_components(X, y)
-        self.state_["mapping"] = {"name": self.mapping_, "scores": self.mapping_scores_,
-                                  "condition_features": condition_columns, "condition_levels": condition_levels}
+        self.state_["mapping"] = {"name": self.mapping_, "scores": self.mapping_scores_}
         if self.mapping_ != "grid":
-            matrix = inputs if self.mapping_ == "stack" else np.column_stack([inputs, conditions])
-            mapping = self._fit_mapping(self.mapping_, matrix, y)
+            mapping = self._fit_mapping(self.mapping_, inputs, y)
             self.state_["boosters"]["stacker"] = mapping.pop("stacker")
             self.state_["mapping"].update(mapping)
         return self
@@ -148,8 +144,6 @@ class LgbmGeneModel(LgbmLevelModel):
         mapping = self.state_["mapping"]
         if mapping["name"] == "grid":
             return self._blend(*components)
-        if mapping["name"] == "stack-conditions":
-            inputs = np.column_stack([inputs, encode(X, mapping["condition_features"], mapping["condition_levels"])])
         return self._apply_mapping({**mapping, "stacker": self.state_["boosters"]["stacker"]}, inputs)
 
     @classmethod
