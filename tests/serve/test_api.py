@@ -151,7 +151,7 @@ def test_hybridise_matches_the_cli(client, tmp_path):
                                                    "p_values": "3utr_human"})
     assert response.status_code == 200, response.text
     body = response.json()
-    assert body["cli"] == "rnakit hybrid search -q query.fa -t target.fa -f 2,8 -s 3utr_human"
+    assert body["cli"] == "rnakit hybrid search --query query.fa --target target.fa --helix 2,8 --p-values 3utr_human"
     (tmp_path / "q.fa").write_text(f">miR-21\n{MIRNA}\n")
     (tmp_path / "t.fa").write_text(f">target\n{target}\n")
     for fmt, key in (("json", "hits"), ("rnahybrid", "rnahybrid")):
@@ -178,7 +178,7 @@ def test_coding_potential_matches_the_cli(client, tmp_path):
         assert response.status_code == 200, response.text
         assert response.json()["result"]["rows"] == expected
     assert [r["label"] for r in expected] == ["coding", "noncoding"]
-    assert uploaded.json()["cli"] == "rnakit lncrna coding-potential t.fa -o coding.tsv"
+    assert uploaded.json()["cli"] == "rnakit lncrna coding-potential t.fa --out coding.tsv"
     served = client.get(f"/api/jobs/{uploaded.json()['id']}/files/coding.tsv").text
     assert served == (tmp_path / "c.tsv").read_text()
 

@@ -162,7 +162,11 @@ def test_bad_hybridisation_input_gives_the_cli_message(client, tmp_path, monkeyp
         response = client.post("/api/hybridise", json={"query": query, "target": target})
         assert_error(response, 422, expected.replace("q.fa", "pasted query").replace("t.fa", "pasted target"))
     helix = client.post("/api/hybridise", json={"query": "UAGCUUAUCAGACUGAUGUUGA", "target": "ACGU" * 10, "helix": "2-8"})
-    assert_error(helix, 422, "column '--helix': '2-8' is not FROM,TO (two whole numbers)")
+    assert_error(helix, 422, "field 'helix': '2-8' is not FROM,TO (two whole numbers)")
+    calibrate = client.post("/api/hybridise", json={"query": "UAGCUUAUCAGACUGAUGUUGA", "target": "ACGU" * 10,
+                                                    "p_values": "calibrate"})
+    assert_error(calibrate, 422, "field 'p_values': calibration runs on the command line only (rnakit hybrid search "
+                                 "--p-values calibrate); here choose one of none, 3utr_human")
 
 
 def test_bad_coding_input_gives_the_cli_message(client, tmp_path, monkeypatch):

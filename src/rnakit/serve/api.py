@@ -14,11 +14,12 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
 from rnakit import __version__
-from rnakit.hybrid.search import MAX_QUERY_LENGTH
+from rnakit.hybrid.options import MAX_QUERY_LENGTH
+from rnakit.hybrid.request import HybridRequest
 from rnakit.serve import design, hybridise, predict
 from rnakit.serve.service import Service, Upload
-
 from rnakit.sirna.design.request import DesignRequest
+
 router = APIRouter(prefix="/api", tags=["api"])
 
 
@@ -43,15 +44,20 @@ class PredictIn(BaseModel):
         "auto", description="auto: the competition model (default) with a pattern, else the unmodified one.")
 
 
+H = HybridRequest.default  # each hybridisation field's default, as the request defines it
+
+
 class HybridIn(BaseModel):
     query: str = Field(description=f"FASTA or one bare sequence; each query ≤ {MAX_QUERY_LENGTH} nt.")
     target: str = Field(description="FASTA or one bare sequence.")
-    energy_cutoff: float | None = Field(None, description="Report only hits with mfe ≤ this (kcal/mol), as -e.")
-    helix: str | None = Field(None, description="FROM,TO: query positions that must pair as one helix, as -f (e.g. 2,8).")
-    hits: int = Field(1, description="Hits per target and query, as -b.")
-    max_internal: int = Field(15, description="Longest interior-loop side, as -u.")
-    max_bulge: int = Field(15, description="Longest bulge, as -v.")
-    p_values: str = Field("none", description="none, or a shipped parameter set (3utr_human), as -s.")
+    energy_cutoff: float | None = Field(H("energy_cutoff"), description="Report only hits with mfe ≤ this (kcal/mol), as -e.")
+    helix: str | None = Field(H("helix"), description="FROM,TO: query positions that must pair as one helix, as -f (e.g. 2,8).")
+    hits: int = Field(H("hits"), description="Hits per target and query, as -b.")
+    max_internal: int = Field(H("max_internal"), description="Longest interior-loop side, as -u.")
+    max_bulge: int = Field(H("max_bulge"), description="Longest bulge, as -v.")
+    p_values: str = Field(H("p_values"), description="none, or a shipped parameter set (3utr_human), as -s.")
+    evd: str | None = Field(H("evd"), description="LOCATION,SCALE of the extreme-value law instead, as -d.")
+    p_cutoff: float | None = Field(H("p_cutoff"), description="Report only hits with p-value ≤ this, as -p.")
 
 
 class CodingIn(BaseModel):
@@ -77,15 +83,15 @@ def transcriptomes(request: Request) -> dict[str, list[str]]:
     return {"transcriptomes": sorted(service(request).settings.transcriptomes)}
 
 
+D = DesignRequest.default  # each design field's default, as the request defines it
+
+
 @router.post("/design", status_code=202)
 def submit_design(
     request: Request,
     target_text: Annotated[str | None, Form(description="Pasted FASTA (a bare sequence is accepted).")] = None,
     target_file: Annotated[UploadFile | None, File(description="Uploaded FASTA (.gz allowed).")] = None,
     example: Annotated[bool, Form(description="Design for the bundled example (human GAPDH mRNA).")] = False,
-D = DesignRequest.default  # each design field's default, as the request defines it
-
-
     record: Annotated[str | None, Form()] = None,
     length: Annotated[str, Form(description="21, 19..23 or 19,21.")] = DesignRequest.spelt_default("length"),
     overhang: Annotated[int, Form()] = D("overhang"),
@@ -137,7 +143,7 @@ def predict_upload(
 def hybridise_json(request: Request, body: HybridIn) -> dict[str, Any]:
     """RNAhybrid-style hits of each query on each target (rnakit hybrid search)."""
     server = service(request)
-    job = server.hybridise_inline(body.query, body.target, hybridise.options_from(body.model_dump(exclude={"query", "target"})))
+    job = server.hybridise_inline(body.query, body.target, hybridise.request_from(body.model_dump()))
     return {**server.status(job), "result": server.result(job)}
 
 

@@ -36,7 +36,7 @@ router = APIRouter(include_in_schema=False)
 CLI = {
     "design": "rnakit sirna design TARGET.fa -o OUT [--length 21] [--top 20] [--transcriptome T.fa]",
     "predict": "rnakit sirna predict --model default --data FILE.csv -o predictions.csv",
-    "hybridise": "rnakit hybrid search -q QUERY.fa -t TARGET.fa [-f 2,8] [-b 1] [-s 3utr_human]",
+    "hybridise": "rnakit hybrid search --query QUERY.fa --target TARGET.fa [--helix 2,8] [--hits 1] [--p-values 3utr_human]",
     "coding": "rnakit lncrna coding-potential FASTA -o coding.tsv",
 }
 TITLES = {"design": "siRNA design", "predict": "Predict efficacy", "hybridise": "Hybridise",
@@ -61,6 +61,7 @@ def _cell(value: Any) -> str:
 
 
 templates.env.filters["cell"] = _cell
+templates.env.globals["hybrid"] = hybridise.form_defaults()  # the Hybridise form's defaults and p-value menu
 
 
 def _context(request: Request, page: str, **values: Any) -> dict[str, Any]:
@@ -180,11 +181,8 @@ def hybridise_page(request: Request) -> Response:
 @router.post("/hybridise")
 async def hybridise_submit(request: Request) -> Response:
     def submit(form: FormData) -> Job:
-        options = hybridise.HybridOptions(
-            energy_cutoff=_number(form, "energy_cutoff", None, float, "--energy-cutoff"), helix=_text(form, "helix"),
-            hits=_number(form, "hits", 1, int, "--hits"), max_internal=_number(form, "max_internal", 15, int, "--max-internal"),
-            max_bulge=_number(form, "max_bulge", 15, int, "--max-bulge"), p_values=_text(form, "p_values") or "none")
-        return _service(request).hybridise_inline(_text(form, "query") or "", _text(form, "target") or "", options)
+        fields = hybridise.request_from({k: v.strip() for k, v in form.items() if isinstance(v, str)})
+        return _service(request).hybridise_inline(_text(form, "query") or "", _text(form, "target") or "", fields)
     return await _handle(request, "hybridise", submit)
 
 

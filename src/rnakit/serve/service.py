@@ -15,13 +15,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from rnakit.hybrid.request import HybridRequest
 from rnakit.serve import coding, design, hybridise, predict
 from rnakit.serve.inputs import safe_name, save_text, save_upload
 from rnakit.serve.jobs import INPUT_DIR, OUTPUT_DIR, Job, JobStore
 from rnakit.serve.runner import JobRunner
 from rnakit.serve.settings import ServeSettings
-from rnakit.sirna.report import json_safe
 from rnakit.sirna.design.request import DesignRequest
+from rnakit.sirna.report import json_safe
 
 
 class NotDone(RuntimeError):
@@ -96,11 +97,11 @@ class Service:
             predict.predict_table(table, options.model_name, predict.PASTED, folder / OUTPUT_DIR, threads)
         return self._run_inline("predict", predict.inline_cli(options), {"model": options.model_name}, work)
 
-    def hybridise_inline(self, query: str, target: str, options: hybridise.HybridOptions) -> Job:
+    def hybridise_inline(self, query: str, target: str, request: HybridRequest) -> Job:
         def work(folder: Path) -> None:
-            hybridise.hybridise(query, target, options, folder=folder, max_nt=self.settings.max_target_nt,
+            hybridise.hybridise(query, target, request, folder=folder, max_nt=self.settings.max_target_nt,
                                 max_work=self.settings.max_hybrid_work)
-        return self._run_inline("hybridise", hybridise.cli_command(options), {}, work)
+        return self._run_inline("hybridise", hybridise.cli_command(request), request.to_dict(), work)
 
     def coding_inline(self, *, text: str | None = None, upload: Upload | None = None) -> Job:
         display = coding.PASTED if upload is None else safe_name(upload.filename, "transcripts.fa")
