@@ -287,7 +287,7 @@ def train_command(
     data: DataOption,
     out_dir: Annotated[Path, typer.Option("--out", help="Run folder to write (model, out-of-fold predictions, report): a new one, or an earlier run (replaced only when training succeeds).")],
     columns: ColumnOptions = ColumnOptions(),
-    model: Annotated[str, typer.Option("--model", help="Model: lgbm (LightGBM on the features), lgbm-rank (LightGBM over pooled studies, label transform or ranking objective chosen on inner folds), lgbm-level (gene level + within-gene deviation), seqnet (network over strands, chemistry, target site and features), ensemble (lgbm + seqnet blended out-of-fold; slowest), gnn (rnakit's graph network over siRNA, mRNA and pair nodes), gnn4sirna (GNN4siRNA's published recipe), or gru-baseline (the competition tutorial's GRU, the reference).")] = "lgbm",
+    model: Annotated[str, typer.Option("--model", help="Model: lgbm (LightGBM on the features), lgbm-rank (LightGBM over pooled studies, label transform or ranking objective chosen on inner folds), lgbm-level (gene level + within-gene deviation), lgbm-gene (lgbm-level + a within-gene rank model, blend or monotone stacker chosen on inner folds), seqnet (network over strands, chemistry, target site and features), ensemble (lgbm + seqnet blended out-of-fold; slowest), gnn (rnakit's graph network over siRNA, mRNA and pair nodes), gnn4sirna (GNN4siRNA's published recipe), or gru-baseline (the competition tutorial's GRU, the reference).")] = "lgbm",
     cv: Annotated[str, typer.Option("--cv", help="Cross-validation split: gene (target gene held out), duplex, publication, group, random (optimistic) or none.")] = "gene",
     folds: Annotated[int, typer.Option("--folds", help="Number of folds.")] = 5,
     threads: ThreadsOption = None,
