@@ -13,6 +13,7 @@ are named by transcript ordinal, so a hit maps straight to the row of :class:`Tr
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import shutil
@@ -39,8 +40,10 @@ def bowtie_available() -> bool:
     return all(shutil.which(command) for command in _COMMANDS)
 
 
+@functools.lru_cache(maxsize=1)
 def bowtie_version() -> str:
-    """``bowtie 1.3.1`` style: the version line bowtie prints, for the design's provenance."""
+    """``bowtie 1.3.1`` style: the version line bowtie prints, for the design's provenance (asked once
+    per process: a many-record run would otherwise start bowtie once more per record)."""
     first = _run(["bowtie", "--version"]).stdout.splitlines()[0]
     return "bowtie " + first.rsplit("version", 1)[-1].strip()
 

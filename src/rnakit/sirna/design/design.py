@@ -102,9 +102,12 @@ def design_target(target: Target, settings: DesignSettings, index: Transcriptome
             excluded = exclusion_set(index, target.record, target.gene, settings.same_gene)
         except MismatchError:  # the target is not in the transcriptome: exclude its gene's transcripts only
             excluded = exclusion_set(index, None, target.gene, settings.same_gene)
-        for strand in ("guide", "passenger"):
-            counts = count_off_targets(index, candidates[strand].tolist(), excluded).drop(columns="strand")
-            candidates = pd.concat([candidates, counts.add_prefix(f"{strand}_").set_axis(candidates.index)], axis=1)
+        # Both strands in one search: bowtie loads the transcriptome's index once per call.
+        counts = count_off_targets(index, candidates["guide"].tolist() + candidates["passenger"].tolist(),
+                                   excluded).drop(columns="strand")
+        n = len(candidates)
+        for strand, rows in (("guide", counts.iloc[:n]), ("passenger", counts.iloc[n:])):
+            candidates = pd.concat([candidates, rows.add_prefix(f"{strand}_").set_axis(candidates.index)], axis=1)
         # siDirect's specificity: at least 2 mismatches to every other transcript, on both strands.
         candidates["specific"] = (candidates[["guide_mm0", "guide_mm1", "passenger_mm0", "passenger_mm1"]].sum(axis=1) == 0)
         summary = {"transcripts": index.n_transcripts, "excluded_as_target_or_isoform": len(excluded),
