@@ -43,7 +43,7 @@ def design_command(
     hours: Annotated[float, typer.Option("--hours", help="Hours after transfection, with --modification-pattern.")] = DesignRequest.default("hours"),
     cell_line: Annotated[str, typer.Option("--cell-line", help="Cell line, with --modification-pattern.")] = DesignRequest.default("cell_line"),
     gtf: Annotated[Optional[Path], typer.Option("--gtf", help="GTF with the target transcript's exons: sites.bed in genome coordinates (BED12).")] = None,
-    workers: Annotated[int, typer.Option("--workers", help="Local processes for --all-records (default: the cores available to this process).")] = DesignRequest.default("workers"),
+    workers: Annotated[int, typer.Option("--workers", help="Local processes: records in parallel with --all-records, else one long target's candidates shared out (default: the cores available to this process).")] = DesignRequest.default("workers"),
     threads: ThreadsOption = None,
     dask_scheduler: Annotated[Optional[str], typer.Option("--dask-scheduler", help="Dask scheduler address for --all-records (workers must see the same files).")] = None,
     force: ForceOption = False,
