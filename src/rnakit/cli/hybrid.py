@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -42,6 +44,8 @@ def search_command(
     p_cutoff: Annotated[Optional[float], typer.Option("-p", "--p-cutoff", help="Report only hits with p-value ≤ this (needs --p-values or --evd).")] = D("p_cutoff"),
     fmt: Annotated[str, typer.Option("--format", help=f"Output: {', '.join(FORMATS)} (rnahybrid and compact as RNAhybrid prints them).")] = D("format"),
     out: Annotated[Optional[Path], typer.Option("-o", "--out", help="Write here (atomically) instead of standard output (- is standard output).")] = None,
+    threads: Annotated[Optional[int], typer.Option("--threads", min=1, help="Targets searched at once, one CPU thread each (default: the cores available to this process).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar on stderr (-q is --query here).")] = False,
 ) -> None:
     """Find where each query binds each target, as RNAhybrid does (same options, same output)."""
     from rnakit.files import output_or_stdout
@@ -51,6 +55,7 @@ def search_command(
     from rnakit.outputs import check_output_file
 
     from rnakit.cli.stdio import input_path, is_stdio
+    from rnakit.cpu import model_threads
 
     request = HybridRequest.from_dict({
         "query": query, "target": target, "energy_cutoff": energy_cutoff, "helix": helix, "max_internal": max_internal,
@@ -70,8 +75,23 @@ def search_command(
             for record_id, _ in records:
                 check_compact_id(record_id, field, file=str(path))
     request.check_queries(queries, file=str(query))
-    with output_or_stdout(request.out) as handle:
-        write_hits(request.run(queries, targets), handle, request.format)
+    with _target_progress(len(targets), quiet) as done, output_or_stdout(request.out) as handle:
+        write_hits(request.run(queries, targets, threads=model_threads(threads), done=done), handle, request.format)
+
+
+@contextlib.contextmanager
+def _target_progress(targets: int, quiet: bool) -> Iterator[Callable[[], None]]:
+    """A Rich progress bar of targets searched on stderr (none under --quiet); yields the callback that
+    advances it by one target."""
+    from rich.progress import Progress, TimeElapsedColumn
+
+    from rnakit.cli.console import err
+
+    # redirect_stdout off: the hits go to standard output, which Rich would otherwise route to stderr
+    with Progress(*Progress.get_default_columns(), TimeElapsedColumn(), console=err, transient=True,
+                  disable=quiet, redirect_stdout=False) as progress:
+        task = progress.add_task("targets searched", total=targets)
+        yield lambda: progress.advance(task)
 
 
 @hybrid_app.command("pairs")

@@ -72,7 +72,7 @@ def _interior(n1, n2, outer, inner, si1, sj1, sp1, sq1, stack, bulge, internal, 
     return energy + mm_i[outer, si1, sj1] + mm_i[inner, sq1, sp1]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)  # nogil: a search runs targets in threads (hybrid search --threads)
 def _fill(target, query, allowed, max_internal, max_bulge, helix_from, helix_to, pair, rtype, family, size_part,
           stack, bulge, internal, int11, int21, int22, mm_i, mm_1n, mm_23, mm_ext, dangle5, dangle3, ninio,
           terminal_au, duplex_init, back_k, back_l):

@@ -13,7 +13,7 @@ Light at import (no numpy, numba or ViennaRNA): the command line builds its opti
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -128,17 +128,19 @@ class HybridRequest(Request):
             return {q: fixed_set_evd(self.p_values, q) for q in distinct}
         return {}
 
-    def run(self, queries: Sequence[tuple[str, str]], targets: Sequence[tuple[str, str]]) -> Iterator[Hit]:
+    def run(self, queries: Sequence[tuple[str, str]], targets: Sequence[tuple[str, str]], *, threads: int = 1,
+            done: Callable[[], None] | None = None) -> Iterator[Hit]:
         """Every hit of each ``(id, RNA)`` query on each target (targets outer, as RNAhybrid orders
         them), with its p-value when asked for and within ``p_cutoff``. Sequences must be checked
-        (see :func:`records`)."""
+        (see :func:`records`). ``threads`` targets are searched at once; ``done()`` is called as each
+        target is finished (for a progress bar)."""
         from rnakit.hybrid.search import search
         from rnakit.hybrid.significance import with_p_value
 
         self.check()
         self.check_queries(queries)
         laws = self.laws([q for _, q in queries], [t for _, t in targets])
-        for hit in search(queries, targets, self.search_options()):
+        for hit in search(queries, targets, self.search_options(), threads=threads, done=done):
             law = laws.get(hit.query)
             hit = with_p_value(hit, law) if law is not None else hit
             if self.p_cutoff is None or (hit.p_value is not None and hit.p_value <= self.p_cutoff):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from itertools import islice
 
 import numpy as np
 
@@ -78,9 +80,25 @@ def duplex_energy(query: str, target: str) -> float:
 
 def search(
     queries: Iterable[tuple[str, str]], targets: Iterable[tuple[str, str]], options: SearchOptions = SearchOptions(),
+    *, threads: int = 1, done: Callable[[], None] | None = None,
 ) -> Iterator[Hit]:
-    """Every (target, query) combination, targets outer (as RNAhybrid orders its output)."""
+    """Every (target, query) combination, targets outer (as RNAhybrid orders its output).
+
+    With ``threads`` > 1 that many targets are searched at once in threads (the compiled table fill
+    releases the GIL), the output in the same order; ``done()`` is called as each target's hits are out.
+    """
     query_list = list(queries)
-    for target_id, target in targets:
-        for query_id, query in query_list:
-            yield from hybridise(query, target, options, query_id=query_id, target_id=target_id)
+
+    def one(item: tuple[str, str]) -> list[Hit]:
+        target_id, target = item
+        return [hit for query_id, query in query_list
+                for hit in hybridise(query, target, options, query_id=query_id, target_id=target_id)]
+
+    pending = iter(targets)
+    with ThreadPoolExecutor(max(1, threads)) as pool:
+        # a few batches ahead at most, so a huge target file is not held as hits all at once
+        while batch := list(islice(pending, max(1, threads) * 4)):
+            for hits in (pool.map(one, batch) if threads > 1 else map(one, batch)):
+                yield from hits
+                if done is not None:
+                    done()
