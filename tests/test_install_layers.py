@@ -2,8 +2,9 @@
 
 The fast tests run rnakit in a child Python where the extras' packages (torch, fastapi, snakemake,
 distributed…) cannot be imported, as in a core-only install. The slow test builds a real core-only
-venv; it needs pip's package sources (network for some core packages), so it runs only with
-RNAKIT_INSTALL_TEST=1 (about 2–3 minutes here: the install takes 70 s on a quiet machine).
+venv; it needs pip's package sources (the network for some core packages: ViennaRNA, pyranges,
+pyfastx, pyhmmer are not in this machine's local wheels) and took 121 s here, two fifths of the
+suite's 5-minute budget, so it runs only with RNAKIT_INSTALL_TEST=1.
 """
 
 from __future__ import annotations
