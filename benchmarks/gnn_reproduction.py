@@ -31,7 +31,7 @@ from rnakit.sirna.datasets.registry import dataset_folder
 from rnakit.sirna.features import compute_features, default_cache_dir
 from rnakit.sirna.models.gnn4sirna import Gnn4sirnaModel, InteractionGraph
 from rnakit.sirna.models.registry import model_inputs
-from rnakit.sirna.report import json_safe
+from rnakit.files import json_safe
 from rnakit.sirna.tables import load_table
 from rnakit.sirna.training import cross_validate
 

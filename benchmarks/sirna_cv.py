@@ -40,7 +40,7 @@ from rnakit.sirna.features import compute_features, default_cache_dir
 from rnakit.sirna.models.lgbm import LgbmEfficacyModel
 from rnakit.sirna.models.ranker import within_group_pearson
 from rnakit.sirna.models.registry import model_class, model_inputs
-from rnakit.sirna.report import json_safe
+from rnakit.files import json_safe
 from rnakit.sirna.splits import group_keys
 from rnakit.sirna.tables import load_table
 from rnakit.sirna.training import cross_validate

@@ -38,7 +38,7 @@ from rnakit.sirna.models.registry import (
     model_class,
     write_model,
 )
-from rnakit.sirna.report import json_safe
+from rnakit.files import json_safe
 from rnakit.sirna.runs import SHIPPED_MODELS_DIR, table_digest, train_run
 from rnakit.sirna.tables import load_table
 

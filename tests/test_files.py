@@ -57,3 +57,16 @@ def test_every_cache_lives_under_one_folder(tmp_path, monkeypatch):
     folders = [default_cache_dir(), default_hybrid_cache_dir(), default_index_dir(), default_genome_index_dir(),
                default_results_dir()]
     assert [f.parent for f in folders] == [tmp_path] * 5 and len(set(folders)) == 5
+
+
+def test_json_safe_gives_standard_json_from_numpy_values():
+    import json
+
+    import numpy as np
+
+    from rnakit.files import json_safe
+
+    value = {"a": np.float32(1.5), "b": [np.nan, float("inf"), np.int64(3), True, np.bool_(False), None, "x"],
+             2: (np.float64(-np.inf), 0.25)}
+    text = json.dumps(json_safe(value), allow_nan=False)  # raises on NaN / Infinity
+    assert json.loads(text) == {"a": 1.5, "b": [None, None, 3, True, False, None, "x"], "2": [None, 0.25]}

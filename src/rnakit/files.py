@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import math
 import os
 import shutil
 import sys
@@ -47,6 +48,21 @@ def sha256_of(path: str | os.PathLike[str]) -> str:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def json_safe(value: object) -> object:
+    """NaN and ±infinity → None throughout nested dicts/lists/tuples, NumPy scalars → Python ones, so the
+    JSON is standard (no NaN or Infinity) and serialisable. NumPy is not imported, keeping this module
+    light for the command line's start."""
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(v) for v in value]
+    if type(value).__module__ == "numpy" and hasattr(value, "item"):  # a NumPy scalar: float32, int64, bool_…
+        value = value.item()
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    return value
 
 
 def _umask_mode(full: int) -> int:

@@ -163,7 +163,7 @@ def validate_command(
     as_json: JsonOption = False,
 ) -> None:
     """Check an siRNA table and summarise it; exit status 1 when it has errors."""
-    from rnakit.sirna.report import json_safe
+    from rnakit.files import json_safe
     from rnakit.sirna.tables import load_table
     from rnakit.sirna.validate import validate_table
 
@@ -206,7 +206,7 @@ def score_command(
 def _print_metrics(metrics: dict[str, float], as_json: bool, heading: str) -> None:
     from rich.table import Table
 
-    from rnakit.sirna.report import json_safe
+    from rnakit.files import json_safe
 
     if as_json:
         out.print_json(json.dumps(json_safe(metrics)))

@@ -22,7 +22,7 @@ from rnakit.serve.jobs import INPUT_DIR, OUTPUT_DIR, Job, JobStore
 from rnakit.serve.runner import JobRunner
 from rnakit.serve.settings import ServeSettings
 from rnakit.sirna.design.request import DesignRequest
-from rnakit.sirna.report import json_safe
+from rnakit.files import json_safe
 
 
 class NotDone(RuntimeError):

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from rnakit.files import atomic_write
+from rnakit.files import atomic_write, json_safe
 from rnakit.report.plots import bars, scatter
 from rnakit.sirna.metrics import competition_score
 from rnakit.sirna.splits import SplitStrategy, group_keys
@@ -41,19 +41,6 @@ def score_per_gene(table: pd.DataFrame, cv: CrossValidation) -> pd.Series:
     named = genes.dropna().index.to_numpy()
     return pd.Series({g: competition_score(y[named[idx]], cv.oof[named[idx]]) for g, idx in groups.items()},
                      dtype=float).sort_values()
-
-
-def json_safe(value: object) -> object:
-    """NaN and ±infinity → None throughout nested dicts/lists, so the JSON is standard (no NaN or Infinity)."""
-    if isinstance(value, dict):
-        return {str(k): json_safe(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [json_safe(v) for v in value]
-    if isinstance(value, (float, np.floating)):
-        return float(value) if math.isfinite(value) else None
-    if isinstance(value, np.integer):
-        return int(value)
-    return value
 
 
 def _fmt(value: float) -> str:

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from rnakit.errors import InputFormatError
+from rnakit.files import json_safe
 from rnakit.outputs import check_output_folder, output_folder
 from rnakit.sirna.features import compute_features, groups
 from rnakit.sirna.metrics import evaluate
@@ -22,7 +23,7 @@ from rnakit.sirna.models.registry import (
     uses_features,
     write_model,
 )
-from rnakit.sirna.report import json_safe, write_report
+from rnakit.sirna.report import write_report
 from rnakit.sirna.training import cross_validate
 
 log = logging.getLogger(__name__)

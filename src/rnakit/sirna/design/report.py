@@ -21,7 +21,7 @@ from rnakit.sirna.design.filters import filter_rules  # noqa: E402
 from rnakit.sirna.design.genome import bed12_line  # noqa: E402
 from rnakit.sirna.design.ordering import order_table  # noqa: E402
 from rnakit.sirna.design.ranking import __doc__ as RANKING_DOC  # noqa: E402
-from rnakit.sirna.report import json_safe  # noqa: E402
+from rnakit.files import json_safe  # noqa: E402
 
 # The top table's columns, in the order shown: efficacy and the off-target counts first, so that a
 # reader sees both without scrolling sideways; the sequences and the rule columns after them.
