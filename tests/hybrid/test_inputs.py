@@ -1,19 +1,26 @@
 import pytest
 
-from rnakit.errors import SequenceError, ValueRangeError
-from rnakit.hybrid.inputs import QUERY_LETTERS, check_helix_fits, parse_helix, read_records
+from rnakit.errors import SequenceError
+from rnakit.hybrid.inputs import QUERY_LETTERS, read_records
+from rnakit.hybrid.request import HybridRequest
+from rnakit.requests import RequestError
 
 
 def test_helix_is_two_whole_numbers_or_none():
-    assert parse_helix("2,8") == (2, 8) and parse_helix(None) is None and parse_helix("") is None
-    with pytest.raises(ValueRangeError, match="'2-8' is not FROM,TO"):
-        parse_helix("2-8")
+    assert HybridRequest.from_dict({"helix": "2,8"}).helix == (2, 8)
+    assert HybridRequest.from_dict({"helix": ""}).helix is None and HybridRequest().helix is None
+    for text in ("2-8", "2,8,9", "two,8"):
+        with pytest.raises(RequestError, match=f"^field 'helix': '{text}' is not FROM,TO"):
+            HybridRequest.from_dict({"helix": text})
 
 
 def test_a_helix_must_end_within_every_query():
-    check_helix_fits((2, 8), [("a", "ACGUACGU")], file="q.fa")
-    with pytest.raises(ValueRangeError, match="q.fa: record b: column '--helix': --helix ends at 8 but the query is 7 nt"):
-        check_helix_fits((2, 8), [("a", "ACGUACGU"), ("b", "ACGUACG")], file="q.fa")
+    request = HybridRequest(helix=(2, 8))
+    request.check_queries([("a", "ACGUACGU")], file="q.fa")
+    with pytest.raises(RequestError) as caught:
+        request.check_queries([("a", "ACGUACGU"), ("b", "ACGUACG")], file="q.fa")
+    assert str(caught.value) == "q.fa: record b: field 'helix': ends at 8 but the query is 7 nt"
+    assert caught.value.for_cli() == "q.fa: record b: option '--helix': ends at 8 but the query is 7 nt"
 
 
 def test_records_are_checked_and_errors_name_the_shown_file(tmp_path):

@@ -35,7 +35,9 @@ P_VALUE_MODES = ("none", "calibrate")
 
 def _two(kind: type) -> Any:
     """Parser of ``'A,B'`` into two values of ``kind`` (ValueError otherwise: the request names the field)."""
-    def parse(text: str) -> tuple:
+    def parse(text: str) -> tuple | None:
+        if not text:  # an empty form field: not given
+            return None
         parts = text.split(",")
         if len(parts) != 2:
             raise ValueError(text)

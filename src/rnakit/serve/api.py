@@ -51,12 +51,12 @@ class HybridIn(BaseModel):
     query: str = Field(description=f"FASTA or one bare sequence; each query ≤ {MAX_QUERY_LENGTH} nt.")
     target: str = Field(description="FASTA or one bare sequence.")
     energy_cutoff: float | None = Field(H("energy_cutoff"), description="Report only hits with mfe ≤ this (kcal/mol), as -e.")
-    helix: str | None = Field(H("helix"), description="FROM,TO: query positions that must pair as one helix, as -f (e.g. 2,8).")
+    helix: str | list[int] | None = Field(H("helix"), description="FROM,TO: query positions that must pair as one helix, as -f (e.g. 2,8 or [2, 8]).")
     hits: int = Field(H("hits"), description="Hits per target and query, as -b.")
     max_internal: int = Field(H("max_internal"), description="Longest interior-loop side, as -u.")
     max_bulge: int = Field(H("max_bulge"), description="Longest bulge, as -v.")
     p_values: str = Field(H("p_values"), description="none, or a shipped parameter set (3utr_human), as -s.")
-    evd: str | None = Field(H("evd"), description="LOCATION,SCALE of the extreme-value law instead, as -d.")
+    evd: str | list[float] | None = Field(H("evd"), description="LOCATION,SCALE of the extreme-value law instead, as -d.")
     p_cutoff: float | None = Field(H("p_cutoff"), description="Report only hits with p-value ≤ this, as -p.")
 
 
