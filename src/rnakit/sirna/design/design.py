@@ -67,9 +67,10 @@ class Design:
 
 
 def design_target(target: Target, settings: DesignSettings, index: TranscriptomeIndex | None = None,
-                  step: Step | None = None, workers: int = 1) -> Design:
+                  step: Step | None = None, workers: int = 1, meanwhile: Callable[[], object] | None = None) -> Design:
     """Design siRNAs for ``target``; ``step(name)`` is called as each stage starts (for progress). A long
-    target's candidates are scored in ``workers`` processes (the same values as one)."""
+    target's candidates are scored in ``workers`` processes (the same values as one); ``meanwhile()``
+    runs in this process while they compute (once, in any case)."""
     announce = step or (lambda name: None)
     announce("candidates")
     candidates = enumerate_candidates(target.sequence, list(settings.lengths), settings.overhang, record=target.record)
@@ -94,7 +95,8 @@ def design_target(target: Target, settings: DesignSettings, index: Transcriptome
     announce("efficacy")
     table = candidate_table(candidates, target.sequence, target.record, target.gene, guide_pattern,
                             passenger_pattern, settings.conditions)
-    candidates = pd.concat([candidates, score_candidates(table, settings.model, target.record, settings.threads, workers)], axis=1)
+    candidates = pd.concat([candidates, score_candidates(table, settings.model, target.record, settings.threads, workers,
+                                                            meanwhile)], axis=1)
     summary = None
     if index is not None:
         announce("off-targets")

@@ -8,6 +8,7 @@ The feature groups are computed once and serve both the model and the report col
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,18 +84,23 @@ def _feature_groups(folder: Path) -> list[str] | None:
 
 
 def score_candidates(table: pd.DataFrame, model: str, record: str, threads: int | None = None,
-                     workers: int = 1) -> pd.DataFrame:
+                     workers: int = 1, meanwhile: Callable[[], object] | None = None) -> pd.DataFrame:
     """``predicted_remaining_pct`` (at least 0), ``predicted_remaining_pct_raw`` (the model's value),
     ``predicted_knockdown_pct`` and REPORT_COLUMNS for every row (the model runs on ``threads`` CPU
     threads; None: the cores available to this process). With ``workers`` > 1 a long table's features
-    are computed in that many processes while the model loads."""
+    are computed in that many processes while the model loads (and ``meanwhile()`` runs)."""
     folder = resolve_model_dir(model)
     groups = _feature_groups(folder)
     if groups is None:  # not a readable model folder: load_model says what is wrong with it
         groups = load_model(folder, threads)[1]["feature_groups"]
     wanted = sorted({*groups, "thermo", "target", "rules"})
-    features, (estimator, manifest) = chunked_features(table, wanted, record, workers,
-                                                       meanwhile=lambda: load_model(folder, threads))
+
+    def load() -> tuple[object, dict]:
+        if meanwhile is not None:
+            meanwhile()
+        return load_model(folder, threads)
+
+    features, (estimator, manifest) = chunked_features(table, wanted, record, workers, meanwhile=load)
     features = features.drop(columns="id")
     predicted = estimator.predict(model_inputs(manifest["model"], table, lambda: features))
     # Inhibition assays report > 100 % knockdown at times, so the models learnt values a little below

@@ -37,7 +37,6 @@ from rnakit.outputs import (
 )
 from rnakit.sirna.design.design import Design, DesignSettings, Step, design_target
 from rnakit.sirna.design.offtarget import TranscriptomeIndex, load_or_build_index
-from rnakit.sirna.design.report import write_design
 from rnakit.sirna.design.targets import Target
 
 SUMMARY_FILE = "summary.tsv"
@@ -72,6 +71,14 @@ def _worker_index(path: str, aligner: str) -> TranscriptomeIndex:
     return _INDEXES[key]
 
 
+def _report_writer() -> Callable[[Design, Path], None]:
+    """The writer of a design's files, imported when first needed: matplotlib and the report code load
+    while a long target's features are computed in other processes, not before."""
+    from rnakit.sirna.design.report import write_design
+
+    return write_design
+
+
 def _design_into(target: Target, settings: DesignSettings, transcriptome: str | None, folder: str,
                  run: str = "") -> dict:
     """Worker: design one target, write its files in the output's scratch folder, seal them (marker with
@@ -83,7 +90,7 @@ def _design_into(target: Target, settings: DesignSettings, transcriptome: str | 
     (place.parent / SCRATCH).mkdir(exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=f"{place.name}.", dir=place.parent / SCRATCH))
     try:
-        write_design(design, scratch)
+        _report_writer()(design, scratch)
         if os.environ.get(CRASH_HOOK_ENV) == target.record:
             os.kill(os.getpid(), signal.SIGKILL)
         seal_folder(scratch, DESIGN_COMMAND, details={"settings": run, "record": target.record, "summary": row})
@@ -151,8 +158,8 @@ def run_design(
             _INDEXES.clear()  # the workers load their own copy: this process keeps none
     if len(targets) == 1:
         with output_folder(out, command=DESIGN_COMMAND) as scratch:
-            design = design_target(targets[0], settings, index, step, workers)
-            write_design(design, scratch)
+            design = design_target(targets[0], settings, index, step, workers, meanwhile=_report_writer)
+            _report_writer()(design, scratch)
             return [summary_row(design)]
     return _run_resumable(targets, settings, out, transcriptome, run, state, workers, dask_scheduler, done, skipped)
 
