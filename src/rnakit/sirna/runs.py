@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -45,8 +46,10 @@ def _labelled(table: pd.DataFrame, data: str) -> None:
 def train_run(
     table: pd.DataFrame, *, data: str, model: str, strategy: str | None, n_folds: int, seed: int,
     threads: int | None, out: Path, cache_dir: Path | None, feature_groups: list[str] | None = None, force: bool = False,
+    step: Callable[[str], None] | None = None,
 ) -> dict:
-    """Cross-validate (unless ``strategy`` is None), fit a final model on all rows, save everything in ``out``.
+    """Cross-validate (unless ``strategy`` is None), fit a final model on all rows, save everything in ``out``;
+    ``step(name)`` is called as each stage starts ('features', 'fold 1 of 5', …, 'final model'), for progress.
 
     Writes ``model/`` + ``manifest.json``, ``oof.csv`` (id, fold, measured, predicted) and the report,
     all or nothing: ``out`` is checked before any work and holds only this run's files afterwards
@@ -54,7 +57,9 @@ def train_run(
     """
     check_output_folder(out, command=RUN_COMMAND, inputs=[data], force=force)
     _labelled(table, data)
+    announce = step or (lambda name: None)
     estimator = model_class(model)
+    announce("features")
     chosen = (feature_groups or list(groups())) if uses_features(model) else []
     features = model_inputs(
         model, table, lambda: compute_features(table, chosen, cache_dir=cache_dir, file=data).drop(columns="id")
@@ -65,9 +70,11 @@ def train_run(
         return estimator(threads=threads, seed=seed)
 
     summary: dict = {"data": data, "model": model, "rows": len(table), "feature_groups": chosen}
-    cv = cross_validate(table, features, make, strategy, n_folds, seed) if strategy is not None else None
+    cv = (cross_validate(table, features, make, strategy, n_folds, seed, step=lambda k: announce(f"fold {k + 1} of {n_folds}"))
+          if strategy is not None else None)
     if cv is not None:
         summary["cv"] = {"strategy": strategy, "folds": n_folds, "seed": seed, "overall": cv.overall, "gap": cv.gap}
+    announce("final model")
     final = make().fit(features, y)
     with output_folder(out, command=RUN_COMMAND) as folder:
         if cv is not None:

@@ -36,9 +36,10 @@ class CrossValidation:
 
 def cross_validate(
     table: pd.DataFrame, features: pd.DataFrame, make_model: ModelFactory,
-    strategy: SplitStrategy | str, n_folds: int = 5, seed: int = 0,
+    strategy: SplitStrategy | str, n_folds: int = 5, seed: int = 0, step: Callable[[int], None] | None = None,
 ) -> CrossValidation:
-    """Fit ``make_model()`` on each fold's training rows and predict its held-out rows.
+    """Fit ``make_model()`` on each fold's training rows and predict its held-out rows; ``step(k)`` is
+    called as fold k (0-based) starts, for progress.
 
     The inner calibration folds of each model are grouped the same way as the outer split.
     """
@@ -51,6 +52,8 @@ def cross_validate(
     train_pred_n = np.zeros(len(y))
     result = CrossValidation(strategy.value, n_folds, seed, fold, oof)
     for k in range(n_folds):
+        if step is not None:
+            step(k)
         train, test = np.flatnonzero(fold != k), np.flatnonzero(fold == k)
         start = time.perf_counter()
         model = make_model().fit(features.iloc[train], y[train], groups=groups[train])
