@@ -171,9 +171,13 @@ def test_train_predict_evaluate_on_the_example(tmp_path, monkeypatch):
 def test_train_and_predict_bad_inputs(tmp_path):
     example = str(EXAMPLES / "tiny_sirna.csv")
     line = one_line_error(run("sirna", "train", "--data", example, "--model", "xgboost", "--out", str(tmp_path / "r")))
-    assert "unknown model 'xgboost'" in line
+    assert "option '--model': unknown model 'xgboost'" in line
     line = one_line_error(run("sirna", "train", "--data", example, "--cv", "shuffle", "--out", str(tmp_path / "r")))
-    assert "unknown --cv 'shuffle'" in line
+    assert "option '--cv': unknown split 'shuffle'" in line
+    line = one_line_error(run("sirna", "train", "--data", example, "--folds", "1", "--out", str(tmp_path / "r")))
+    assert line == "error: option '--folds': 1 folds: cross-validation needs at least 2"
+    line = one_line_error(run("sirna", "predict", "--model", str(tmp_path / "nothing"), "--data", example, "-o", "-"))
+    assert line.startswith("error: option '--model': ") and "neither a shipped model" in line
     line = one_line_error(run("sirna", "predict", "--model", str(tmp_path), "--data", example, "-o", str(tmp_path / "s.csv")))
     assert "not a complete output of 'rnakit sirna train'" in line
     unlabelled = write_rows(tmp_path / "test.csv", [competition_row(mRNA_remaining_pct="")])

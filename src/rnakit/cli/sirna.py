@@ -21,6 +21,7 @@ from rnakit.cli.options import (
 )
 from rnakit.errors import InputFormatError
 from rnakit.sirna.columns import ColumnOptions
+from rnakit.sirna.requests import PredictRequest, TrainRequest
 
 if TYPE_CHECKING:
     from rnakit.sirna.validate import ValidationReport
@@ -287,11 +288,11 @@ def train_command(
     data: DataOption,
     out_dir: Annotated[Path, typer.Option("--out", help="Run folder to write (model, out-of-fold predictions, report): a new one, or an earlier run (replaced only when training succeeds).")],
     columns: ColumnOptions = ColumnOptions(),
-    model: Annotated[str, typer.Option("--model", help="Model: lgbm (LightGBM on the features), lgbm-rank (LightGBM over pooled studies, label transform or ranking objective chosen on inner folds), lgbm-level (gene level + within-gene deviation), lgbm-gene (lgbm-level + a within-gene rank model, blend or monotone stacker chosen on inner folds), seqnet (network over strands, chemistry, target site and features), ensemble (lgbm + seqnet blended out-of-fold; slowest), gnn (rnakit's graph network over siRNA, mRNA and pair nodes), gnn4sirna (GNN4siRNA's published recipe), or gru-baseline (the competition tutorial's GRU, the reference).")] = "lgbm",
-    cv: Annotated[str, typer.Option("--cv", help="Cross-validation split: gene (target gene held out), duplex, publication, group, random (optimistic) or none.")] = "gene",
-    folds: Annotated[int, typer.Option("--folds", help="Number of folds.")] = 5,
+    model: Annotated[str, typer.Option("--model", help="Model: lgbm (LightGBM on the features), lgbm-rank (LightGBM over pooled studies, label transform or ranking objective chosen on inner folds), lgbm-level (gene level + within-gene deviation), lgbm-gene (lgbm-level + a within-gene rank model, blend or monotone stacker chosen on inner folds), seqnet (network over strands, chemistry, target site and features), ensemble (lgbm + seqnet blended out-of-fold; slowest), gnn (rnakit's graph network over siRNA, mRNA and pair nodes), gnn4sirna (GNN4siRNA's published recipe), or gru-baseline (the competition tutorial's GRU, the reference).")] = TrainRequest.default("model"),
+    cv: Annotated[str, typer.Option("--cv", help="Cross-validation split: gene (target gene held out), duplex, publication, group, random (optimistic) or none.")] = TrainRequest.default("cv"),
+    folds: Annotated[int, typer.Option("--folds", help="Number of folds.")] = TrainRequest.default("folds"),
     threads: ThreadsOption = None,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed (folds and models).")] = 0,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed (folds and models).")] = TrainRequest.default("seed"),
     group_list: Annotated[Optional[str], typer.Option("--groups", help="Comma-separated feature groups (default: all).")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Recompute features instead of using the cache.")] = False,
     data_dir: DataDirOption = None,
@@ -300,34 +301,20 @@ def train_command(
     quiet: QuietOption = False,
 ) -> None:
     """Train a model with honest cross-validation, then a final model on all rows; write a report."""
-    from rnakit.sirna.features import resolve_groups
-    from rnakit.sirna.models.registry import model_class
-    from rnakit.sirna.runs import train_run
-    from rnakit.sirna.splits import SplitStrategy
-    from rnakit.sirna.tables import load_table
+    from rnakit.sirna import jobs
 
-    model_class(model)
-    names = [g.strip() for g in group_list.split(",") if g.strip()] if group_list else None
-    resolve_groups(names)
-    strategy = None if cv == "none" else SplitStrategy(_known_split(cv)).value
-    table = load_table(data, columns, data_dir=data_dir, allow_unknown_mods=allow_unknown_mods)
+    request = TrainRequest.from_dict({
+        "data": data, "out": out_dir, "columns": columns, "model": model, "cv": cv, "folds": folds, "seed": seed,
+        "groups": group_list or None, "no_cache": no_cache, "threads": threads, "data_dir": data_dir,
+        "allow_unknown_mods": allow_unknown_mods})
+    table = jobs.request_table(request)
     with status(f"training {model} ({cv} split)…", quiet=quiet):
-        summary = train_run(table, data=data, model=model, strategy=strategy, n_folds=folds, seed=seed,
-                            threads=threads, out=out_dir, cache_dir=_cache(no_cache), feature_groups=names,
-                            force=force)
+        summary = jobs.train(request, table, force=force)
     if "cv" in summary:
         overall = summary["cv"]["overall"]
         out.print(f"held-out ({folds}-fold, {cv} split): score {overall['score']:.4f}  MAE {overall['mae']:.2f}  "
                   f"F1 {overall['f1']:.3f}  Pearson {overall['pearson']:.3f}")
     out.print(f"model and report → {out_dir}")
-
-
-def _known_split(name: str) -> str:
-    from rnakit.sirna.splits import SplitStrategy
-
-    if name not in {s.value for s in SplitStrategy}:
-        raise InputFormatError(f"unknown --cv {name!r} (expected gene, duplex, publication, group, random or none)")
-    return name
 
 
 @sirna_app.command("predict")
@@ -343,20 +330,20 @@ def predict_command(
     allow_unknown_mods: AllowUnknownModsOption = False,
 ) -> None:
     """Predict % mRNA remaining for every row, in input order, in the competition's submission format."""
-    import pandas as pd
+    from dataclasses import replace
 
     from rnakit.cli.stdio import input_path, is_stdio, text_output
     from rnakit.outputs import check_output_file
-    from rnakit.sirna.runs import predict_run, resolve_model_dir
-    from rnakit.sirna.tables import load_table
+    from rnakit.sirna import jobs
 
+    request = PredictRequest.from_dict({
+        "model": model_dir, "data": data, "output": output, "columns": columns, "no_cache": no_cache,
+        "threads": threads, "data_dir": data_dir, "allow_unknown_mods": allow_unknown_mods})
     if not is_stdio(output):
         check_output_file(output, inputs=[data])
     with input_path(data) as source:  # '-': standard input, through a temporary file
-        table = load_table(str(source) if is_stdio(data) else data, columns, data_dir=data_dir,
-                           allow_unknown_mods=allow_unknown_mods)
-    predictions = predict_run(resolve_model_dir(model_dir), table, data=data, cache_dir=_cache(no_cache), threads=threads)
-    submission = pd.DataFrame({SUBMISSION_ID: table["id"], SUBMISSION_LABEL: predictions})
+        table = jobs.request_table(replace(request, data=str(source)) if is_stdio(data) else request)
+    submission = jobs.predict(request, table)
     with text_output(output) as handle:
         submission.to_csv(handle, index=False)
     # With -o -, standard output holds the table alone: the message goes to stderr.

@@ -17,6 +17,7 @@ from rnakit.sirna.conditions import concentrations_to_nm, hours_column
 from rnakit.sirna.datasets import load_dataset, registry
 from rnakit.sirna.datasets.sais import looks_like_competition_file, read_competition
 from rnakit.sirna.schema import (
+    CANONICAL_COLUMNS,
     canonical_frame,
     check_label_kind,
     numeric_labels,
@@ -72,14 +73,18 @@ def read_generic(path: str | os.PathLike[str], options: ColumnOptions, frame: pd
 
 
 def load_table(
-    source: str | os.PathLike[str],
+    source: str | os.PathLike[str] | pd.DataFrame,
     options: ColumnOptions | None = None,
     *,
     data_dir: str | os.PathLike[str] | None = None,
     allow_unknown_mods: bool = False,
 ) -> pd.DataFrame:
-    """Read ``source`` (a file or a registered dataset name) into the canonical siRNA table."""
+    """Read ``source`` (a file, a registered dataset name or a pandas DataFrame) into the canonical siRNA
+    table. A DataFrame is read as a file with its columns would be (errors name it ``DataFrame``); one
+    that already is a canonical table is returned as it is."""
     options = options or ColumnOptions()
+    if isinstance(source, pd.DataFrame):
+        return _from_frame(source, options, allow_unknown_mods)
     path = Path(source)
     if path.exists():
         if path.is_dir():
@@ -103,3 +108,18 @@ def load_table(
     raise InputFormatError(
         f"no such file, and not a known dataset (known: {', '.join(registry())})", file=str(source)
     )
+
+
+#: How a DataFrame given in Python is named in error messages.
+FRAME = "DataFrame"
+
+
+def _from_frame(frame: pd.DataFrame, options: ColumnOptions, allow_unknown_mods: bool) -> pd.DataFrame:
+    if options.given():
+        return read_generic(FRAME, options, frame=frame)
+    if set(CANONICAL_COLUMNS) <= set(frame.columns):
+        return frame.copy()
+    if looks_like_competition_file([str(c) for c in frame.columns]):
+        return read_competition(FRAME, allow_unknown_mods=allow_unknown_mods, frame=frame)
+    raise InputFormatError("neither a canonical table nor the competition format, and no column mapping given: "
+                           "pass guide_col (and passenger_col, label_col, … as needed)", file=FRAME)
