@@ -4,7 +4,6 @@ competition-format table as a background job. Both go through ``predict_run``, a
 from __future__ import annotations
 
 import re
-import shlex
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -15,20 +14,20 @@ import pandas as pd
 from rnakit.errors import InputFormatError, SequenceError, ValueRangeError
 from rnakit.files import atomic_directory
 from rnakit.seq.alphabet import normalise_rna
+from rnakit.requests import Request
 from rnakit.serve.inputs import shown_as
 from rnakit.serve.jobs import OUTPUT_DIR
-from rnakit.requests import Request
 from rnakit.sirna.design.efficacy import Conditions
 from rnakit.sirna.design.patterns import parse_pattern
-from rnakit.sirna.requests import CELL_LINE, CONC_NM, HOURS, check_conditions
-from rnakit.sirna.runs import predict_run, resolve_model_dir
-from rnakit.sirna.scoring import SUBMISSION_ID, SUBMISSION_LABEL
+from rnakit.sirna import jobs
+from rnakit.sirna.requests import CELL_LINE, CONC_NM, HOURS, SHIPPED_MODELS, PredictRequest, check_conditions
+from rnakit.sirna.scoring import SUBMISSION_ID
 from rnakit.sirna.tables import ColumnOptions, load_table, read_generic
 from rnakit.sirna.validate import sequence_errors
 
 PASTED = "pasted siRNAs"
 PREDICTIONS_FILE = "predictions.csv"
-MODELS = ("auto", "default", "unmodified")
+MODELS = ("auto", *SHIPPED_MODELS)
 _SEPARATORS = re.compile(r"[\s,]+")
 
 
@@ -147,23 +146,27 @@ def _with_chemistry(table: pd.DataFrame, options: PredictOptions) -> pd.DataFram
 
 
 def predict_table(table: pd.DataFrame, model: str, data: str, output: Path, threads: int) -> None:
-    """Predict every row (on ``threads`` CPU threads) and write predictions.csv (id, mRNA_remaining_pct: the
-    CLI's submission format)."""
-    predictions = predict_run(resolve_model_dir(model), table, data=data, cache_dir=None, threads=threads)
-    submission = pd.DataFrame({SUBMISSION_ID: table["id"], SUBMISSION_LABEL: predictions})
+    """Predict every row (on ``threads`` CPU threads) as ``rnakit sirna predict`` does and write
+    predictions.csv (id, mRNA_remaining_pct: the CLI's submission format). The server keeps no feature
+    cache: its inputs are users' uploads."""
+    submission = jobs.predict(PredictRequest(model=model, data=data, threads=threads, no_cache=True), table)
     with atomic_directory(output) as scratch:
         submission.to_csv(scratch / PREDICTIONS_FILE, index=False)
 
 
 def inline_cli(options: PredictOptions) -> str:
-    return shlex.join(["rnakit", "sirna", "predict", "--model", options.model_name, "--data", "sirnas.csv",
-                       "--guide-col", "guide", "--passenger-col", "passenger", "-o", PREDICTIONS_FILE])
+    """The command predicting the pasted siRNAs, saved as a CSV with guide and passenger columns."""
+    request = PredictRequest(model=options.model_name, data="sirnas.csv",
+                             columns=ColumnOptions(guide_col="guide", passenger_col="passenger"))
+    return request.cli_command(model=request.model, output=PREDICTIONS_FILE)
 
 
 def prepare_upload(path: Path, display: str, folder: Path, *, model: str, max_rows: int, max_nt: int) -> dict[str, Any]:
-    """Read the uploaded table now (errors at once, named as the user's file) and check the limits."""
-    if model not in ("default", "unmodified"):
-        raise ValueRangeError(f"unknown model {model!r} (known: default, unmodified)", column="--model")
+    """Read the uploaded table now (errors at once, named as the user's file) and check the limits; the
+    job's stored request."""
+    if model not in SHIPPED_MODELS:  # a run folder would be a path on the server
+        raise PredictRequest().error(f"unknown model {model!r} (known: {', '.join(SHIPPED_MODELS)})", "model")
+    request = PredictRequest(model=model, data=str(path.relative_to(folder))).check()
     with shown_as(path, display):
         table = load_table(path)
     check_sequences(table, display)
@@ -175,22 +178,24 @@ def prepare_upload(path: Path, display: str, folder: Path, *, model: str, max_ro
         row = int(lengths.to_numpy().argmax()) + 1
         raise SequenceError(f"{int(lengths.max()):,} nt is longer than this server accepts (limit {max_nt:,} nt)",
                             file=display, row=row, column="gene_target_seq")
-    return {"data": str(path.relative_to(folder)), "display": display, "model": model}
+    return {"request": request.to_dict(), "display": display, "model": model}
 
 
-def upload_cli(request: Mapping[str, Any]) -> str:
-    return shlex.join(["rnakit", "sirna", "predict", "--model", request["model"], "--data", request["display"],
-                       "-o", PREDICTIONS_FILE])
+def upload_cli(job: Mapping[str, Any]) -> str:
+    """The ``rnakit sirna predict`` command doing what an upload job does."""
+    request = PredictRequest.from_dict(job["request"], check=False)
+    return request.cli_command(model=request.model, data=job["display"], output=PREDICTIONS_FILE)
 
 
-def run_job(folder: Path, request: Mapping[str, Any], step: Callable[[str], None], threads: int) -> None:
+def run_job(folder: Path, job: Mapping[str, Any], step: Callable[[str], None], threads: int) -> None:
     """Worker: predict an uploaded table into ``folder/output/predictions.csv``."""
-    path = folder / request["data"]
+    request = PredictRequest.from_dict(job["request"], check=False)
+    path = folder / request.data
     step("reading the table")
-    with shown_as(path, request["display"]):
+    with shown_as(path, job["display"]):
         table = load_table(path)
         step("features and predictions")
-        predict_table(table, request["model"], request["display"], folder / OUTPUT_DIR, threads)
+        predict_table(table, request.model, job["display"], folder / OUTPUT_DIR, threads)
 
 
 def read_result(output: Path, model: str) -> dict[str, Any]:

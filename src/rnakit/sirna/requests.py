@@ -61,8 +61,8 @@ class PredictRequest(Request):
 
     model: str = "default"
     data: Any = None
-    output: Path | None = None
     columns: ColumnOptions = ColumnOptions()
+    output: Path | None = None
     no_cache: bool = False
     threads: int | None = None
     data_dir: Path | None = None
