@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from rnakit.cli.console import err, out, print_error, status
+from rnakit.cli.console import err, out, print_error
 from rnakit.cli.design import design_command
 from rnakit.cli.options import (
     AllowUnknownModsOption,
@@ -308,13 +310,28 @@ def train_command(
         "groups": group_list or None, "no_cache": no_cache, "threads": threads, "data_dir": data_dir,
         "allow_unknown_mods": allow_unknown_mods})
     table = jobs.request_table(request)
-    with status(f"training {model} ({cv} split)…", quiet=quiet):
-        summary = jobs.train(request, table, force=force)
+    with _train_progress(request, quiet) as step:
+        summary = jobs.train(request, table, force=force, step=step)
     if "cv" in summary:
         overall = summary["cv"]["overall"]
         out.print(f"held-out ({folds}-fold, {cv} split): score {overall['score']:.4f}  MAE {overall['mae']:.2f}  "
                   f"F1 {overall['f1']:.3f}  Pearson {overall['pearson']:.3f}")
     out.print(f"model and report → {out_dir}")
+
+
+@contextlib.contextmanager
+def _train_progress(request: TrainRequest, quiet: bool) -> Iterator[Callable[[str], None]]:
+    """A Rich bar on stderr over a training run's stages: features, each fold, the final model (none
+    under --quiet); yields the run's step callback."""
+    from rich.progress import Progress, TimeElapsedColumn
+
+    folds = [f"fold {k + 1} of {request.folds}" for k in range(request.folds)] if request.strategy else []
+    stages = ["features", *folds, "final model"]
+    with Progress(*Progress.get_default_columns(), TimeElapsedColumn(), console=err, transient=True,
+                  disable=quiet) as progress:
+        task = progress.add_task(f"training {request.model}", total=len(stages))
+        yield lambda name: progress.update(task, description=f"training {request.model}: {name}",
+                                           completed=stages.index(name))
 
 
 @sirna_app.command("predict")

@@ -4,6 +4,7 @@ the web app's prediction jobs and ``rnakit.predict``/``rnakit.train`` all call."
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -46,16 +47,18 @@ def predict(request: PredictRequest, table: pd.DataFrame | None = None) -> pd.Da
     return pd.DataFrame({SUBMISSION_ID: table["id"], SUBMISSION_LABEL: predictions})
 
 
-def train(request: TrainRequest, table: pd.DataFrame | None = None, *, force: bool = False) -> dict:
+def train(request: TrainRequest, table: pd.DataFrame | None = None, *, force: bool = False,
+          step: Callable[[str], None] | None = None) -> dict:
     """Cross-validate and fit the request's model into run folder ``request.out`` (model, manifest,
-    oof.csv, report); the run's summary (held-out metrics under ``cv``)."""
+    oof.csv, report); the run's summary (held-out metrics under ``cv``). ``step(name)`` hears each
+    stage start (see :func:`rnakit.sirna.runs.train_run`)."""
     request = request.check()
     if request.out is None:
         raise request.error("give the run folder to write", "out")
     table = request_table(request) if table is None else table
     return train_run(table, data=_name(request), model=request.model, strategy=request.strategy, n_folds=request.folds,
                      seed=request.seed, threads=request.threads, out=request.out, cache_dir=_cache(request),
-                     feature_groups=list(request.groups) if request.groups else None, force=force)
+                     feature_groups=list(request.groups) if request.groups else None, force=force, step=step)
 
 
 def cross_validated(request: TrainRequest) -> pd.DataFrame:
