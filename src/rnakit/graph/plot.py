@@ -46,11 +46,9 @@ def node_status(predicted: np.ndarray, labels: np.ndarray, test_mask: np.ndarray
 def plot_ego_network(edge_index: np.ndarray, status: np.ndarray, center: int, hops: int, path: Path, *,
                      title: str = "", seed: int = 0) -> dict[str, int]:
     """Draw the ego network of ``center`` to ``path`` (PNG, written atomically); return status counts."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
     import networkx as nx
+
+    from rnakit.report.plots import plt
 
     nodes = ego_nodes(edge_index, center, hops, len(status))
     inside = np.zeros(len(status), dtype=bool)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -34,6 +34,7 @@ from rnakit.lncrna.gtf import Genome, SequenceSource, Transcript, TranscriptFast
 from rnakit.lncrna.housekeeping import housekeeping_overlaps, housekeeping_transcripts
 from rnakit.lncrna.location import classify_locations, protein_coding_transcripts, read_id_list
 from rnakit.lncrna.merge import Candidate, merge_transcripts
+from rnakit.lncrna.result import FilterInputs, FilterResult
 from rnakit.lncrna.settings import LOCATION_CLASSES, FilterSettings
 from rnakit.seq.alphabet import reverse_complement_rna
 from rnakit.outputs import check_output_folder, output_folder
@@ -52,37 +53,6 @@ TABLE_COLUMNS = [
 _REVERSE = "\t-"  # suffix naming the reverse strand of an unstranded transcript in scoring calls
 # The coding model reads ACGUN: an IUPAC ambiguity code in a genome is as unknown as N to it.
 _AMBIGUOUS_AS_N = str.maketrans("RYKMSWBDHV", "N" * 10)
-
-
-@dataclass(frozen=True)
-class FilterInputs:
-    """The files of one run. Exactly one of ``genome`` and ``transcript_fasta`` gives the sequences."""
-
-    transcripts: Path
-    annotation: Path
-    genome: Path | None = None
-    transcript_fasta: Path | None = None
-    known_lncrna: Path | None = None
-    coding_ids: Path | None = None
-    hmm: Path | None = None
-    model: Path | None = None  # None: the shipped human coding-potential model
-
-
-@dataclass
-class FilterResult:
-    """Every transcript with its filter values (``table``), the funnel, and the kept transcripts."""
-
-    inputs: FilterInputs
-    settings: FilterSettings
-    table: pd.DataFrame
-    funnel: list[dict] = field(default_factory=list)
-    kept: list[Transcript] = field(default_factory=list)
-    sequences: dict[str, str] = field(default_factory=dict)  # kept transcripts' RNA, on their strand
-    notes: list[str] = field(default_factory=list)  # filters that could not apply, and why
-
-    @property
-    def kept_ids(self) -> list[str]:
-        return [t.id for t in self.kept]
 
 
 def filter_rules(settings: FilterSettings, threshold: float | None = None) -> dict[str, str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import html
 import io
 from dataclasses import asdict
@@ -11,8 +10,8 @@ import pandas as pd
 
 from rnakit import __version__
 from rnakit.lncrna.location import LOCATION_CLASSES
-from rnakit.lncrna.pipeline import FilterResult
-from rnakit.report.plots import bars
+from rnakit.lncrna.result import FilterResult
+from rnakit.report.plots import bars, png_data_uri
 
 KEPT_SHOWN = 100
 _KEPT_COLUMNS = ["id", "source", "chrom", "strand", "start", "end", "exons", "length", "class", "nearest_coding_gene",
@@ -20,11 +19,11 @@ _KEPT_COLUMNS = ["id", "source", "chrom", "strand", "start", "end", "exons", "le
 
 
 def _funnel_png(result: FilterResult) -> str:
-    """The transcripts left after each filter, as a base64 PNG bar chart."""
+    """The transcripts left after each filter, a PNG bar chart as a data URI."""
     buffer = io.BytesIO()
     bars([row["filter"] for row in result.funnel], [row["left"] for row in result.funnel], buffer,  # type: ignore[arg-type]
          title="Filter funnel: transcripts left after each filter", ylabel="transcripts left")
-    return base64.b64encode(buffer.getvalue()).decode()
+    return png_data_uri(buffer.getvalue())
 
 
 def _html_table(frame: pd.DataFrame) -> str:
@@ -64,7 +63,7 @@ td,th{{padding:2px 8px;border-bottom:1px solid #ddd;text-align:left}} code{{font
 <p>Each transcript is tested by every filter; it is rejected by the first one it fails (column
 <code>first_rejected_by</code> of transcripts.tsv).</p>
 {_html_table(funnel)}
-<img alt="filter funnel" src="data:image/png;base64,{_funnel_png(result)}">
+<img alt="filter funnel" src="{_funnel_png(result)}">
 <h2>Location classes</h2>
 <p>Against the reference's protein-coding transcripts (gffcompare-style codes; the first that applies wins).</p>
 {_html_table(_class_counts(result))}

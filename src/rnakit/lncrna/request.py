@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from rnakit.lncrna.coding import CodingModel
-    from rnakit.lncrna.pipeline import FilterInputs, FilterResult
+    from rnakit.lncrna.result import FilterInputs, FilterResult
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ def coding_potential(sequences: Any, model: str | Path | None = None) -> pd.Data
 class LncrnaFilterRequest(FilterSettings, Request):
     """The lincRNA filter (``rnakit lncrna filter``): its thresholds are :class:`FilterSettings`' fields
     (their defaults written there, once), its inputs and output folder are the fields below
-    (:class:`~rnakit.lncrna.pipeline.FilterInputs`': exactly one of ``genome`` and ``transcript_fasta``
+    (:class:`~rnakit.lncrna.result.FilterInputs`': exactly one of ``genome`` and ``transcript_fasta``
     gives the transcripts' sequences)."""
 
     COMMAND = ("lncrna", "filter")
@@ -118,7 +118,7 @@ class LncrnaFilterRequest(FilterSettings, Request):
 
     def inputs(self) -> FilterInputs:
         """The filter's input files."""
-        from rnakit.lncrna.pipeline import FilterInputs
+        from rnakit.lncrna.result import FilterInputs
 
         return FilterInputs(**{f.name: getattr(self, f.name) for f in dataclasses.fields(FilterInputs)})
 

@@ -1,17 +1,38 @@
-"""Small matplotlib figures written straight to PNG (no display needed)."""
+"""Small matplotlib figures written straight to PNG (no display needed).
+
+The one place that chooses matplotlib's backend and turns PNGs into data URIs for self-contained HTML
+reports: every other module draws with the ``plt`` imported from here.
+"""
 
 from __future__ import annotations
 
+import base64
+import io
 from pathlib import Path
+from typing import IO
 
 import matplotlib
 
 matplotlib.use("Agg")  # files only: no screen on servers and CI
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
 
 
-def scatter(x: np.ndarray, y: np.ndarray, path: Path, *, title: str, xlabel: str, ylabel: str,
+def png_bytes(figure: Figure) -> bytes:
+    """The figure as PNG bytes; the figure is closed (pyplot keeps every open figure alive)."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    plt.close(figure)
+    return buffer.getvalue()
+
+
+def png_data_uri(png: bytes) -> str:
+    """A ``data:`` URI for an ``<img src>``, so an HTML report needs no files beside it."""
+    return "data:image/png;base64," + base64.b64encode(png).decode()
+
+
+def scatter(x: np.ndarray, y: np.ndarray, path: Path | IO[bytes], *, title: str, xlabel: str, ylabel: str,
             diagonal: bool = False, hline: float | None = None) -> None:
     """A scatter plot of y against x, with an optional y = x diagonal or horizontal line."""
     figure, axes = plt.subplots(figsize=(5, 5), dpi=110)
@@ -27,7 +48,7 @@ def scatter(x: np.ndarray, y: np.ndarray, path: Path, *, title: str, xlabel: str
     plt.close(figure)
 
 
-def bars(labels: list[str], values: list[float], path: Path, *, title: str, ylabel: str) -> None:
+def bars(labels: list[str], values: list[float], path: Path | IO[bytes], *, title: str, ylabel: str) -> None:
     """A bar chart, one bar per label."""
     figure, axes = plt.subplots(figsize=(max(5, 0.35 * len(labels)), 4), dpi=110)
     axes.bar(range(len(labels)), values)

@@ -3,25 +3,20 @@ and, with a modification pattern, order.tsv."""
 
 from __future__ import annotations
 
-import base64
 import html
-import io
 import json
 from pathlib import Path
 
-import matplotlib
+import pandas as pd
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from rnakit import __version__  # noqa: E402
-from rnakit.sirna.design.design import Design  # noqa: E402
-from rnakit.sirna.design.filters import filter_rules  # noqa: E402
-from rnakit.sirna.design.genome import bed12_line  # noqa: E402
-from rnakit.sirna.design.ordering import order_table  # noqa: E402
-from rnakit.sirna.design.ranking import __doc__ as RANKING_DOC  # noqa: E402
-from rnakit.files import json_safe  # noqa: E402
+from rnakit import __version__
+from rnakit.files import json_safe
+from rnakit.report.plots import plt, png_bytes, png_data_uri
+from rnakit.sirna.design.design import Design
+from rnakit.sirna.design.filters import filter_rules
+from rnakit.sirna.design.genome import bed12_line
+from rnakit.sirna.design.ordering import order_table
+from rnakit.sirna.design.ranking import __doc__ as RANKING_DOC
 
 # The top table's columns, in the order shown: efficacy and the off-target counts first, so that a
 # reader sees both without scrolling sideways; the sequences and the rule columns after them.
@@ -105,17 +100,6 @@ def summary(design: Design) -> dict:
     }
 
 
-def _png(figure: plt.Figure) -> bytes:
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    plt.close(figure)
-    return buffer.getvalue()
-
-
-def _data_uri(png: bytes) -> str:
-    return "data:image/png;base64," + base64.b64encode(png).decode()
-
-
 def efficacy_plot_png(design: Design) -> bytes:
     """PNG of the predicted % mRNA remaining (floored at 0, as in the tables) of every candidate along the
     transcript, chosen ones marked."""
@@ -133,7 +117,7 @@ def efficacy_plot_png(design: Design) -> bytes:
              title="Predicted efficacy along the transcript", xlim=(0, len(design.target.sequence)))
     axes.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))  # beside the axes: no point hidden
     figure.tight_layout()
-    return _png(figure)
+    return png_bytes(figure)
 
 
 def _funnel_plot(design: Design) -> bytes:
@@ -146,7 +130,7 @@ def _funnel_plot(design: Design) -> bytes:
         axes.text(value, y, f" {value}", va="center", fontsize=8)
     axes.set(xlabel="candidates left", title="Filter funnel")
     figure.tight_layout()
-    return _png(figure)
+    return png_bytes(figure)
 
 
 def _table(frame: pd.DataFrame) -> str:
@@ -183,9 +167,9 @@ efficacy from the shipped <code>{design.settings.model}</code> model{'' if not d
 <div class="scroll">{_table(top[top_columns(design.candidates)])}</div>
 <p>{html.escape(rank_note(design))}</p>
 <h2>Predicted efficacy along the transcript</h2>
-<img alt="predicted efficacy along the transcript" src="{_data_uri(efficacy_png)}">
+<img alt="predicted efficacy along the transcript" src="{png_data_uri(efficacy_png)}">
 <h2>Filter funnel</h2>
-<img alt="filter funnel" src="{_data_uri(_funnel_plot(design))}">
+<img alt="filter funnel" src="{png_data_uri(_funnel_plot(design))}">
 <table><tr><th>filter</th><th>rule</th><th>rejects</th><th>rejects first</th><th>left</th></tr>{funnel_rows}</table>
 <h2>Ranking</h2><pre>{html.escape(RANKING_DOC or '')}</pre>
 <p>rnakit {__version__}</p></body></html>
