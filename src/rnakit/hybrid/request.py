@@ -151,7 +151,7 @@ class HybridRequest(Request):
 
 def p_value_sets() -> tuple[str, ...]:
     """Names of the shipped parameter sets ``p_values`` may name."""
-    from rnakit.hybrid.significance import shipped_sets
+    from rnakit.hybrid.stats import shipped_sets  # numpy only: checking a request loads no search
 
     return tuple(sorted(shipped_sets()))
 

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-import functools
 import math
 from collections.abc import Sequence
-from importlib import resources
 
 import numpy as np
 
@@ -14,7 +12,7 @@ from rnakit.errors import ValueRangeError
 from rnakit.hybrid.energy import turner2004
 from rnakit.hybrid.hit import Hit
 from rnakit.hybrid.search import SearchOptions, hybridise
-from rnakit.hybrid.stats import Evd, FixedSet, calibrate, load_fixed_sets, minimal_duplex_energy, p_value
+from rnakit.hybrid.stats import Evd, calibrate, minimal_duplex_energy, p_value, shipped_sets
 
 #: random targets per calibration: RNAcalibrate's sample sizes of a few hundred fit μ, β to a few %
 CALIBRATION_SAMPLES = 500
@@ -54,13 +52,6 @@ def calibrated_evd(query: str, targets: Sequence[str], options: SearchOptions, *
             windows.extend(target[s : s + CALIBRATION_WINDOW] for s in starts)
     return calibrate(query, lambda q, randoms: best_energies(q, randoms, options), targets=windows,
                      samples=samples, seed=seed, model_version=model_version(options))
-
-
-@functools.lru_cache(maxsize=1)
-def shipped_sets() -> dict[str, FixedSet]:
-    """rnakit's fixed parameter sets (``-s NAME``), fitted by ``scripts/fit_hybrid_sets.py``."""
-    with resources.as_file(resources.files("rnakit") / "data" / "hybrid_sets.json") as path:
-        return load_fixed_sets(path)
 
 
 def fixed_set_evd(name: str, query: str) -> Evd:

@@ -25,6 +25,7 @@ Differences from RNAhybrid 2.1.2, on purpose:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -32,6 +33,7 @@ import math
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -343,3 +345,10 @@ def load_fixed_sets(path: str | os.PathLike[str]) -> dict[str, FixedSet]:
         sets[set_name] = FixedSet(set_name, *numbers, description=description, energy_range=(low, high),
                                   model_version=version)
     return sets
+
+
+@functools.lru_cache(maxsize=1)
+def shipped_sets() -> dict[str, FixedSet]:
+    """rnakit's fixed parameter sets (``-s NAME``), fitted by ``scripts/fit_hybrid_sets.py``."""
+    with resources.as_file(resources.files("rnakit") / "data" / "hybrid_sets.json") as path:
+        return load_fixed_sets(path)
