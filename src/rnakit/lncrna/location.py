@@ -41,7 +41,6 @@ from rnakit.tabular import open_text
 log = logging.getLogger(__name__)
 
 PROTEIN_CODING = "protein_coding"
-LOCATION_COLUMNS = ["class", "nearest_coding_gene", "coding_distance"]
 
 
 # ------------------------------------------------------------------------------------ coding set

@@ -21,7 +21,6 @@ from typing import Any
 from rnakit.files import atomic_write
 from rnakit.outputs import MARKER
 
-STATES = ("queued", "running", "done", "failed", "timeout")
 FINAL_STATES = frozenset({"done", "failed", "timeout"})
 JOB_FILE = "job.json"
 INPUT_DIR = "input"

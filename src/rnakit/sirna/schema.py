@@ -46,7 +46,6 @@ STRING_COLUMNS = (
     "transfection", "cell_line", "duplex", "publication", "group", "source", "label_kind",
 )
 FLOAT_COLUMNS = ("concentration_nm", "hours", "remaining_pct")
-TOKEN_COLUMNS = ("guide_mods", "passenger_mods")
 #: Key in a canonical table's ``attrs``: canonical column → the column of the user's file it came from.
 SOURCE_COLUMNS = "source_columns"
 

@@ -9,8 +9,6 @@ import pandas as pd
 
 from rnakit.sirna.features.registry import feature_group
 
-CATEGORICAL = ("transfection", "cell_line", "species")
-
 
 def normalise_cell_line(name: object) -> str | None:
     """``"Hep3B Cells"`` → ``"hep3b"``: lower case, without 'cell(s)' and punctuation."""
