@@ -199,7 +199,8 @@ class Request:
             if error.file is not None:
                 raise
             # A check shared by several fields names the one it blames by field or flag.
-            named = {flag: field for field, flag in self.FLAGS.items()}.get(error.column or "", error.column)
+            named = {flag: field for field, flag in self.FLAGS.items()}.get(error.column, error.column) \
+                if error.column else None
             fields = {f.name for f in dataclasses.fields(self)}
             raise self.error(error.detail, named if named in fields else name) from None
 
@@ -231,7 +232,8 @@ class Request:
         changed = self.changed()
         for f in dataclasses.fields(self):
             name, value = f.name, getattr(self, f.name)
-            if name in self.POSITIONAL or name not in self.FLAGS or (name not in changed and name not in shown):
+            on_cli = name in self.FLAGS or dataclasses.is_dataclass(value)  # a group's members have their own flags
+            if name in self.POSITIONAL or not on_cli or (name not in changed and name not in shown):
                 continue
             if name in shown:
                 words += [self.FLAGS[name], shown[name]]

@@ -29,7 +29,7 @@ SHIPPED_MODELS = ("default", "unmodified")
 #: Cross-validation splits (rnakit.sirna.splits.SplitStrategy's values) and "none".
 SPLITS = ("gene", "duplex", "publication", "group", "random", "none")
 
-_TABLE_FLAGS = {"data": "--data", "columns": "", "no_cache": "--no-cache", "threads": "--threads",
+_TABLE_FLAGS = {"data": "--data", "no_cache": "--no-cache", "threads": "--threads",
                 "data_dir": "--data-dir", "allow_unknown_mods": "--allow-unknown-mods"}
 
 
