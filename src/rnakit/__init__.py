@@ -14,13 +14,12 @@ They are imported on first use, so ``import rnakit`` (and ``rnakit --help``) sta
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from rnakit.lazy import lazy_exports
 
 __version__ = "0.1.0"
 
 #: Public name → the module defining it (imported when the name is first used).
-_LAZY = {
+_HOMES = {
     "design": "rnakit.sirna.api",
     "predict": "rnakit.sirna.api",
     "train": "rnakit.sirna.api",
@@ -29,16 +28,5 @@ _LAZY = {
     "coding_potential": "rnakit.lncrna.request",
 }
 
-__all__ = ["__version__", *_LAZY]
-
-
-def __getattr__(name: str) -> Any:
-    if name not in _LAZY:
-        raise AttributeError(f"module 'rnakit' has no attribute {name!r}")
-    value = getattr(importlib.import_module(_LAZY[name]), name)
-    globals()[name] = value  # later look-ups skip this function
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__all__ = ["__version__", *sorted(_HOMES)]
+__getattr__, __dir__ = lazy_exports(__name__, _HOMES)
