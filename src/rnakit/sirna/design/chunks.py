@@ -11,6 +11,7 @@ children work and runs here on the joined features, so no child ever starts Ligh
 from __future__ import annotations
 
 import multiprocessing
+import sys
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
@@ -34,9 +35,10 @@ def chunk_bounds(rows: int, workers: int) -> list[tuple[int, int]]:
 
 
 def _can_fork() -> bool:
-    # Forked children inherit the imported modules (no second start-up); a daemon process (a Dask or
-    # web-app worker) may not have children at all.
-    return "fork" in multiprocessing.get_all_start_methods() and not multiprocessing.current_process().daemon
+    # Forked children inherit the imported modules (no second start-up). Linux only: on macOS a forked
+    # child of a process that loaded system frameworks may crash. A daemon process (a Dask or web-app
+    # worker) may not have children at all.
+    return sys.platform.startswith("linux") and not multiprocessing.current_process().daemon
 
 
 def chunked_features(table: pd.DataFrame, groups: list[str], record: str, workers: int = 1,
