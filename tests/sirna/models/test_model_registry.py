@@ -1,16 +1,28 @@
+import inspect
 import subprocess
 import sys
 
+import pandas as pd
 import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
 
 from rnakit.errors import ValueRangeError
+from rnakit.sirna.models.protocol import EfficacyModel
 from rnakit.sirna.models.registry import MODELS, model_class
 
 
 @pytest.mark.parametrize("name", list(MODELS))
-def test_every_model_name_resolves_to_an_estimator(name):
+def test_every_model_is_an_efficacy_model_and_refuses_to_predict_unfitted(name):
     estimator = model_class(name)
-    assert callable(getattr(estimator, "fit")) and callable(getattr(estimator, "load"))
+    assert isinstance(estimator.uses_features, bool)
+    assert isinstance(estimator.table_columns, tuple) and all(isinstance(c, str) for c in estimator.table_columns)
+    assert isinstance(inspect.getattr_static(estimator, "load"), classmethod)
+    model = estimator(threads=1)
+    assert isinstance(model, EfficacyModel)
+    assert clone(model).get_params() == model.get_params()  # a plain scikit-learn estimator: clone copies it
+    with pytest.raises(NotFittedError):
+        model.predict(pd.DataFrame({"guide": ["ACGUACGUACGUACGUACGUA"]}))
 
 
 def test_unknown_model_names_the_known_ones():

@@ -17,11 +17,13 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.model_selection import GroupKFold, KFold
+from sklearn.utils.validation import check_is_fitted
 
 from rnakit.errors import InputFormatError
 from rnakit.sirna.features.registry import SEPARATOR
 from rnakit.sirna.metrics import competition_score
 from rnakit.sirna.models.calibration import best_shift
+from rnakit.sirna.models.protocol import EfficacyModel
 from rnakit.sirna.models.registry import model_class
 
 log = logging.getLogger(__name__)
@@ -32,7 +34,7 @@ MEMBER_MODELS: tuple[str, ...] = ("lgbm", "gru-baseline", "seqnet")
 STATE_FILE = "ensemble.json"
 
 
-def member_view(estimator: type, X: pd.DataFrame) -> pd.DataFrame:
+def member_view(estimator: type[EfficacyModel], X: pd.DataFrame) -> pd.DataFrame:
     """The columns of ``X`` that one member reads: feature columns if it uses them, plus its table columns."""
     features = [c for c in X.columns if SEPARATOR in c] if estimator.uses_features else []
     missing = [c for c in estimator.table_columns if c not in X.columns]
@@ -79,14 +81,14 @@ class EnsembleModel(RegressorMixin, BaseEstimator):
         self.threads = threads
         self.seed = seed
 
-    def _classes(self) -> list[type]:
+    def _classes(self) -> list[type[EfficacyModel]]:
         unknown = [m for m in self.members if m not in MEMBER_MODELS]
         if unknown or not self.members:
             raise InputFormatError(f"unknown ensemble member(s) {', '.join(unknown) or '(none)'} "
                                    f"(known: {', '.join(MEMBER_MODELS)})")
         return [model_class(m) for m in self.members]
 
-    def _new(self, estimator: type) -> object:
+    def _new(self, estimator: type[EfficacyModel]) -> EfficacyModel:
         return estimator(threads=self.threads, seed=self.seed)
 
     def fit(self, X: pd.DataFrame, y: np.ndarray, groups: np.ndarray | None = None) -> "EnsembleModel":
@@ -112,6 +114,7 @@ class EnsembleModel(RegressorMixin, BaseEstimator):
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         """Blended % mRNA remaining for each row of ``X``."""
+        check_is_fitted(self)
         for model in self.models_:  # the members use the ensemble's threads (a loaded one: the caller's)
             model.threads = self.threads
         columns = [m.predict(member_view(type(m), X)) for m in self.models_]

@@ -28,6 +28,7 @@ import logging
 import lightgbm as lgb
 import numpy as np
 import pandas as pd
+from sklearn.utils.validation import check_is_fitted
 
 from rnakit.cpu import model_threads
 from rnakit.sirna.metrics import competition_score
@@ -140,6 +141,7 @@ class LgbmGeneModel(LgbmLevelModel):
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         """Predicted % mRNA remaining for each row of ``X``."""
+        check_is_fitted(self)
         inputs, components = self._stack_inputs(self.state_, X)
         mapping = self.state_["mapping"]
         if mapping["name"] == "grid":

@@ -47,6 +47,7 @@ import numpy as np
 import pandas as pd
 import torch
 from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.utils.validation import check_is_fitted
 from torch import nn
 from torch_geometric.utils import scatter
 
@@ -341,6 +342,7 @@ class Gnn4sirnaModel(RegressorMixin, BaseEstimator):
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         """Predicted % mRNA remaining for each row of ``X``."""
+        check_is_fitted(self)
         torch.set_num_threads(model_threads(self.threads))
         inputs = _full_inputs(build_graph(X), self.mrna_pool_)
         self.network_.eval()

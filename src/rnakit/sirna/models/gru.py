@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import torch
 from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
 from rnakit.cpu import model_threads
@@ -116,6 +117,8 @@ class GruBaselineModel(RegressorMixin, BaseEstimator):
         return self
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
+        """Predicted % mRNA remaining for each row of ``X``."""
+        check_is_fitted(self)
         sequences, modifications = self._tokens(X)
         torch.set_num_threads(model_threads(self.threads))
         return predict_in_batches(self.network_, [self._encode(sequences), self._encode(modifications)]).astype(float)

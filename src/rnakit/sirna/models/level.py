@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.model_selection import GroupKFold, KFold
+from sklearn.utils.validation import check_is_fitted
 
 from rnakit.cpu import model_threads
 from rnakit.errors import InputFormatError
@@ -263,6 +264,7 @@ class LgbmLevelModel(RegressorMixin, BaseEstimator):
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         """Predicted % mRNA remaining for each row of ``X``."""
+        check_is_fitted(self)
         return self._blend(*self._component_predictions(self.state_, X))
 
     def _blend(self, regressors: np.ndarray, level_shift: np.ndarray, classifiers: np.ndarray) -> np.ndarray:

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.model_selection import GroupKFold, KFold
+from sklearn.utils.validation import check_is_fitted
 
 from rnakit.cpu import model_threads
 from rnakit.errors import InputFormatError
@@ -123,6 +124,7 @@ class LgbmEfficacyModel(RegressorMixin, BaseEstimator):
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         """Predicted % mRNA remaining for each row of ``X``."""
+        check_is_fitted(self)
         matrix, threads = encode(X, self.features_, self.levels_), model_threads(self.threads)
         predicted = self.booster_.predict(matrix, num_threads=threads) + self.shift_
         if self.gate_booster_ is None:

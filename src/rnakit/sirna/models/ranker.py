@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.model_selection import GroupKFold, KFold
+from sklearn.utils.validation import check_is_fitted
 
 from rnakit.cpu import model_threads
 from rnakit.errors import InputFormatError
@@ -207,6 +208,7 @@ class LgbmRankModel(RegressorMixin, BaseEstimator):
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         """Predicted % mRNA remaining for each row of ``X`` (read the order within a gene first)."""
+        check_is_fitted(self)
         matrix = encode(X, self.features_, self.levels_)
         score = np.mean([self._score(b, m, matrix) / self.scales_[m] for m, b in self.boosters_.items()], axis=0)
         return self.intercept_ + self.slope_ * score

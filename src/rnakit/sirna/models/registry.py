@@ -12,6 +12,7 @@ from rnakit import __version__
 from rnakit.errors import InputFormatError, ValueRangeError
 from rnakit.extras import import_for
 from rnakit.outputs import output_folder, verify_output
+from rnakit.sirna.models.protocol import EfficacyModel
 
 # Model name → "module:class". A class is imported when first asked for, so commands that train or
 # load no model (and `rnakit --help`) start without loading PyTorch and LightGBM, and the core install
@@ -32,7 +33,7 @@ MODEL_FOLDER = "model"
 RUN_COMMAND = "rnakit sirna train"  # the writer named in a run folder's marker (rnakit.outputs)
 
 
-def model_class(name: str) -> type:
+def model_class(name: str) -> type[EfficacyModel]:
     """The estimator class of a model name; unknown names are an error listing the known ones, and a
     model whose packages are not installed is an error naming the extra that installs them."""
     if name not in MODELS:
@@ -54,7 +55,7 @@ def model_inputs(name: str, table: pd.DataFrame, features: Callable[[], pd.DataF
     return pd.concat(parts, axis=1)
 
 
-def write_model(model, name: str, folder: Path, manifest: dict) -> None:
+def write_model(model: EfficacyModel, name: str, folder: Path, manifest: dict) -> None:
     """Write the model's weights and a manifest (rnakit version, model, feature groups, data hash, metrics)
     into ``folder``, an output folder being built (see :func:`rnakit.outputs.output_folder`)."""
     model.save(folder / MODEL_FOLDER)
@@ -62,13 +63,13 @@ def write_model(model, name: str, folder: Path, manifest: dict) -> None:
         json.dump({"rnakit_version": __version__, "model": name, **manifest}, handle, indent=1)
 
 
-def save_model(model, name: str, folder: Path, manifest: dict) -> None:
+def save_model(model: EfficacyModel, name: str, folder: Path, manifest: dict) -> None:
     """Write a complete model folder, all or nothing, that :func:`load_model` reads back."""
     with output_folder(folder, command=RUN_COMMAND) as scratch:
         write_model(model, name, scratch, manifest)
 
 
-def load_model(folder: Path, threads: int | None = None) -> tuple[object, dict]:
+def load_model(folder: Path, threads: int | None = None) -> tuple[EfficacyModel, dict]:
     """The model and manifest saved in ``folder``; a clear error when it is not a complete model folder.
 
     The model runs with ``threads`` (None: the cores available to this process), whatever it was saved with.

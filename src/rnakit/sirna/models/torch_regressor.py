@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import torch
 from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
 from rnakit.cpu import model_threads
@@ -100,6 +101,7 @@ class TorchRegressor(RegressorMixin, BaseEstimator):
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         """Predicted % mRNA remaining for each row of ``X``."""
+        check_is_fitted(self)
         torch.set_num_threads(model_threads(self.threads))
         return self._evaluate(self.network_, self._inputs(X), None) * SCALE + self.shift_
 
