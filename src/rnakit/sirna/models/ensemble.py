@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.model_selection import GroupKFold, KFold
 from sklearn.utils.validation import check_is_fitted
 
@@ -88,28 +88,29 @@ class EnsembleModel(RegressorMixin, BaseEstimator):
                                    f"(known: {', '.join(MEMBER_MODELS)})")
         return [model_class(m) for m in self.members]
 
-    def _new(self, estimator: type[EfficacyModel]) -> EfficacyModel:
-        return estimator(threads=self.threads, seed=self.seed)
+    def _prototypes(self) -> list[EfficacyModel]:
+        """One unfitted member per name, set up once; every fit works on a scikit-learn clone of it."""
+        return [estimator(threads=self.threads, seed=self.seed) for estimator in self._classes()]
 
     def fit(self, X: pd.DataFrame, y: np.ndarray, groups: np.ndarray | None = None) -> "EnsembleModel":
         """Fit the blend weights on inner out-of-fold predictions, then every member on all rows."""
         y = np.asarray(y, dtype=float)
-        classes = self._classes()
-        views = [member_view(c, X) for c in classes]
+        prototypes = self._prototypes()
+        views = [member_view(type(p), X) for p in prototypes]
         grouped = groups is not None and len(np.unique(groups)) >= self.inner_folds
         splitter = GroupKFold(self.inner_folds) if grouped else KFold(self.inner_folds, shuffle=True, random_state=self.seed)
-        inner = np.zeros((len(y), len(classes)))
+        inner = np.zeros((len(y), len(prototypes)))
         for train, test in splitter.split(views[0], y, groups if grouped else None):
-            for j, (estimator, view) in enumerate(zip(classes, views)):
+            for j, (prototype, view) in enumerate(zip(prototypes, views)):
                 inner_groups = groups[train] if groups is not None else None
-                model = self._new(estimator).fit(view.iloc[train], y[train], groups=inner_groups)
+                model = clone(prototype).fit(view.iloc[train], y[train], groups=inner_groups)
                 inner[test, j] = model.predict(view.iloc[test])
         weights, shift, score = best_blend(y, inner, self.weight_step)
         self.weights_, self.shift_, self.inner_score_ = weights.tolist(), float(shift), float(score)
-        self.inner_member_scores_ = [float(competition_score(y, inner[:, j])) for j in range(len(classes))]
+        self.inner_member_scores_ = [float(competition_score(y, inner[:, j])) for j in range(len(prototypes))]
         log.info("ensemble: weights %s, shift %+.1f, inner score %.4f (members %s)",
                  self.weights_, self.shift_, score, self.inner_member_scores_)
-        self.models_ = [self._new(c).fit(v, y, groups=groups) for c, v in zip(classes, views)]
+        self.models_ = [clone(p).fit(v, y, groups=groups) for p, v in zip(prototypes, views)]
         return self
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
