@@ -128,8 +128,3 @@ class DesignRequest(Request):
             raise self.error("needs isoforms (a FASTA of the target's isoforms)", "require_all_isoforms")
         if self.require_conserved is not None and not self.conserved_in:
             raise self.error("needs conserved_in (FASTA files of other species' transcripts)", "require_conserved")
-
-    @property
-    def model(self) -> str:
-        """The shipped model that scores the candidates: the competition's with a pattern, else unmodified."""
-        return "default" if self.pattern else "unmodified"
