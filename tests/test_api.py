@@ -236,3 +236,12 @@ def test_train_gives_the_cli_runs_held_out_predictions(tmp_path):
     assert len(again) == 12 and again["mRNA_remaining_pct"].notna().all()
     with pytest.raises(RequestError, match="^field 'cv': 'none' gives no held-out predictions"):
         rnakit.train(TINY, cv="none")
+
+
+def test_the_forms_show_the_requests_defaults(client):
+    design_page, predict_page = client.get("/design").text, client.get("/predict").text
+    for name in ("length", "top", "gc", "overhang", "conc_nm", "hours", "cell_line"):
+        assert f'name="{name}" value="{DesignRequest.spelt_default(name)}"' in design_page
+    assert 'name="gc" value="30-64"' in design_page and 'name="cell_line" value="Hep3B Cells"' in design_page
+    for name in ("conc_nm", "hours", "cell_line"):
+        assert f'name="{name}" value="{DesignRequest.spelt_default(name)}"' in predict_page
