@@ -64,3 +64,26 @@ def test_chunked_features_equal_one_pass_and_return_what_ran_meanwhile(monkeypat
     assert waited == "model"
     assert features.index.equals(expected.index)
     assert features.equals(expected)
+
+
+def test_the_command_shares_one_target_over_its_workers(tmp_path, monkeypatch) -> None:
+    from typer.testing import CliRunner
+
+    from rnakit.cli import app
+    from rnakit.cpu import available_cores
+    from rnakit.sirna.design import efficacy
+
+    asked = []
+
+    def spy(table, groups, record, workers=1, meanwhile=None):
+        asked.append(workers)
+        return chunks.chunked_features(table, groups, record, 1, meanwhile)
+
+    monkeypatch.setattr(efficacy, "chunked_features", spy)
+    fasta = tmp_path / "t.fa"
+    fasta.write_text(">t\n" + "".join(random.Random(3).choice("ACGU") for _ in range(120)) + "\n")
+    for option, expected in ((["--workers", "3"], 3), ([], available_cores())):
+        result = CliRunner().invoke(app, ["sirna", "design", str(fasta), "-o", str(tmp_path / f"out{expected}"), "-q",
+                                          *option])
+        assert result.exit_code == 0, result.output
+        assert asked[-1] == expected
