@@ -245,3 +245,14 @@ def test_the_forms_show_the_requests_defaults(client):
     assert 'name="gc" value="30-64"' in design_page and 'name="cell_line" value="Hep3B Cells"' in design_page
     for name in ("conc_nm", "hours", "cell_line"):
         assert f'name="{name}" value="{DesignRequest.spelt_default(name)}"' in predict_page
+
+
+def test_design_target_takes_a_sequence_or_a_seqrecord(gapdh):
+    from rnakit.sirna.design import design_target, make_target
+
+    record, header, sequence = gapdh
+    expected = design_target(make_target(record, header, sequence[:400])).top
+    for given in (f">{header}\n{sequence[:400]}", SeqRecord(Seq(sequence[:400]), id=record, description=header)):
+        pd.testing.assert_frame_equal(design_target(given).top, expected)
+    with pytest.raises(InputFormatError, match="^given sequence: 2 records: design_target designs one"):
+        design_target([sequence[:100], sequence[100:200]])

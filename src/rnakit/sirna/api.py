@@ -47,13 +47,14 @@ def design(target: Any = None, transcriptome: str | os.PathLike[str] | None = No
         >>> table[table.chosen].sort_values("rank")[["guide", "predicted_remaining_pct"]]  # doctest: +SKIP
     """
     from rnakit.sirna.design import job
+    from rnakit.sirna.design.targets import targets_from
 
     if target is None or _is_path(target):
         request = DesignRequest.from_dict({**options, "target": target, "transcriptome": transcriptome})
         targets = None
     else:
         request = DesignRequest.from_dict({**options, "transcriptome": transcriptome})
-        targets = job.targets_from(target, record=request.record)
+        targets = targets_from(target, record=request.record)
     if request.out is not None:
         job.run(request, targets)
     return job.candidates(request, targets)

@@ -14,7 +14,7 @@ from rnakit.lazy import lazy_exports
 _HOMES = {
     "DesignRequest": "rnakit.sirna.design.request",
     "run": "rnakit.sirna.design.job",
-    "targets_from": "rnakit.sirna.design.job",
+    "targets_from": "rnakit.sirna.design.targets",
     "Design": "rnakit.sirna.design.design",
     "DesignSettings": "rnakit.sirna.design.design",
     "design_target": "rnakit.sirna.design.design",

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
-from rnakit.errors import MismatchError
+from rnakit.errors import InputFormatError, MismatchError
 
 from rnakit.sirna.design.candidates import DEFAULT_LENGTH, DEFAULT_OVERHANG, drop_ambiguous, enumerate_candidates
 from rnakit.sirna.design.coverage import conservation, isoform_coverage
@@ -19,7 +20,7 @@ from rnakit.sirna.design.genome import transcript_exons
 from rnakit.sirna.design.offtarget import Aligner, TranscriptomeIndex, count_off_targets, exclusion_set
 from rnakit.sirna.design.patterns import parse_pattern
 from rnakit.sirna.design.ranking import choose_top, composite_score, rank_candidates
-from rnakit.sirna.design.targets import Target
+from rnakit.sirna.design.targets import GIVEN, Target, targets_from
 
 Step = Callable[[str], None]
 
@@ -66,11 +67,21 @@ class Design:
         return self.candidates[self.candidates["chosen"]].sort_values("rank")
 
 
-def design_target(target: Target, settings: DesignSettings, index: TranscriptomeIndex | None = None,
-                  step: Step | None = None, workers: int = 1, meanwhile: Callable[[], object] | None = None) -> Design:
-    """Design siRNAs for ``target``; ``step(name)`` is called as each stage starts (for progress). A long
-    target's candidates are scored in ``workers`` processes (the same values as one); ``meanwhile()``
-    runs in this process while they compute (once, in any case)."""
+def design_target(target: Target | str | Any, settings: DesignSettings | None = None,
+                  index: TranscriptomeIndex | None = None, step: Step | None = None, workers: int = 1,
+                  meanwhile: Callable[[], object] | None = None) -> Design:
+    """Design siRNAs for ``target``: a Target, or one sequence, FASTA text or Biopython SeqRecord (read by
+    :func:`~rnakit.sirna.design.targets.targets_from`), with ``settings`` (None: the defaults);
+    ``step(name)`` is called as each stage starts (for progress). A long target's candidates are scored
+    in ``workers`` processes (the same values as one); ``meanwhile()`` runs in this process while they
+    compute (once, in any case)."""
+    if not isinstance(target, Target):
+        found = targets_from(target)
+        if len(found) != 1:
+            raise InputFormatError(f"{len(found)} records: design_target designs one (rnakit.design designs several)",
+                                   file=GIVEN)
+        target = found[0]
+    settings = settings or DesignSettings()
     announce = step or (lambda name: None)
     announce("candidates")
     candidates = enumerate_candidates(target.sequence, list(settings.lengths), settings.overhang, record=target.record)

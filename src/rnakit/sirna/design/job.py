@@ -7,10 +7,8 @@ and summary.tsv); :func:`candidates` returns the table candidates.tsv holds with
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
@@ -20,13 +18,9 @@ from rnakit.sirna.design.offtarget import load_or_build_index
 from rnakit.sirna.design.options import design_settings, example_target
 from rnakit.sirna.design.request import DesignRequest
 from rnakit.sirna.design.runner import default_workers, run_design
-from rnakit.sirna.design.targets import Target, make_target, read_targets
+from rnakit.sirna.design.targets import Target, read_targets
 
-__all__ = ["candidates", "request_targets", "run", "targets_from"]
-
-#: How a target given as Python text or a record (not a file) is named in error messages.
-GIVEN = "given sequence"
-
+__all__ = ["candidates", "request_targets", "run"]
 
 def request_targets(request: DesignRequest) -> tuple[list[Target], Path]:
     """The targets ``request`` names (its FASTA, or the bundled example) and the file they came from."""
@@ -37,46 +31,11 @@ def request_targets(request: DesignRequest) -> tuple[list[Target], Path]:
     return read_targets(path, record=request.record, all_records=request.all_records), path
 
 
-def targets_from(target: Any, *, record: str | None = None) -> list[Target]:
-    """Targets from Python values: a sequence string, FASTA text, a Biopython ``SeqRecord``, or a list
-    of them (``record`` picks one by id). Letters and CDS are checked as for a FASTA file."""
-    items = list(target) if isinstance(target, (list, tuple)) else [target]
-    found: list[tuple[str, str, str]] = []
-    for number, item in enumerate(items, start=1):
-        default_id = "target" if len(items) == 1 else f"target_{number}"
-        found += _records(item, default_id)
-    if record is not None:
-        chosen = [r for r in found if r[0] == record]
-        if not chosen:
-            raise InputFormatError(f"no record {record!r} (records: {', '.join(r[0] for r in found[:5])})", file=GIVEN)
-        found = chosen
-    ids = [r[0] for r in found]
-    repeated = next((i for i in ids if ids.count(i) > 1), None)
-    if repeated is not None:
-        raise InputFormatError("duplicate record id", file=GIVEN, row=repeated)
-    return [make_target(r, h, s, file=GIVEN) for r, h, s in found]
-
-
-def _records(item: Any, default_id: str) -> list[tuple[str, str, str]]:
-    """(id, header, sequence) of one Python value."""
-    if hasattr(item, "seq") and hasattr(item, "id"):  # a Biopython SeqRecord
-        return [(str(item.id), str(getattr(item, "description", "") or item.id), str(item.seq))]
-    if not isinstance(item, str):
-        raise InputFormatError(f"a target must be a sequence, FASTA text, a SeqRecord or a FASTA path, "
-                               f"not {type(item).__name__}", file=GIVEN)
-    if item.lstrip().startswith(">"):
-        from Bio.SeqIO.FastaIO import SimpleFastaParser
-
-        return [(title.split(None, 1)[0] if title.strip() else default_id, title, sequence)
-                for title, sequence in SimpleFastaParser(io.StringIO(item.strip()))]
-    return [(default_id, default_id, "".join(item.split()))]
-
-
 def run(request: DesignRequest, targets: list[Target] | None = None, *, source: Path | None = None,
         force: bool = False, step: Step | None = None, done: Callable[[dict], None] | None = None,
         skipped: Callable[[int], None] | None = None) -> list[dict]:
     """Design into ``request.out`` the CLI's files for the request's targets (or ``targets``, read from
-    file ``source`` or made by :func:`targets_from`); one summary row per target. Callbacks as
+    file ``source`` or made by :func:`~rnakit.sirna.design.targets.targets_from`); one summary row per target. Callbacks as
     :func:`~rnakit.sirna.design.runner.run_design` takes them."""
     request = request.check()
     if request.out is None:
