@@ -37,7 +37,8 @@ def _is_path(value: Any) -> bool:
 def design(target: Any = None, transcriptome: str | os.PathLike[str] | None = None, **options: Any) -> pd.DataFrame:
     """Design siRNAs for ``target``: a FASTA path, a sequence string, FASTA text, a Biopython
     ``SeqRecord``, or a list of them. ``options`` are :class:`DesignRequest`'s fields (``top=10``,
-    ``length="19..21"``, ``pattern="esc-sais"``, ``out="design"`` to also write the CLI's files, …).
+    ``length="19..21"``, ``pattern="esc-sais"``, ``out="design"`` to also write the CLI's files, …; the
+    returned table is then computed a second time in this process, so ``out`` doubles the work).
 
     Returns every candidate with candidates.tsv's columns, ``chosen`` marking the top ones, ``rank``
     their order (with several targets, a first column ``record``)::
