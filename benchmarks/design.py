@@ -33,6 +33,7 @@ most of it the transcriptome rows).
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import itertools
 import json
 import os
@@ -271,9 +272,11 @@ def main(argv: list[str] | None = None) -> int:
                 targets["random 10 kb"] = scratch / "target_10000.fa"
             for name, target in targets.items():
                 versus.extend(head_to_head(name, target, args.sirnaforge, scratch, args.pairs))
-        if args.records:
-            whole = transcriptome_rows(transcriptome, args.records, [int(n) for n in args.dask_workers.split(",")],
-                                       scratch)
+        if args.records and importlib.util.find_spec("distributed") is None:
+            print("transcriptome rows skipped: dask.distributed is not installed")
+        elif args.records:
+            whole = transcriptome_rows(transcriptome, min(args.records, args.transcripts),
+                                       [int(n) for n in args.dask_workers.split(",")], scratch)
     show(rows, args.transcripts)
     if versus:
         print_rows("Per target, no off-targets: rnakit and sirnaforge as whole processes, alternated (medians)",
