@@ -13,7 +13,7 @@ random 10 folds (only copies of held-out rows left out), ``pooled:studies`` hold
 ≥ 100 rows in turn; they compare ``lgbm-rank`` (objective chosen on inner folds) with ``lgbm`` fitted to the
 pooled raw labels and, for ``pooled:<dataset>``, ``lgbm`` trained on that dataset alone. Models: ``gru-baseline`` (the competition tutorial's model, the reference to beat),
 ``gbm-plain`` (LightGBM on the same features without score-aware weights or calibration: the plain
-gradient-boosted reference), and rnakit's ``lgbm``, ``lgbm-level``, ``seqnet``, ``ensemble``, ``gnn``
+gradient-boosted reference), and rnakit's ``lgbm``, ``lgbm-level``, ``lgbm-gene``, ``seqnet``, ``ensemble``, ``gnn``
 and ``gnn4sirna`` (GNN4siRNA's recipe). Every row is
 printed when done and the JSON is rewritten after each, so a long run keeps what it finished.
 
