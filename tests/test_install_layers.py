@@ -3,8 +3,8 @@
 The fast tests run rnakit in a child Python where the extras' packages (torch, fastapi, snakemake,
 distributed…) cannot be imported, as in a core-only install. The slow test builds a real core-only
 venv; it needs pip's package sources (the network for some core packages: ViennaRNA, pyranges,
-pyfastx, pyhmmer are not in this machine's local wheels) and took 121 s here, two fifths of the
-suite's 5-minute budget, so it runs only with RNAKIT_INSTALL_TEST=1.
+pyfastx, pyhmmer are not in this machine's local wheels) and took 121 s here with pip's cache empty
+(41 s with it warm), two fifths of the suite's 5-minute budget, so it runs only with RNAKIT_INSTALL_TEST=1.
 """
 
 from __future__ import annotations
