@@ -25,6 +25,7 @@ from rnakit.sirna.models.registry import (
     write_model,
 )
 from rnakit.sirna.report import write_report
+from rnakit.sirna.splits import group_keys
 from rnakit.sirna.training import cross_validate
 
 log = logging.getLogger(__name__)
@@ -75,7 +76,10 @@ def train_run(
     if cv is not None:
         summary["cv"] = {"strategy": strategy, "folds": n_folds, "seed": seed, "overall": cv.overall, "gap": cv.gap}
     announce("final model")
-    final = make().fit(features, y)
+    # The final model's inner choices (shift, gate, blend) are made on folds grouped like the CV's
+    # (gene when there is no CV), as in every fold's fit: ungrouped inner folds would let a gene's
+    # siRNAs straddle them and favour choices that do not carry over to unseen genes.
+    final = make().fit(features, y, groups=group_keys(table, strategy or "gene").to_numpy())
     with output_folder(out, command=RUN_COMMAND) as folder:
         if cv is not None:
             write_report(folder, table, cv, model, data)
