@@ -17,6 +17,7 @@ import pandas as pd
 
 from rnakit.sirna.models.registry import MANIFEST, load_model, model_inputs
 from rnakit.sirna.models.shipped import resolve_model_dir
+from rnakit.sirna.requests import CELL_LINE, CONC_NM, HOURS
 from rnakit.sirna.schema import canonical_frame
 
 from rnakit.sirna.design.chunks import chunked_features
@@ -40,9 +41,9 @@ REPORT_COLUMNS = {
 class Conditions:
     """Experimental conditions for the competition model (ignored by the unmodified model)."""
 
-    concentration_nm: float = 10.0
-    hours: float = 24.0
-    cell_line: str = "Hep3B Cells"
+    concentration_nm: float = CONC_NM
+    hours: float = HOURS
+    cell_line: str = CELL_LINE
     transfection: str = "Lipofectamine"
 
     def columns(self, rows: int) -> dict[str, list]:
