@@ -175,9 +175,11 @@ class LgbmRankModel(RegressorMixin, BaseEstimator):
         self.levels_ = learn_levels(X)
         matrix = encode(X, self.features_, self.levels_)
 
-        splitter = (GroupKFold(self.inner_folds) if groups is not None
+        # Too few groups for grouped inner folds (a tiny table): random rows, as the other models do.
+        grouped = groups is not None and len(np.unique(groups)) >= self.inner_folds
+        splitter = (GroupKFold(self.inner_folds) if grouped
                     else KFold(self.inner_folds, shuffle=True, random_state=self.seed))
-        folds = list(splitter.split(matrix, y, groups))
+        folds = list(splitter.split(matrix, y, groups if grouped else None))
         oof_by_objective = {}
         for objective in candidates:
             oof = np.full(len(y), np.nan)
