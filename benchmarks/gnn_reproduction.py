@@ -66,7 +66,7 @@ def published(args: argparse.Namespace) -> list[dict]:
             start = time.perf_counter()
             pooled, per_fold = np.zeros(len(efficacy)), []
             for train, test in KFold(n_splits=10, shuffle=True, random_state=2).split(efficacy):
-                model = Gnn4sirnaModel(optimizer=optimizer, threads=args.threads, seed=args.seed)
+                model = Gnn4sirnaModel(optimizer=optimizer, n_jobs=args.threads, random_state=args.seed)
                 pooled[test] = model.fit_graph(graph, train, efficacy[train]).predict_graph(graph)[test]
                 per_fold.append(pearsonr(efficacy[test], pooled[test])[0])
             rows.append({"data": f"gnn4sirna {dataset} (published files)", "split": "10-fold KFold(random_state=2)",
@@ -89,7 +89,7 @@ def on_folds(args: argparse.Namespace) -> list[dict]:
         inputs = model_inputs("gnn4sirna", table, lambda features=features: features)
         for name, params in VARIANTS.items():
             start = time.perf_counter()
-            cv = cross_validate(table, inputs, lambda params=params: Gnn4sirnaModel(threads=args.threads, seed=args.seed, **params),
+            cv = cross_validate(table, inputs, lambda params=params: Gnn4sirnaModel(n_jobs=args.threads, random_state=args.seed, **params),
                                 strategy, folds, args.seed)
             rows.append({"data": data, "split": f"{folds}-fold {strategy}", "model": name,
                          "seconds": round(time.perf_counter() - start, 1), **cv.overall,

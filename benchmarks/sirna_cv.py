@@ -46,9 +46,9 @@ from rnakit.sirna.tables import load_table
 from rnakit.sirna.training import cross_validate
 
 MODELS = {
-    "gru-baseline": lambda args: model_class("gru-baseline")(max_epochs=args.gru_epochs, threads=args.threads, seed=args.seed),
-    "gbm-plain": lambda args: LgbmEfficacyModel(low_weight=1.0, calibrate=False, threads=args.threads, seed=args.seed),
-    **{name: (lambda args, name=name: model_class(name)(threads=args.threads, seed=args.seed))
+    "gru-baseline": lambda args: model_class("gru-baseline")(max_epochs=args.gru_epochs, n_jobs=args.threads, random_state=args.seed),
+    "gbm-plain": lambda args: LgbmEfficacyModel(low_weight=1.0, calibrate=False, n_jobs=args.threads, random_state=args.seed),
+    **{name: (lambda args, name=name: model_class(name)(n_jobs=args.threads, random_state=args.seed))
        for name in ("lgbm", "lgbm-level", "lgbm-gene", "seqnet", "ensemble", "gnn", "gnn4sirna")},
 }
 PLAN = [("huesken2005", "random", 10), ("huesken2005", "gene", 5),
@@ -100,8 +100,8 @@ def run_pooled(target: str, strategy: str | None, folds: int | None, args: argpa
     pooled = pooled_unmodified()
     pool_features = compute_features(pooled.table, POOLED_GROUPS, cache_dir=default_cache_dir(), file="pool").drop(columns="id")
     makers = {
-        "lgbm-rank": lambda: model_class("lgbm-rank")(threads=args.threads, seed=args.seed),
-        "lgbm": lambda: LgbmEfficacyModel(threads=args.threads, seed=args.seed),
+        "lgbm-rank": lambda: model_class("lgbm-rank")(n_jobs=args.threads, random_state=args.seed),
+        "lgbm": lambda: LgbmEfficacyModel(n_jobs=args.threads, random_state=args.seed),
     }
     rows = []
     for name, make in makers.items():

@@ -64,7 +64,7 @@ def train_pooled(name: str, threads: int | None) -> dict:
     features = compute_features(pool, feature_groups, cache_dir=cache, file="pooled unmodified sets").drop(columns="id")
 
     def make() -> object:
-        return model_class(POOLED_MODEL)(threads=threads, seed=0)
+        return model_class(POOLED_MODEL)(n_jobs=threads, random_state=0)
 
     scored = load_table(POOLED_SCORED_ON)
     scored = scored[unmodified_labelled(scored)].reset_index(drop=True)

@@ -13,7 +13,7 @@ from rnakit.sirna.models.ranker import (
     within_group_pearson,
 )
 
-SMALL = {"n_estimators": 40, "num_leaves": 7, "min_child_samples": 5, "threads": 1}
+SMALL = {"n_estimators": 40, "num_leaves": 7, "min_child_samples": 5, "n_jobs": 1}
 
 
 def two_studies(seed: int = 0, n: int = 240) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

@@ -68,7 +68,7 @@ def train_run(
     y = table["remaining_pct"].to_numpy(dtype=float)
 
     def make() -> object:
-        return estimator(threads=threads, seed=seed)
+        return estimator(n_jobs=threads, random_state=seed)
 
     summary: dict = {"data": data, "model": model, "rows": len(table), "feature_groups": chosen}
     cv = (cross_validate(table, features, make, strategy, n_folds, seed, step=lambda k: announce(f"fold {k + 1} of {n_folds}"))

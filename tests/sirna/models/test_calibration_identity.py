@@ -45,7 +45,7 @@ def test_lgbm_with_gate_round_trips_and_reads_models_saved_before_the_gate(tmp_p
     x = rng.uniform(0, 1, size=(400, 3))
     y = 70 - 60 * x[:, 0] + rng.normal(0, 5, 400)
     features = pd.DataFrame(x, columns=["a", "b", "c"])
-    model = LgbmEfficacyModel(n_estimators=60, learning_rate=0.1, min_child_samples=5, threads=1).fit(features, y)
+    model = LgbmEfficacyModel(n_estimators=60, learning_rate=0.1, min_child_samples=5, n_jobs=1).fit(features, y)
     model.gate_booster_ = model.gate_booster_ or model._fit_classifier(model_matrix(model, features), y)
     model.gate_threshold_ = model.gate_threshold_ if model.gate_threshold_ is not None else 0.5
     model.save(tmp_path / "m")

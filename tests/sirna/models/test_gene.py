@@ -26,7 +26,7 @@ def synthetic(genes: int = 12, per_gene: int = 40, seed: int = 0):
 
 def small() -> LgbmGeneModel:
     return LgbmGeneModel(n_estimators=40, learning_rate=0.1, min_child_samples=5, level_estimators=40,
-                         inner_folds=3, threads=1)
+                         inner_folds=3, n_jobs=1)
 
 
 def test_selection_ignores_held_out_labels_and_round_trips(tmp_path):
@@ -60,6 +60,6 @@ def test_stacked_mapping_learns_what_a_linear_blend_cannot():
     inputs = rng.uniform(0, 100, (n, len(STACK_INPUTS)))
     y = np.where(inputs[:, 0] > 50, 90.0, 10.0) + rng.normal(0, 3, n)
     components = (inputs[:, :3], np.zeros(n), inputs[:, -2:] / 100)
-    model = LgbmGeneModel(threads=1)
+    model = LgbmGeneModel(n_jobs=1)
     scores = model._select_mapping(y, inputs, components, groups)
     assert scores["stack"] > 0.95 and scores["stack"] > scores["grid"] + 0.1

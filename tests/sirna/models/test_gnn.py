@@ -71,20 +71,20 @@ def test_sirna_nodes_carry_the_mean_of_their_rows_thermo_columns():
 def test_gnn_reads_the_mrna_and_predicts_unseen_genes(tmp_path):
     table, X, y = gene_table(16, 12, 1)
     train = table["gene"].isin([f"G{g}" for g in range(12)]).to_numpy()
-    model = GnnModel(hidden=16, max_epochs=40, patience=40, batch_size=64, threads=1)
+    model = GnnModel(hidden=16, max_epochs=40, patience=40, batch_size=64, n_jobs=1)
     model.fit(X[train], y[train], groups=table["gene"].to_numpy()[train])
     predicted = model.predict(X[~train])  # four genes never seen in training
     assert np.corrcoef(predicted, y[~train])[0, 1] > 0.9
     model.save(tmp_path / "m")
     assert sorted(p.name for p in (tmp_path / "m").iterdir()) == ["gnn.json", "gnn.safetensors"]
     np.testing.assert_allclose(GnnModel.load(tmp_path / "m").predict(X[~train]), predicted, rtol=1e-5)
-    again = GnnModel(hidden=16, max_epochs=40, patience=40, batch_size=64, threads=1)
+    again = GnnModel(hidden=16, max_epochs=40, patience=40, batch_size=64, n_jobs=1)
     again.fit(X[train], y[train], groups=table["gene"].to_numpy()[train])
     np.testing.assert_allclose(again.predict(X[~train]), predicted, rtol=1e-6)  # seeded
 
 
 def test_gnn_needs_its_columns():
     _, X, y = gene_table(2, 5, 2)
-    model = GnnModel(hidden=4, max_epochs=1, threads=1).fit(X, y)
+    model = GnnModel(hidden=4, max_epochs=1, n_jobs=1).fit(X, y)
     with pytest.raises(InputFormatError, match="transcript"):
         model.predict(X.drop(columns="transcript"))

@@ -89,21 +89,21 @@ def test_sampling_draws_neighbours_of_the_right_node():
 def test_gnn_reads_the_mrna_and_predicts_unseen_genes(tmp_path):
     table, X, y = gene_table(16, 12, 1)
     train = table["gene"].isin([f"G{g}" for g in range(12)]).to_numpy()
-    model = Gnn4sirnaModel(epochs=30, threads=1)
+    model = Gnn4sirnaModel(epochs=30, n_jobs=1)
     model.fit(X[train], y[train])
     predicted = model.predict(X[~train])  # four genes never seen in training
     assert np.corrcoef(predicted, y[~train])[0, 1] > 0.9
     model.save(tmp_path / "m")
     assert sorted(p.name for p in (tmp_path / "m").iterdir()) == ["gnn4sirna.json", "gnn4sirna.safetensors"]
     np.testing.assert_allclose(Gnn4sirnaModel.load(tmp_path / "m").predict(X[~train]), predicted, rtol=1e-5)
-    again = Gnn4sirnaModel(epochs=30, threads=1).fit(X[train], y[train])
+    again = Gnn4sirnaModel(epochs=30, n_jobs=1).fit(X[train], y[train])
     np.testing.assert_allclose(again.predict(X[~train]), predicted, rtol=1e-6)  # seeded
 
 
 def test_prediction_pools_training_pairs_of_a_known_transcript():
     # a row predicted alone still sees its transcript's training pairs, as in GNN4siRNA's whole graph
     _table, X, y = gene_table(2, 10, 3)
-    model = Gnn4sirnaModel(epochs=2, threads=1).fit(X, y)
+    model = Gnn4sirnaModel(epochs=2, n_jobs=1).fit(X, y)
     pooled = model.predict(X.iloc[:1])[0]
     model.mrna_pool_ = {}
     assert pooled != pytest.approx(model.predict(X.iloc[:1])[0], abs=1e-6)
@@ -111,13 +111,13 @@ def test_prediction_pools_training_pairs_of_a_known_transcript():
 
 def test_epochs_chosen_on_an_inner_split():
     table, X, y = gene_table(8, 6, 4)
-    model = Gnn4sirnaModel(epochs=None, max_epochs=6, threads=1).fit(X, y, groups=table["gene"].to_numpy())
+    model = Gnn4sirnaModel(epochs=None, max_epochs=6, n_jobs=1).fit(X, y, groups=table["gene"].to_numpy())
     assert 1 <= model.epochs_ <= 6
 
 
 def test_gnn_needs_its_columns():
     _, X, y = gene_table(2, 5, 2)
-    model = Gnn4sirnaModel(epochs=1, threads=1).fit(X, y)
+    model = Gnn4sirnaModel(epochs=1, n_jobs=1).fit(X, y)
     with pytest.raises(InputFormatError, match="transcript"):
         model.predict(X.drop(columns="transcript"))
     with pytest.raises(InputFormatError, match="site_unpaired"):

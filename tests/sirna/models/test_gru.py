@@ -18,7 +18,7 @@ def rows(n: int, seed: int) -> tuple[pd.DataFrame, np.ndarray]:
 
 
 def small(**kw) -> GruBaselineModel:
-    return GruBaselineModel(embedding=8, hidden=8, layers=2, max_epochs=2, batch_size=16, threads=1, **kw)
+    return GruBaselineModel(embedding=8, hidden=8, layers=2, max_epochs=2, batch_size=16, n_jobs=1, **kw)
 
 
 def test_a_loaded_model_predicts_on_the_callers_threads(tmp_path, monkeypatch):
@@ -28,7 +28,7 @@ def test_a_loaded_model_predicts_on_the_callers_threads(tmp_path, monkeypatch):
     asked: list[int] = []
     monkeypatch.setattr(torch, "set_num_threads", asked.append)
     model.predict(rows(5, 4)[0])
-    assert model.threads == 3 and asked == [3]
+    assert model.n_jobs == 3 and asked == [3]
 
 
 def test_vocabulary_comes_from_training_rows_only():

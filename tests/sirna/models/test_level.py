@@ -25,7 +25,7 @@ def synthetic(genes: int = 12, per_gene: int = 40, seed: int = 0):
 
 def small(**kw) -> LgbmLevelModel:
     return LgbmLevelModel(n_estimators=60, learning_rate=0.1, min_child_samples=5, level_estimators=60,
-                          inner_folds=3, threads=1, **kw)
+                          inner_folds=3, n_jobs=1, **kw)
 
 
 def test_helpers():

@@ -28,7 +28,7 @@ def synthetic(n: int = 400, seed: int = 0):
 
 
 def small_model(**kw):
-    return LgbmEfficacyModel(n_estimators=80, learning_rate=0.1, min_child_samples=5, threads=1, **kw)
+    return LgbmEfficacyModel(n_estimators=80, learning_rate=0.1, min_child_samples=5, n_jobs=1, **kw)
 
 
 def test_best_shift_on_a_hand_case():

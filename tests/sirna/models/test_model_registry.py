@@ -18,7 +18,7 @@ def test_every_model_is_an_efficacy_model_and_refuses_to_predict_unfitted(name):
     assert isinstance(estimator.uses_features, bool)
     assert isinstance(estimator.table_columns, tuple) and all(isinstance(c, str) for c in estimator.table_columns)
     assert isinstance(inspect.getattr_static(estimator, "load"), classmethod)
-    model = estimator(threads=1)
+    model = estimator(n_jobs=1)
     assert isinstance(model, EfficacyModel)
     assert clone(model).get_params() == model.get_params()  # a plain scikit-learn estimator: clone copies it
     with pytest.raises(NotFittedError):

@@ -37,7 +37,7 @@ def synthetic(n: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray
 
 
 def small_seqnet(**kw) -> SeqNetModel:
-    return SeqNetModel(width=8, hidden=16, batch_size=32, max_epochs=25, patience=25, threads=1, **kw)
+    return SeqNetModel(width=8, hidden=16, batch_size=32, max_epochs=25, patience=25, n_jobs=1, **kw)
 
 
 def test_context_window_is_centred_on_the_site_and_padded():
@@ -70,7 +70,7 @@ def test_seqnet_learns_a_positional_signal_and_round_trips(tmp_path):
 def test_seqnet_needs_its_columns_and_tolerates_unseen_levels():
     table, features, y = synthetic(80, 1)
     X = model_inputs("seqnet", table, lambda: features)
-    model = SeqNetModel(width=4, hidden=8, max_epochs=1, threads=1).fit(X, y)
+    model = SeqNetModel(width=4, hidden=8, max_epochs=1, n_jobs=1).fit(X, y)
     with pytest.raises(InputFormatError, match="transcript"):
         model.predict(X.drop(columns="transcript"))
     novel = X.assign(**{"conditions__cell_line": "never-seen"})
@@ -109,7 +109,7 @@ def test_ensemble_table_columns_are_its_members_in_order():
 def test_ensemble_fits_out_of_fold_and_round_trips_through_the_registry(tmp_path):
     table, features, y = synthetic(240, 3)
     X = model_inputs("ensemble", table, lambda: features)
-    model = EnsembleModel(members=("lgbm",), inner_folds=2, threads=1).fit(X, y, groups=table["gene"].to_numpy())
+    model = EnsembleModel(members=("lgbm",), inner_folds=2, n_jobs=1).fit(X, y, groups=table["gene"].to_numpy())
     assert model.weights_ == [1.0]
     assert len(model.inner_member_scores_) == 1
     save_model(model, "ensemble", tmp_path, {"feature_groups": GROUPS})

@@ -25,6 +25,7 @@ from rnakit.sirna.metrics import competition_score
 from rnakit.sirna.models.calibration import best_shift
 from rnakit.sirna.models.protocol import EfficacyModel
 from rnakit.sirna.models.registry import model_class
+from rnakit.sirna.models.saved import saved_params
 
 log = logging.getLogger(__name__)
 
@@ -74,12 +75,12 @@ class EnsembleModel(RegressorMixin, BaseEstimator):
     table_columns = ("guide", "guide_mods", "transcript", "context")
 
     def __init__(self, members: tuple[str, ...] = ("lgbm", "seqnet"), inner_folds: int = 3, weight_step: float = 0.05,
-                 threads: int | None = None, seed: int = 0) -> None:
+                 n_jobs: int | None = None, random_state: int = 0) -> None:
         self.members = members
         self.inner_folds = inner_folds
         self.weight_step = weight_step
-        self.threads = threads
-        self.seed = seed
+        self.n_jobs = n_jobs
+        self.random_state = random_state
 
     def _classes(self) -> list[type[EfficacyModel]]:
         unknown = [m for m in self.members if m not in MEMBER_MODELS]
@@ -90,7 +91,7 @@ class EnsembleModel(RegressorMixin, BaseEstimator):
 
     def _prototypes(self) -> list[EfficacyModel]:
         """One unfitted member per name, set up once; every fit works on a scikit-learn clone of it."""
-        return [estimator(threads=self.threads, seed=self.seed) for estimator in self._classes()]
+        return [estimator(n_jobs=self.n_jobs, random_state=self.random_state) for estimator in self._classes()]
 
     def fit(self, X: pd.DataFrame, y: np.ndarray, groups: np.ndarray | None = None) -> "EnsembleModel":
         """Fit the blend weights on inner out-of-fold predictions, then every member on all rows."""
@@ -98,7 +99,7 @@ class EnsembleModel(RegressorMixin, BaseEstimator):
         prototypes = self._prototypes()
         views = [member_view(type(p), X) for p in prototypes]
         grouped = groups is not None and len(np.unique(groups)) >= self.inner_folds
-        splitter = GroupKFold(self.inner_folds) if grouped else KFold(self.inner_folds, shuffle=True, random_state=self.seed)
+        splitter = GroupKFold(self.inner_folds) if grouped else KFold(self.inner_folds, shuffle=True, random_state=self.random_state)
         inner = np.zeros((len(y), len(prototypes)))
         for train, test in splitter.split(views[0], y, groups if grouped else None):
             for j, (prototype, view) in enumerate(zip(prototypes, views)):
@@ -117,7 +118,7 @@ class EnsembleModel(RegressorMixin, BaseEstimator):
         """Blended % mRNA remaining for each row of ``X``."""
         check_is_fitted(self)
         for model in self.models_:  # the members use the ensemble's threads (a loaded one: the caller's)
-            model.threads = self.threads
+            model.n_jobs = self.n_jobs
         columns = [m.predict(member_view(type(m), X)) for m in self.models_]
         return np.column_stack(columns) @ np.asarray(self.weights_) + self.shift_
 
@@ -137,7 +138,7 @@ class EnsembleModel(RegressorMixin, BaseEstimator):
             state = json.loads((folder / STATE_FILE).read_text())
         except (OSError, ValueError) as exc:
             raise InputFormatError(f"not a readable ensemble model folder ({exc})", file=str(folder)) from None
-        params = state["params"]
+        params = saved_params(cls, state["params"])
         model = cls(**{**params, "members": tuple(params["members"])})
         model.models_ = [estimator.load(folder / name) for name, estimator in zip(model.members, model._classes())]
         model.weights_, model.shift_ = state["weights"], float(state["shift"])

@@ -78,7 +78,7 @@ class LgbmGeneModel(LgbmLevelModel):
         rank = np.full(len(X), 0.5)  # no gene of ≥ 3 rows in training: every row mid-gene
         if "rank" in state["boosters"]:
             rank = state["boosters"]["rank"].predict(encode(X, state["deviation_features"], state["deviation_levels"]),
-                                                     num_threads=model_threads(self.threads))
+                                                     num_threads=model_threads(self.n_jobs))
         inputs = np.column_stack([regressors, regressors[:, 2] + level_shift, level_shift, rank, classifiers])
         return inputs, (regressors, level_shift, classifiers)
 
@@ -86,16 +86,16 @@ class LgbmGeneModel(LgbmLevelModel):
 
     def _fit_mapping(self, name: str, inputs: np.ndarray, y: np.ndarray) -> dict:
         """A mapping fitted on out-of-fold component predictions: its stacker, shift and gate."""
-        stacker = lgb.LGBMRegressor(**STACKER, n_jobs=model_threads(self.threads), random_state=self.seed).fit(
+        stacker = lgb.LGBMRegressor(**STACKER, n_jobs=model_threads(self.n_jobs), random_state=self.random_state).fit(
             inputs, y, sample_weight=self._weights(y)).booster_
-        predicted = stacker.predict(inputs, num_threads=model_threads(self.threads))
+        predicted = stacker.predict(inputs, num_threads=model_threads(self.n_jobs))
         shift = best_shift(y, predicted)
         classifiers = inputs[:, len(STACK_INPUTS) - len(CLASSIFIERS):len(STACK_INPUTS)]
         gate, threshold, _ = self._choose_gate(y, predicted + shift, classifiers)
         return {"name": name, "stacker": stacker, "shift": shift, "gate": gate, "gate_threshold": threshold}
 
     def _apply_mapping(self, mapping: dict, inputs: np.ndarray) -> np.ndarray:
-        predicted = mapping["stacker"].predict(inputs, num_threads=model_threads(self.threads)) + mapping["shift"]
+        predicted = mapping["stacker"].predict(inputs, num_threads=model_threads(self.n_jobs)) + mapping["shift"]
         if mapping["gate"] is None:
             return predicted
         classifiers = inputs[:, len(STACK_INPUTS) - len(CLASSIFIERS):len(STACK_INPUTS)]

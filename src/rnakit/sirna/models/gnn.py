@@ -129,7 +129,7 @@ class GnnModel(TorchRegressor):
     def __init__(self, hidden: int = 64, rounds: int = 2, dropout: float = 0.2, learning_rate: float = 1e-3,
                  weight_decay: float = 1e-4, batch_size: int = 512, max_epochs: int = 60, patience: int = 8,
                  low_weight: float = 2.0, validation_fraction: float = 0.15, calibrate: bool = True,
-                 identity_dropout: float = 0.5, threads: int | None = None, seed: int = 0) -> None:
+                 identity_dropout: float = 0.5, n_jobs: int | None = None, random_state: int = 0) -> None:
         self.hidden = hidden
         self.rounds = rounds
         self.dropout = dropout
@@ -142,8 +142,8 @@ class GnnModel(TorchRegressor):
         self.validation_fraction = validation_fraction
         self.calibrate = calibrate
         self.identity_dropout = identity_dropout
-        self.threads = threads
-        self.seed = seed
+        self.n_jobs = n_jobs
+        self.random_state = random_state
 
     def _network(self) -> _Network:
         return _Network(self.inputs_.width, len(self.inputs_.group_columns("thermo")), self.hidden, self.rounds,

@@ -56,6 +56,7 @@ from rnakit.errors import InputFormatError, ValueRangeError
 from rnakit.seq.alphabet import normalise_rna
 from rnakit.seq.composition import kmer_count_matrix
 from rnakit.sirna.features.energy import CORE, NN_COLUMNS
+from rnakit.sirna.models.saved import saved_params
 from rnakit.sirna.models.torch_io import read_network, save_network, validation_split
 
 log = logging.getLogger(__name__)
@@ -253,7 +254,7 @@ class Gnn4sirnaModel(RegressorMixin, BaseEstimator):
     def __init__(self, layer_sizes: tuple[int, int] = (32, 16), hop_samples: tuple[int, int] = (8, 4),
                  dropout: float = 0.15, learning_rate: float = 1e-3, optimizer: str = "adam", batch_size: int = 60,
                  epochs: int | None = 10, max_epochs: int = 200, validation_fraction: float = 0.1,
-                 threads: int | None = None, seed: int = 0) -> None:
+                 n_jobs: int | None = None, random_state: int = 0) -> None:
         self.layer_sizes = layer_sizes
         self.hop_samples = hop_samples
         self.dropout = dropout
@@ -263,8 +264,8 @@ class Gnn4sirnaModel(RegressorMixin, BaseEstimator):
         self.epochs = epochs  # None: chosen on an inner split of the training rows (ours, not GNN4siRNA's)
         self.max_epochs = max_epochs
         self.validation_fraction = validation_fraction
-        self.threads = threads
-        self.seed = seed
+        self.n_jobs = n_jobs
+        self.random_state = random_state
 
     def _network(self) -> _HinSage:
         return _HinSage(tuple(self.layer_sizes), self.dropout)
@@ -276,11 +277,11 @@ class Gnn4sirnaModel(RegressorMixin, BaseEstimator):
         ``epochs=None`` the count is the one of least validation MSE (up to ``max_epochs``) on an inner
         split of these rows (whole ``groups`` to one side), then all rows train that long.
         """
-        torch.set_num_threads(model_threads(self.threads))
+        torch.set_num_threads(model_threads(self.n_jobs))
         efficacy = 1.0 - np.asarray(y, dtype=np.float32) / 100.0
         epochs = self.epochs
         if epochs is None:
-            train, valid = validation_split(len(efficacy), groups, self.validation_fraction, self.seed)
+            train, valid = validation_split(len(efficacy), groups, self.validation_fraction, self.random_state)
             inner = build_graph(X.iloc[train])
             validation = (_full_inputs(build_graph(X.iloc[valid]), mrna_pool(inner)), efficacy[valid])
             curve = self._train(inner, np.arange(len(train)), efficacy[train], self.max_epochs, validation)[1]
@@ -298,7 +299,7 @@ class Gnn4sirnaModel(RegressorMixin, BaseEstimator):
         The graph may hold other, unlabelled interaction nodes whose features neighbourhoods sample:
         GNN4siRNA's transductive setting (its test pairs sit in the graph). ``epochs``: else ``self.epochs``.
         """
-        torch.set_num_threads(model_threads(self.threads))
+        torch.set_num_threads(model_threads(self.n_jobs))
         epochs = self.epochs if epochs is None else epochs
         if epochs is None:
             raise ValueRangeError("gnn fit_graph needs a number of epochs")
@@ -308,7 +309,7 @@ class Gnn4sirnaModel(RegressorMixin, BaseEstimator):
 
     def predict_graph(self, graph: InteractionGraph) -> np.ndarray:
         """Predicted efficacy (fraction silenced) of every interaction node of a built graph."""
-        torch.set_num_threads(model_threads(self.threads))
+        torch.set_num_threads(model_threads(self.n_jobs))
         with torch.no_grad():
             return self.network_(*_full_inputs(graph, None)).numpy().astype(float)
 
@@ -317,12 +318,12 @@ class Gnn4sirnaModel(RegressorMixin, BaseEstimator):
         """(network, validation MSE after each epoch when validation inputs and efficacy are given)."""
         if self.optimizer not in OPTIMISERS:
             raise ValueRangeError(f"gnn optimizer must be one of {', '.join(OPTIMISERS)} (got {self.optimizer!r})")
-        torch.manual_seed(self.seed)
+        torch.manual_seed(self.random_state)
         rows, target = torch.from_numpy(rows.astype(np.int64)), torch.from_numpy(efficacy)
         network = self._network()
         optimiser = OPTIMISERS[self.optimizer](network.parameters(), lr=self.learning_rate)
-        sampler = _Sampler(graph, self.seed)
-        order_generator = torch.Generator().manual_seed(self.seed)
+        sampler = _Sampler(graph, self.random_state)
+        order_generator = torch.Generator().manual_seed(self.random_state)
         curve = []
         for _ in range(epochs):
             network.train()
@@ -343,7 +344,7 @@ class Gnn4sirnaModel(RegressorMixin, BaseEstimator):
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         """Predicted % mRNA remaining for each row of ``X``."""
         check_is_fitted(self)
-        torch.set_num_threads(model_threads(self.threads))
+        torch.set_num_threads(model_threads(self.n_jobs))
         inputs = _full_inputs(build_graph(X), self.mrna_pool_)
         self.network_.eval()
         with torch.no_grad():
@@ -360,7 +361,7 @@ class Gnn4sirnaModel(RegressorMixin, BaseEstimator):
     def load(cls, folder: Path) -> Gnn4sirnaModel:
         """Read a model written by :meth:`save`."""
         state, weights = read_network(folder, cls.stem, cls.stem)
-        params = dict(state["params"])
+        params = saved_params(cls, state["params"])
         for name in ("layer_sizes", "hop_samples"):
             params[name] = tuple(params[name])
         model = cls(**params)

@@ -23,6 +23,7 @@ from rnakit.cpu import model_threads
 from rnakit.errors import InputFormatError
 from rnakit.seq.tokenize import NGramTokenizer
 from rnakit.sirna.metrics import competition_score
+from rnakit.sirna.models.saved import saved_params
 from rnakit.sirna.models.torch_io import (
     fit_with_early_stopping, predict_in_batches, read_network, save_network, validation_split)
 
@@ -56,7 +57,7 @@ class GruBaselineModel(RegressorMixin, BaseEstimator):
 
     def __init__(self, embedding: int = 200, hidden: int = 256, layers: int = 3, dropout: float = 0.5,
                  learning_rate: float = 1e-3, batch_size: int = 64, max_epochs: int = 30, patience: int = 4,
-                 validation_fraction: float = 0.1, threads: int | None = None, seed: int = 0) -> None:
+                 validation_fraction: float = 0.1, n_jobs: int | None = None, random_state: int = 0) -> None:
         self.embedding = embedding
         self.hidden = hidden
         self.layers = layers
@@ -66,8 +67,8 @@ class GruBaselineModel(RegressorMixin, BaseEstimator):
         self.max_epochs = max_epochs
         self.patience = patience
         self.validation_fraction = validation_fraction
-        self.threads = threads
-        self.seed = seed
+        self.n_jobs = n_jobs
+        self.random_state = random_state
 
     @staticmethod
     def _tokens(frame: pd.DataFrame) -> tuple[list[list[str]], list[list[str]]]:
@@ -92,14 +93,14 @@ class GruBaselineModel(RegressorMixin, BaseEstimator):
         return _Network(len(self.vocabulary_), self.embedding, self.hidden, self.layers, self.dropout)
 
     def fit(self, X: pd.DataFrame, y: np.ndarray, groups: np.ndarray | None = None) -> "GruBaselineModel":
-        torch.manual_seed(self.seed)
-        torch.set_num_threads(model_threads(self.threads))
+        torch.manual_seed(self.random_state)
+        torch.set_num_threads(model_threads(self.n_jobs))
         y = np.asarray(y, dtype=np.float32)
         sequences, modifications = self._tokens(X)
         # One vocabulary from the training rows only; index 0 pads, 1 stands for unknown tokens.
         self.vocabulary_ = [PAD, UNK] + sorted({t for ts in sequences + modifications for t in ts})
         seq, mod = self._encode(sequences), self._encode(modifications)
-        train, valid = validation_split(len(y), groups, self.validation_fraction, self.seed)
+        train, valid = validation_split(len(y), groups, self.validation_fraction, self.random_state)
         network = self._network()
         optimiser = torch.optim.Adam(network.parameters(), lr=self.learning_rate)
         target = torch.from_numpy(y)
@@ -112,7 +113,7 @@ class GruBaselineModel(RegressorMixin, BaseEstimator):
 
         epochs, score, _ = fit_with_early_stopping(
             network, optimiser, batch_loss, train, validate,
-            batch_size=self.batch_size, max_epochs=self.max_epochs, patience=self.patience, seed=self.seed)
+            batch_size=self.batch_size, max_epochs=self.max_epochs, patience=self.patience, seed=self.random_state)
         self.network_, self.epochs_, self.validation_score_ = network, epochs, score
         return self
 
@@ -120,7 +121,7 @@ class GruBaselineModel(RegressorMixin, BaseEstimator):
         """Predicted % mRNA remaining for each row of ``X``."""
         check_is_fitted(self)
         sequences, modifications = self._tokens(X)
-        torch.set_num_threads(model_threads(self.threads))
+        torch.set_num_threads(model_threads(self.n_jobs))
         return predict_in_batches(self.network_, [self._encode(sequences), self._encode(modifications)]).astype(float)
 
     def save(self, folder: Path) -> None:
@@ -133,7 +134,7 @@ class GruBaselineModel(RegressorMixin, BaseEstimator):
     def load(cls, folder: Path) -> "GruBaselineModel":
         """Read a model written by :meth:`save`."""
         state, weights = read_network(folder, STEM, "gru-baseline")
-        model = cls(**state["params"])
+        model = cls(**saved_params(cls, state["params"]))
         model.vocabulary_, model.epochs_, model.validation_score_ = state["vocabulary"], state["epochs"], state["validation_score"]
         model.network_ = model._network()
         model.network_.load_state_dict(weights)

@@ -37,6 +37,7 @@ from rnakit.errors import InputFormatError
 from rnakit.sirna.metrics import EFFECTIVE_THRESHOLD, competition_score
 from rnakit.sirna.models.calibration import apply_gate, best_gate, best_shift
 from rnakit.sirna.models.encoding import IDENTITY_PREFIX, encode, learn_levels, mask_identity
+from rnakit.sirna.models.saved import saved_params
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +87,7 @@ class LgbmLevelModel(RegressorMixin, BaseEstimator):
     """Predict % mRNA remaining as a blend of whole-row regressors and gene level + within-gene deviation.
 
     ``prior_rows``: pseudo-rows shrinking a seen gene's mean; ``weight_step``: grid step of the blend
-    weights; ``threads``: LightGBM's threads (None: the cores available to this process).
+    weights; ``n_jobs``: LightGBM's threads (None: the cores available to this process).
     """
 
     uses_features = True
@@ -106,8 +107,8 @@ class LgbmLevelModel(RegressorMixin, BaseEstimator):
         prior_rows: float = 20.0,
         weight_step: float = 0.25,
         inner_folds: int = 3,
-        threads: int | None = None,
-        seed: int = 0,
+        n_jobs: int | None = None,
+        random_state: int = 0,
     ) -> None:
         self.n_estimators = n_estimators
         self.learning_rate = learning_rate
@@ -121,8 +122,8 @@ class LgbmLevelModel(RegressorMixin, BaseEstimator):
         self.prior_rows = prior_rows
         self.weight_step = weight_step
         self.inner_folds = inner_folds
-        self.threads = threads
-        self.seed = seed
+        self.n_jobs = n_jobs
+        self.random_state = random_state
 
     # -- the component boosters -------------------------------------------------------------------
 
@@ -130,8 +131,8 @@ class LgbmLevelModel(RegressorMixin, BaseEstimator):
         params = dict(
             n_estimators=self.n_estimators, learning_rate=self.learning_rate, num_leaves=self.num_leaves,
             min_child_samples=self.min_child_samples, colsample_bytree=self.colsample_bytree,
-            subsample=self.subsample, subsample_freq=1, n_jobs=model_threads(self.threads),
-            random_state=self.seed, verbose=-1, extra_trees=extra,
+            subsample=self.subsample, subsample_freq=1, n_jobs=model_threads(self.n_jobs),
+            random_state=self.random_state, verbose=-1, extra_trees=extra,
         )
         return {**params, **overrides}
 
@@ -143,7 +144,7 @@ class LgbmLevelModel(RegressorMixin, BaseEstimator):
         keys = gene_keys(X)
         overall = float(np.average(y, weights=self._weights(y)))
         gene_mean = pd.Series(y).groupby(keys).transform("mean").to_numpy()
-        masked = mask_identity(X, self.identity_dropout, self.seed)
+        masked = mask_identity(X, self.identity_dropout, self.random_state)
         full = list(X.columns)
         plain_levels = learn_levels(masked)
         whole = encode(masked, full, plain_levels)
@@ -178,7 +179,7 @@ class LgbmLevelModel(RegressorMixin, BaseEstimator):
     def _component_predictions(self, state: dict, X: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(regressors: n × 3 with λ = 0 for new genes, level shift of a new gene per row at λ = 1,
         classifier probabilities: n × 2) from fitted components."""
-        threads, boosters = model_threads(self.threads), state["boosters"]
+        threads, boosters = model_threads(self.n_jobs), state["boosters"]
         whole = encode(X, state["features"], state["plain_levels"])
         deviation = boosters["deviation"].predict(encode(X, state["deviation_features"], state["deviation_levels"]),
                                                   num_threads=threads)
@@ -225,7 +226,7 @@ class LgbmLevelModel(RegressorMixin, BaseEstimator):
         if groups is not None and not grouped:
             log.warning("%s: %d group(s) are too few for %d grouped inner folds; folds are random rows",
                         type(self).__name__, len(np.unique(groups)), self.inner_folds)
-        splitter = GroupKFold(self.inner_folds) if grouped else KFold(self.inner_folds, shuffle=True, random_state=self.seed)
+        splitter = GroupKFold(self.inner_folds) if grouped else KFold(self.inner_folds, shuffle=True, random_state=self.random_state)
         return list(splitter.split(np.zeros(n), None, groups if grouped else None))
 
     def _choose(self, y: np.ndarray, regressors: np.ndarray, level_shift: np.ndarray, classifiers: np.ndarray) -> None:
@@ -280,7 +281,7 @@ class LgbmLevelModel(RegressorMixin, BaseEstimator):
         level = known.fillna(self.state_["overall"]).to_numpy()
         if "level" in self.state_["boosters"]:
             covariate = self.state_["boosters"]["level"].predict(
-                encode(X, self.state_["level_features"], self.state_["level_levels"]), num_threads=model_threads(self.threads))
+                encode(X, self.state_["level_features"], self.state_["level_levels"]), num_threads=model_threads(self.n_jobs))
             level = np.where(known.notna(), level, level + self.lambda_ * (covariate - self.state_["overall"]))
         return level
 
@@ -305,8 +306,7 @@ class LgbmLevelModel(RegressorMixin, BaseEstimator):
             boosters = {name: lgb.Booster(model_file=str(folder / f"{name}.txt")) for name in state.pop("boosters")}
         except (OSError, ValueError, KeyError, lgb.basic.LightGBMError) as exc:
             raise InputFormatError(f"not a readable lgbm-level model folder ({exc})", file=str(folder)) from None
-        known = cls().get_params()
-        model = cls(**{k: v for k, v in state.pop("params").items() if k in known})
+        model = cls(**saved_params(cls, state.pop("params")))
         model.weights_, model.lambda_, model.shift_ = state.pop("weights"), state.pop("lambda_"), state.pop("shift")
         model.gate_, model.gate_threshold_ = state.pop("gate"), state.pop("gate_threshold")
         model.inner_score_, model.inner_component_scores_ = state.pop("inner_score"), state.pop("inner_component_scores")

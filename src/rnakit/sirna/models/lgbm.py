@@ -26,6 +26,7 @@ from rnakit.errors import InputFormatError
 from rnakit.sirna.metrics import EFFECTIVE_THRESHOLD
 from rnakit.sirna.models.calibration import apply_gate, best_gate, best_shift
 from rnakit.sirna.models.encoding import encode, learn_levels, mask_identity
+from rnakit.sirna.models.saved import saved_params
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +38,7 @@ PARAMS_FILE = "lgbm.json"
 class LgbmEfficacyModel(RegressorMixin, BaseEstimator):
     """Predict % mRNA remaining from a feature matrix (a DataFrame, one column per feature).
 
-    ``threads``: LightGBM's threads (None: the cores available to this process, see :mod:`rnakit.cpu`).
+    ``n_jobs``: LightGBM's threads (None: the cores available to this process, see :mod:`rnakit.cpu`).
     """
 
     uses_features = True
@@ -56,8 +57,8 @@ class LgbmEfficacyModel(RegressorMixin, BaseEstimator):
         gate: bool = True,
         identity_dropout: float = 0.5,
         inner_folds: int = 3,
-        threads: int | None = None,
-        seed: int = 0,
+        n_jobs: int | None = None,
+        random_state: int = 0,
     ) -> None:
         self.n_estimators = n_estimators
         self.learning_rate = learning_rate
@@ -70,14 +71,14 @@ class LgbmEfficacyModel(RegressorMixin, BaseEstimator):
         self.gate = gate
         self.identity_dropout = identity_dropout
         self.inner_folds = inner_folds
-        self.threads = threads
-        self.seed = seed
+        self.n_jobs = n_jobs
+        self.random_state = random_state
 
     def _booster_params(self) -> dict:
         return dict(
             n_estimators=self.n_estimators, learning_rate=self.learning_rate, num_leaves=self.num_leaves,
             min_child_samples=self.min_child_samples, colsample_bytree=self.colsample_bytree,
-            subsample=self.subsample, subsample_freq=1, n_jobs=model_threads(self.threads), random_state=self.seed, verbose=-1,
+            subsample=self.subsample, subsample_freq=1, n_jobs=model_threads(self.n_jobs), random_state=self.random_state, verbose=-1,
         )
 
     def _categorical(self) -> list[int]:
@@ -99,7 +100,7 @@ class LgbmEfficacyModel(RegressorMixin, BaseEstimator):
     def fit(self, X: pd.DataFrame, y: np.ndarray, groups: np.ndarray | None = None) -> "LgbmEfficacyModel":
         """Fit on features ``X`` and % remaining ``y``; ``groups`` keep inner calibration folds honest."""
         y = np.asarray(y, dtype=float)
-        X = mask_identity(X, self.identity_dropout, self.seed)
+        X = mask_identity(X, self.identity_dropout, self.random_state)
         self.features_ = list(X.columns)
         self.levels_ = learn_levels(X)
         matrix = encode(X, self.features_, self.levels_)
@@ -109,8 +110,8 @@ class LgbmEfficacyModel(RegressorMixin, BaseEstimator):
             log.warning("lgbm: %d group(s) are too few for %d calibration folds; predictions are not shifted",
                         n_groups, self.inner_folds)
         elif self.calibrate:
-            splitter = GroupKFold(self.inner_folds) if groups is not None else KFold(self.inner_folds, shuffle=True, random_state=self.seed)
-            inner, inner_p, threads = np.zeros(len(y)), np.zeros(len(y)), model_threads(self.threads)
+            splitter = GroupKFold(self.inner_folds) if groups is not None else KFold(self.inner_folds, shuffle=True, random_state=self.random_state)
+            inner, inner_p, threads = np.zeros(len(y)), np.zeros(len(y)), model_threads(self.n_jobs)
             for train, test in splitter.split(matrix, y, groups):
                 inner[test] = self._fit_regressor(matrix[train], y[train]).predict(matrix[test], num_threads=threads)
                 if self.gate:
@@ -125,7 +126,7 @@ class LgbmEfficacyModel(RegressorMixin, BaseEstimator):
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         """Predicted % mRNA remaining for each row of ``X``."""
         check_is_fitted(self)
-        matrix, threads = encode(X, self.features_, self.levels_), model_threads(self.threads)
+        matrix, threads = encode(X, self.features_, self.levels_), model_threads(self.n_jobs)
         predicted = self.booster_.predict(matrix, num_threads=threads) + self.shift_
         if self.gate_booster_ is None:
             return predicted
@@ -151,8 +152,7 @@ class LgbmEfficacyModel(RegressorMixin, BaseEstimator):
             gate = lgb.Booster(model_file=str(folder / GATE_FILE)) if threshold is not None else None
         except (OSError, ValueError, lgb.basic.LightGBMError) as exc:
             raise InputFormatError(f"not a readable lgbm model folder ({exc})", file=str(folder)) from None
-        known = cls().get_params()
-        model = cls(**{k: v for k, v in state["params"].items() if k in known})
+        model = cls(**saved_params(cls, state["params"]))
         model.features_, model.levels_, model.shift_ = state["features"], state["levels"], float(state["shift"])
         model.booster_, model.gate_threshold_, model.gate_booster_ = booster, threshold, gate
         return model

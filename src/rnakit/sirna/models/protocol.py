@@ -15,13 +15,15 @@ class EfficacyModel(Protocol):
     """A scikit-learn style regressor of % mRNA remaining with its own save format.
 
     ``uses_features``: whether it reads the feature matrix; ``table_columns``: the canonical table's
-    columns it reads besides (see :func:`rnakit.sirna.models.registry.model_inputs`). ``threads`` is a
-    constructor parameter (None: the cores available), changed on a loaded model with ``set_params``.
+    columns it reads besides (see :func:`rnakit.sirna.models.registry.model_inputs`). ``n_jobs`` (threads;
+    None: the cores available) and ``random_state`` are constructor parameters, scikit-learn's names;
+    ``n_jobs`` is changed on a loaded model with ``set_params``.
     """
 
     uses_features: ClassVar[bool]
     table_columns: ClassVar[tuple[str, ...]]
-    threads: int | None
+    n_jobs: int | None
+    random_state: int
 
     def fit(self, X: pd.DataFrame, y: np.ndarray, groups: np.ndarray | None = None) -> EfficacyModel: ...
 

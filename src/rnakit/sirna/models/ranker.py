@@ -36,6 +36,7 @@ from sklearn.utils.validation import check_is_fitted
 from rnakit.cpu import model_threads
 from rnakit.errors import InputFormatError
 from rnakit.sirna.models.encoding import encode, learn_levels
+from rnakit.sirna.models.saved import saved_params
 
 log = logging.getLogger(__name__)
 
@@ -92,8 +93,8 @@ class LgbmRankModel(RegressorMixin, BaseEstimator):
         subsample: float = 0.8,
         relevance_levels: int = 16,
         inner_folds: int = 3,
-        threads: int | None = None,
-        seed: int = 0,
+        n_jobs: int | None = None,
+        random_state: int = 0,
     ) -> None:
         self.objective = objective
         self.n_estimators = n_estimators
@@ -104,16 +105,16 @@ class LgbmRankModel(RegressorMixin, BaseEstimator):
         self.subsample = subsample
         self.relevance_levels = relevance_levels
         self.inner_folds = inner_folds
-        self.threads = threads
-        self.seed = seed
+        self.n_jobs = n_jobs
+        self.random_state = random_state
 
     # -- one objective ------------------------------------------------------------------------
     def _booster_params(self, objective: str) -> dict:
         params = {
             "n_estimators": self.n_estimators, "learning_rate": self.learning_rate, "num_leaves": self.num_leaves,
             "min_child_samples": self.min_child_samples, "colsample_bytree": self.colsample_bytree,
-            "subsample": self.subsample, "subsample_freq": 1, "n_jobs": model_threads(self.threads),
-            "random_state": self.seed, "verbose": -1,
+            "subsample": self.subsample, "subsample_freq": 1, "n_jobs": model_threads(self.n_jobs),
+            "random_state": self.random_state, "verbose": -1,
         }
         if objective in LISTWISE:
             params["objective"] = "rank_xendcg" if objective == "xendcg" else "lambdarank"
@@ -154,7 +155,7 @@ class LgbmRankModel(RegressorMixin, BaseEstimator):
         return model.booster_
 
     def _score(self, booster: lgb.Booster, objective: str, matrix: np.ndarray) -> np.ndarray:
-        raw = booster.predict(matrix, num_threads=model_threads(self.threads))
+        raw = booster.predict(matrix, num_threads=model_threads(self.n_jobs))
         return -raw if objective in LISTWISE else raw
 
     # -- fit / predict --------------------------------------------------------------------------
@@ -178,7 +179,7 @@ class LgbmRankModel(RegressorMixin, BaseEstimator):
         # Too few groups for grouped inner folds (a tiny table): random rows, as the other models do.
         grouped = groups is not None and len(np.unique(groups)) >= self.inner_folds
         splitter = (GroupKFold(self.inner_folds) if grouped
-                    else KFold(self.inner_folds, shuffle=True, random_state=self.seed))
+                    else KFold(self.inner_folds, shuffle=True, random_state=self.random_state))
         folds = list(splitter.split(matrix, y, groups if grouped else None))
         oof_by_objective = {}
         for objective in candidates:
@@ -236,8 +237,7 @@ class LgbmRankModel(RegressorMixin, BaseEstimator):
             boosters = {m: lgb.Booster(model_file=str(folder / MODEL_FILE.format(m))) for m in state["scales"]}
         except (OSError, ValueError, KeyError, lgb.basic.LightGBMError) as exc:
             raise InputFormatError(f"not a readable lgbm-rank model folder ({exc})", file=str(folder)) from None
-        known = cls().get_params()
-        model = cls(**{k: v for k, v in state["params"].items() if k in known})
+        model = cls(**saved_params(cls, state["params"]))
         model.features_, model.levels_, model.chosen_ = state["features"], state["levels"], state["chosen"]
         model.scales_, model.boosters_ = {m: float(v) for m, v in state["scales"].items()}, boosters
         model.inner_scores_ = _none_to_nan(state["inner_scores"])

@@ -86,4 +86,4 @@ def load_model(folder: Path, threads: int | None = None) -> tuple[EfficacyModel,
     if not isinstance(manifest, dict) or not isinstance(manifest.get("model"), str):
         raise InputFormatError("the manifest names no model", file=str(path))
     model = model_class(manifest["model"]).load(folder / MODEL_FOLDER)
-    return model.set_params(threads=threads), manifest
+    return model.set_params(n_jobs=threads), manifest

@@ -117,7 +117,7 @@ class SeqNetModel(TorchRegressor):
     def __init__(self, width: int = 32, hidden: int = 128, dropout: float = 0.2, learning_rate: float = 1e-3,
                  weight_decay: float = 1e-4, batch_size: int = 128, max_epochs: int = 30, patience: int = 5,
                  low_weight: float = 2.0, validation_fraction: float = 0.15, calibrate: bool = True,
-                 identity_dropout: float = 0.5, threads: int | None = None, seed: int = 0) -> None:
+                 identity_dropout: float = 0.5, n_jobs: int | None = None, random_state: int = 0) -> None:
         self.width = width
         self.hidden = hidden
         self.dropout = dropout
@@ -130,8 +130,8 @@ class SeqNetModel(TorchRegressor):
         self.validation_fraction = validation_fraction
         self.calibrate = calibrate
         self.identity_dropout = identity_dropout
-        self.threads = threads
-        self.seed = seed
+        self.n_jobs = n_jobs
+        self.random_state = random_state
 
     # -- inputs ---------------------------------------------------------------------------------
     def _strand_map(self, X: pd.DataFrame, strand: str) -> np.ndarray:

@@ -24,6 +24,7 @@ from rnakit.sirna.metrics import EFFECTIVE_THRESHOLD, competition_score
 from rnakit.sirna.models.calibration import best_shift
 from rnakit.sirna.models.encoding import mask_identity
 from rnakit.sirna.models.numeric import NumericInputs
+from rnakit.sirna.models.saved import saved_params
 from rnakit.sirna.models.torch_io import fit_with_early_stopping, read_network, save_network, validation_split
 
 log = logging.getLogger(__name__)
@@ -48,8 +49,8 @@ class TorchRegressor(RegressorMixin, BaseEstimator):
     validation_fraction: float
     calibrate: bool
     identity_dropout: float
-    threads: int | None  # None: the cores available to this process (rnakit.cpu)
-    seed: int
+    n_jobs: int | None  # None: the cores available to this process (rnakit.cpu)
+    random_state: int
 
     def _network(self) -> nn.Module:
         raise NotImplementedError
@@ -64,13 +65,13 @@ class TorchRegressor(RegressorMixin, BaseEstimator):
 
     def fit(self, X: pd.DataFrame, y: np.ndarray, groups: np.ndarray | None = None) -> "TorchRegressor":
         """Fit on ``X`` (feature columns + the table columns) and % remaining ``y``."""
-        torch.manual_seed(self.seed)
-        torch.set_num_threads(model_threads(self.threads))
+        torch.manual_seed(self.random_state)
+        torch.set_num_threads(model_threads(self.n_jobs))
         y = np.asarray(y, dtype=np.float32)
-        X = mask_identity(X, self.identity_dropout, self.seed)
+        X = mask_identity(X, self.identity_dropout, self.random_state)
         self.inputs_ = NumericInputs.learn(X)
         inputs = self._inputs(X)
-        train, valid = validation_split(len(y), groups, self.validation_fraction, self.seed)
+        train, valid = validation_split(len(y), groups, self.validation_fraction, self.random_state)
         valid_rows = torch.from_numpy(valid)
         network = self._network()
         optimiser = torch.optim.AdamW(network.parameters(), lr=self.learning_rate, weight_decay=self.weight_decay)
@@ -89,7 +90,7 @@ class TorchRegressor(RegressorMixin, BaseEstimator):
 
         epochs, score, shift = fit_with_early_stopping(
             network, optimiser, batch_loss, train, validate,
-            batch_size=self.batch_size, max_epochs=self.max_epochs, patience=self.patience, seed=self.seed)
+            batch_size=self.batch_size, max_epochs=self.max_epochs, patience=self.patience, seed=self.random_state)
         self.network_, self.shift_, self.epochs_, self.validation_score_ = network, float(shift), epochs, score
         log.info("%s: %d epochs, validation score %.4f, shift %+.1f", self.stem, epochs, score, shift)
         return self
@@ -102,7 +103,7 @@ class TorchRegressor(RegressorMixin, BaseEstimator):
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         """Predicted % mRNA remaining for each row of ``X``."""
         check_is_fitted(self)
-        torch.set_num_threads(model_threads(self.threads))
+        torch.set_num_threads(model_threads(self.n_jobs))
         return self._evaluate(self.network_, self._inputs(X), None) * SCALE + self.shift_
 
     def save(self, folder: Path) -> None:
@@ -115,7 +116,7 @@ class TorchRegressor(RegressorMixin, BaseEstimator):
     def load(cls, folder: Path) -> "TorchRegressor":
         """Read a model written by :meth:`save`."""
         state, weights = read_network(folder, cls.stem, cls.stem)
-        model = cls(**state["params"])
+        model = cls(**saved_params(cls, state["params"]))
         model.inputs_ = NumericInputs(state["features"], state["levels"], state["mean"], state["std"])
         model.shift_ = float(state["shift"])
         model.epochs_, model.validation_score_ = state["epochs"], state["validation_score"]
