@@ -9,9 +9,27 @@ which side of 30 a prediction falls on, at the probability threshold that scores
 
 from __future__ import annotations
 
+import logging
+
 import numpy as np
+from sklearn.model_selection import GroupKFold, KFold
 
 from rnakit.sirna.metrics import EFFECTIVE_THRESHOLD, competition_score
+
+log = logging.getLogger(__name__)
+
+
+def inner_folds(n: int, groups: np.ndarray | None, k: int, random_state: int,
+                owner: str = "model") -> list[tuple[np.ndarray, np.ndarray]]:
+    """(train, test) row indices of ``k`` inner folds over ``n`` training rows: grouped by ``groups`` when
+    there are at least ``k`` groups (so one gene's siRNAs never straddle them), else shuffled rows
+    (``groups`` None, or a table too small to group; ``owner`` names the model in the warning)."""
+    grouped = groups is not None and len(np.unique(groups)) >= k
+    if groups is not None and not grouped:
+        log.warning("%s: %d group(s) are too few for %d grouped inner folds; folds are random rows",
+                    owner, len(np.unique(groups)), k)
+    splitter = GroupKFold(k) if grouped else KFold(k, shuffle=True, random_state=random_state)
+    return list(splitter.split(np.zeros(n), None, groups if grouped else None))
 
 SHIFTS = np.arange(-25.0, 25.01, 0.5)
 

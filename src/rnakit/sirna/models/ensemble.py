@@ -16,13 +16,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, RegressorMixin, clone
-from sklearn.model_selection import GroupKFold, KFold
 from sklearn.utils.validation import check_is_fitted
 
 from rnakit.errors import InputFormatError
 from rnakit.sirna.features.registry import SEPARATOR
 from rnakit.sirna.metrics import competition_score
-from rnakit.sirna.models.calibration import best_shift
+from rnakit.sirna.models.calibration import best_shift, inner_folds
 from rnakit.sirna.models.protocol import EfficacyModel
 from rnakit.sirna.models.registry import model_class
 from rnakit.sirna.models.saved import saved_params
@@ -98,10 +97,8 @@ class EnsembleModel(RegressorMixin, BaseEstimator):
         y = np.asarray(y, dtype=float)
         prototypes = self._prototypes()
         views = [member_view(type(p), X) for p in prototypes]
-        grouped = groups is not None and len(np.unique(groups)) >= self.inner_folds
-        splitter = GroupKFold(self.inner_folds) if grouped else KFold(self.inner_folds, shuffle=True, random_state=self.random_state)
         inner = np.zeros((len(y), len(prototypes)))
-        for train, test in splitter.split(views[0], y, groups if grouped else None):
+        for train, test in inner_folds(len(y), groups, self.inner_folds, self.random_state, "ensemble"):
             for j, (prototype, view) in enumerate(zip(prototypes, views)):
                 inner_groups = groups[train] if groups is not None else None
                 model = clone(prototype).fit(view.iloc[train], y[train], groups=inner_groups)

@@ -29,13 +29,12 @@ import lightgbm as lgb
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, RegressorMixin
-from sklearn.model_selection import GroupKFold, KFold
 from sklearn.utils.validation import check_is_fitted
 
 from rnakit.cpu import model_threads
 from rnakit.errors import InputFormatError
 from rnakit.sirna.metrics import EFFECTIVE_THRESHOLD, competition_score
-from rnakit.sirna.models.calibration import apply_gate, best_gate, best_shift
+from rnakit.sirna.models.calibration import apply_gate, best_gate, best_shift, inner_folds
 from rnakit.sirna.models.encoding import IDENTITY_PREFIX, encode, learn_levels, mask_identity
 from rnakit.sirna.models.saved import saved_params
 
@@ -221,13 +220,7 @@ class LgbmLevelModel(RegressorMixin, BaseEstimator):
         return self
 
     def _inner_folds(self, n: int, groups: np.ndarray | None) -> list[tuple[np.ndarray, np.ndarray]]:
-        """(train, test) row indices of the inner folds: grouped by ``groups`` when there are enough groups."""
-        grouped = groups is not None and len(np.unique(groups)) >= self.inner_folds
-        if groups is not None and not grouped:
-            log.warning("%s: %d group(s) are too few for %d grouped inner folds; folds are random rows",
-                        type(self).__name__, len(np.unique(groups)), self.inner_folds)
-        splitter = GroupKFold(self.inner_folds) if grouped else KFold(self.inner_folds, shuffle=True, random_state=self.random_state)
-        return list(splitter.split(np.zeros(n), None, groups if grouped else None))
+        return inner_folds(n, groups, self.inner_folds, self.random_state, type(self).__name__)
 
     def _choose(self, y: np.ndarray, regressors: np.ndarray, level_shift: np.ndarray, classifiers: np.ndarray) -> None:
         """The blend weights, λ and shift, then the gate, that score best on the inner out-of-fold rows.

@@ -18,13 +18,12 @@ import lightgbm as lgb
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, RegressorMixin
-from sklearn.model_selection import GroupKFold, KFold
 from sklearn.utils.validation import check_is_fitted
 
 from rnakit.cpu import model_threads
 from rnakit.errors import InputFormatError
 from rnakit.sirna.metrics import EFFECTIVE_THRESHOLD
-from rnakit.sirna.models.calibration import apply_gate, best_gate, best_shift
+from rnakit.sirna.models.calibration import apply_gate, best_gate, best_shift, inner_folds
 from rnakit.sirna.models.encoding import encode, learn_levels, mask_identity
 from rnakit.sirna.models.saved import saved_params
 
@@ -110,9 +109,8 @@ class LgbmEfficacyModel(RegressorMixin, BaseEstimator):
             log.warning("lgbm: %d group(s) are too few for %d calibration folds; predictions are not shifted",
                         n_groups, self.inner_folds)
         elif self.calibrate:
-            splitter = GroupKFold(self.inner_folds) if groups is not None else KFold(self.inner_folds, shuffle=True, random_state=self.random_state)
             inner, inner_p, threads = np.zeros(len(y)), np.zeros(len(y)), model_threads(self.n_jobs)
-            for train, test in splitter.split(matrix, y, groups):
+            for train, test in inner_folds(len(y), groups, self.inner_folds, self.random_state, "lgbm"):
                 inner[test] = self._fit_regressor(matrix[train], y[train]).predict(matrix[test], num_threads=threads)
                 if self.gate:
                     inner_p[test] = self._fit_classifier(matrix[train], y[train]).predict(matrix[test], num_threads=threads)

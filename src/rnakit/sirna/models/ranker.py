@@ -30,11 +30,11 @@ import lightgbm as lgb
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, RegressorMixin
-from sklearn.model_selection import GroupKFold, KFold
 from sklearn.utils.validation import check_is_fitted
 
 from rnakit.cpu import model_threads
 from rnakit.errors import InputFormatError
+from rnakit.sirna.models.calibration import inner_folds
 from rnakit.sirna.models.encoding import encode, learn_levels
 from rnakit.sirna.models.saved import saved_params
 
@@ -176,11 +176,7 @@ class LgbmRankModel(RegressorMixin, BaseEstimator):
         self.levels_ = learn_levels(X)
         matrix = encode(X, self.features_, self.levels_)
 
-        # Too few groups for grouped inner folds (a tiny table): random rows, as the other models do.
-        grouped = groups is not None and len(np.unique(groups)) >= self.inner_folds
-        splitter = (GroupKFold(self.inner_folds) if grouped
-                    else KFold(self.inner_folds, shuffle=True, random_state=self.random_state))
-        folds = list(splitter.split(matrix, y, groups if grouped else None))
+        folds = inner_folds(len(y), groups, self.inner_folds, self.random_state, "lgbm-rank")
         oof_by_objective = {}
         for objective in candidates:
             oof = np.full(len(y), np.nan)
