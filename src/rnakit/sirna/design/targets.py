@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -73,33 +72,20 @@ def read_targets(path: Path, *, record: str | None = None, all_records: bool = F
 def targets_from(target: Any, *, record: str | None = None) -> list[Target]:
     """Targets from Python values: a sequence string, FASTA text, a Biopython ``SeqRecord``, or a list
     of them (``record`` picks one by id). Letters and CDS are checked as for a FASTA file."""
+    from rnakit.seq.records import sequence_entries
+
     items = list(target) if isinstance(target, (list, tuple)) else [target]
     found: list[tuple[str, str, str]] = []
     for number, item in enumerate(items, start=1):
-        default_id = "target" if len(items) == 1 else f"target_{number}"
-        found += _records(item, default_id)
+        found += sequence_entries(item, name="target" if len(items) == 1 else f"target_{number}")
     if record is not None:
         chosen = [r for r in found if r[0] == record]
         if not chosen:
             raise InputFormatError(f"no record {record!r} (records: {', '.join(r[0] for r in found[:5])})", file=GIVEN)
         found = chosen
-    ids = [r[0] for r in found]
-    repeated = next((i for i in ids if ids.count(i) > 1), None)
-    if repeated is not None:
-        raise InputFormatError("duplicate record id", file=GIVEN, row=repeated)
+    seen: set[str] = set()
+    for record_id, _, _ in found:
+        if record_id in seen:
+            raise InputFormatError("duplicate record id", file=GIVEN, row=record_id)
+        seen.add(record_id)
     return [make_target(r, h, s, file=GIVEN) for r, h, s in found]
-
-
-def _records(item: Any, default_id: str) -> list[tuple[str, str, str]]:
-    """(id, header, sequence) of one Python value."""
-    if hasattr(item, "seq") and hasattr(item, "id"):  # a Biopython SeqRecord
-        return [(str(item.id), str(getattr(item, "description", "") or item.id), str(item.seq))]
-    if not isinstance(item, str):
-        raise InputFormatError(f"a target must be a sequence, FASTA text, a SeqRecord or a FASTA path, "
-                               f"not {type(item).__name__}", file=GIVEN)
-    if item.lstrip().startswith(">"):
-        from Bio.SeqIO.FastaIO import SimpleFastaParser
-
-        return [(title.split(None, 1)[0] if title.strip() else default_id, title, sequence)
-                for title, sequence in SimpleFastaParser(io.StringIO(item.strip()))]
-    return [(default_id, default_id, "".join(item.split()))]
