@@ -63,3 +63,27 @@ def test_stacked_mapping_learns_what_a_linear_blend_cannot():
     model = LgbmGeneModel(n_jobs=1)
     scores = model._select_mapping(y, inputs, components, groups)
     assert scores["stack"] > 0.95 and scores["stack"] > scores["grid"] + 0.1
+
+
+def test_stacker_shift_and_gate_come_from_its_out_of_fold_predictions():
+    """Inputs that carry nothing about the label: fitted to its own rows, the stacker follows the
+    noise, so a shift or gate chosen there would differ from one chosen on rows it did not see. The
+    mapping's shift and gate are those best on the stacker's gene-grouped out-of-fold predictions."""
+    from sklearn.model_selection import GroupKFold
+
+    from rnakit.sirna.models.calibration import best_shift
+
+    rng = np.random.default_rng(3)
+    n, groups = 2400, np.repeat(np.arange(24), 100)
+    inputs = rng.uniform(0, 100, (n, len(STACK_INPUTS)))
+    inputs[:, -2:] /= 100  # the "< 30" probabilities
+    y = rng.gamma(2.0, 25.0, n)
+    model = LgbmGeneModel(n_jobs=1)
+    mapping = model._fit_mapping("stack", inputs, y, groups)
+    held_out = np.zeros(n)
+    for train, test in GroupKFold(model.inner_folds).split(inputs, y, groups):
+        held_out[test] = model._fit_stacker(inputs[train], y[train]).predict(inputs[test])
+    assert mapping["shift"] == best_shift(y, held_out)
+    assert (mapping["gate"], mapping["gate_threshold"]) == model._choose_gate(y, held_out + mapping["shift"], inputs[:, -2:])[:2]
+    in_sample = mapping["stacker"].predict(inputs)
+    assert np.corrcoef(in_sample, y)[0, 1] > np.corrcoef(held_out, y)[0, 1] + 0.05  # the in-sample fit is optimistic

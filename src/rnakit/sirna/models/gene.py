@@ -9,10 +9,11 @@ call potent, a gene the level model puts high). This model adds
   gene's most potent siRNA), which no gene level can move;
 - a **stacker**: a small LightGBM fitted to the inner out-of-fold predictions of every component
   (regressors, level, rank, "< 30" probabilities), rows below 30 % weighted as in the components,
-  then a shift and a gate as in ``lgbm-level``. Its output may only rise with each regressor, level
-  and rank input and fall with each probability (monotone constraints): across genes only the
-  broad shape of these relations carries over, and an unconstrained stacker learns the training
-  genes' quirks.
+  then a shift and a gate as in ``lgbm-level``, chosen on the stacker's own out-of-fold predictions
+  (folds grouped like the inner folds), never on rows it was fitted to. Its output may only rise
+  with each regressor, level and rank input and fall with each probability (monotone constraints):
+  across genes only the broad shape of these relations carries over, and an unconstrained stacker
+  learns the training genes' quirks.
 
 Which mapping is used (``grid``: ``lgbm-level``'s blend, or ``stack``) is decided
 inside :meth:`fit`, before anything else is fitted on all rows: each candidate is fitted on the
@@ -84,11 +85,19 @@ class LgbmGeneModel(LgbmLevelModel):
 
     # -- mappings -----------------------------------------------------------------------------------
 
-    def _fit_mapping(self, name: str, inputs: np.ndarray, y: np.ndarray) -> dict:
-        """A mapping fitted on out-of-fold component predictions: its stacker, shift and gate."""
-        stacker = lgb.LGBMRegressor(**STACKER, n_jobs=model_threads(self.n_jobs), random_state=self.random_state).fit(
+    def _fit_stacker(self, inputs: np.ndarray, y: np.ndarray) -> lgb.Booster:
+        return lgb.LGBMRegressor(**STACKER, n_jobs=model_threads(self.n_jobs), random_state=self.random_state).fit(
             inputs, y, sample_weight=self._weights(y)).booster_
-        predicted = stacker.predict(inputs, num_threads=model_threads(self.n_jobs))
+
+    def _fit_mapping(self, name: str, inputs: np.ndarray, y: np.ndarray, groups: np.ndarray | None) -> dict:
+        """A mapping fitted on out-of-fold component predictions: its stacker, shift and gate. The shift
+        and gate are chosen on the stacker's own out-of-fold predictions (folds grouped by ``groups``):
+        on the rows it was fitted to, its predictions are closer to the labels than on a new gene's."""
+        stacker = self._fit_stacker(inputs, y)
+        predicted = np.zeros(len(y))
+        for train, test in self._inner_folds(len(y), groups):
+            predicted[test] = self._fit_stacker(inputs[train], y[train]).predict(
+                inputs[test], num_threads=model_threads(self.n_jobs))
         shift = best_shift(y, predicted)
         classifiers = inputs[:, len(STACK_INPUTS) - len(CLASSIFIERS):len(STACK_INPUTS)]
         gate, threshold, _ = self._choose_gate(y, predicted + shift, classifiers)
@@ -110,7 +119,8 @@ class LgbmGeneModel(LgbmLevelModel):
             part = [c[train] for c in components]
             self._choose(y[train], *part)
             predicted["grid"][test] = self._blend(*[c[test] for c in components])
-            predicted["stack"][test] = self._apply_mapping(self._fit_mapping("stack", inputs[train], y[train]), inputs[test])
+            mapping = self._fit_mapping("stack", inputs[train], y[train], None if groups is None else groups[train])
+            predicted["stack"][test] = self._apply_mapping(mapping, inputs[test])
         return {name: float(competition_score(y, p)) for name, p in predicted.items()}
 
     # -- fitting and predicting ---------------------------------------------------------------------
@@ -134,7 +144,7 @@ class LgbmGeneModel(LgbmLevelModel):
         self.state_ = self._fit_components(X, y)
         self.state_["mapping"] = {"name": self.mapping_, "scores": self.mapping_scores_}
         if self.mapping_ != "grid":
-            mapping = self._fit_mapping(self.mapping_, inputs, y)
+            mapping = self._fit_mapping(self.mapping_, inputs, y, groups)
             self.state_["boosters"]["stacker"] = mapping.pop("stacker")
             self.state_["mapping"].update(mapping)
         return self
