@@ -87,3 +87,27 @@ def test_stacker_shift_and_gate_come_from_its_out_of_fold_predictions():
     assert (mapping["gate"], mapping["gate_threshold"]) == model._choose_gate(y, held_out + mapping["shift"], inputs[:, -2:])[:2]
     in_sample = mapping["stacker"].predict(inputs)
     assert np.corrcoef(in_sample, y)[0, 1] > np.corrcoef(held_out, y)[0, 1] + 0.05  # the in-sample fit is optimistic
+
+
+def test_deviation_mapping_is_level_plus_deviation_shifted(tmp_path):
+    """The ``deviation`` mapping ignores the whole-row regressors and the classifiers: a new gene's
+    prediction is the overall level plus the within-gene deviation model, plus the chosen shift."""
+    X, y, gene = synthetic()
+    train = ~np.isin(gene, ["G10", "G11"])
+    model = small().fit(X[train], y[train], groups=gene[train])
+    assert set(model.mapping_scores_) == {"grid", "stack", "deviation"}
+    model.state_["mapping"] = {"name": "deviation", "scores": model.mapping_scores_, "shift": -2.5}
+    regressors, _, _ = model._component_predictions(model.state_, X[~train])
+    predicted = model.predict(X[~train])
+    np.testing.assert_allclose(predicted, regressors[:, 2] - 2.5)
+    deviation = model.state_["boosters"]["deviation"].predict(
+        model_inputs_for_deviation(model, X[~train]))
+    np.testing.assert_allclose(predicted, model.state_["overall"] + deviation - 2.5)
+    model.save(tmp_path / "m")
+    np.testing.assert_allclose(LgbmGeneModel.load(tmp_path / "m").predict(X[~train]), predicted)
+
+
+def model_inputs_for_deviation(model: LgbmGeneModel, X: pd.DataFrame) -> np.ndarray:
+    from rnakit.sirna.models.encoding import encode
+
+    return encode(X, model.state_["deviation_features"], model.state_["deviation_levels"])
