@@ -10,7 +10,8 @@ sets pooled (:mod:`rnakit.sirna.datasets.pooled`, copies dropped) minus every co
 transcript of the held-out rows: ``pooled:<dataset>:gene`` scores that dataset's own 5-fold
 gene-held-out folds (the same folds as its in-dataset rows), ``pooled:huesken2005:random`` Huesken's
 random 10 folds (only copies of held-out rows left out), ``pooled:studies`` holds out each study of
-≥ 100 rows in turn; they compare ``lgbm-rank`` (objective chosen on inner folds) with ``lgbm`` fitted to the
+≥ 100 rows in turn; they compare ``lgbm-rank`` (objective chosen on inner folds; told each held-out
+row's study, see :mod:`rnakit.sirna.crossstudy`, and scored again without it) with ``lgbm`` fitted to the
 pooled raw labels and, for ``pooled:<dataset>``, ``lgbm`` trained on that dataset alone. Models: ``gru-baseline`` (the competition tutorial's model, the reference to beat),
 ``gbm-plain`` (LightGBM on the same features without score-aware weights or calibration: the plain
 gradient-boosted reference), and rnakit's ``lgbm``, ``lgbm-level``, ``lgbm-gene``, ``seqnet``, ``ensemble``, ``gnn``
@@ -117,8 +118,12 @@ def run_pooled(target: str, strategy: str | None, folds: int | None, args: argpa
             table = table[unmodified_labelled(table)].reset_index(drop=True)
             features = compute_features(table, POOLED_GROUPS, cache_dir=default_cache_dir(), file=target).drop(columns="id")
             metrics = dataset_cv(pooled, pool_features, table, features, make, folds, args.seed, strategy)
+            plain = metrics.pop("study_not_given", None)
             rows.append({"data": target, "split": f"{folds}-fold {strategy}", "model": name, "training": POOLED_TRAINING,
                          "seconds": round(time.perf_counter() - start, 1), **metrics})
+            if plain is not None:  # the same fold models, each row's study not given (design's case)
+                rows.append({"data": target, "split": f"{folds}-fold {strategy}", "model": f"{name}, study not given",
+                             "training": POOLED_TRAINING, **plain})
             if name == "lgbm":  # the same folds, trained on the dataset alone
                 start = time.perf_counter()
                 cv = cross_validate(table, features, make, strategy, folds, args.seed)

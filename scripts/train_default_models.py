@@ -8,7 +8,8 @@ unmodified siRNAs with): ``lgbm-rank`` on the k-mer, position, thermodynamic, ru
 groups of the public unmodified sets pooled (:mod:`rnakit.sirna.datasets.pooled`: copies across
 sets dropped, listed in the folder's ``copies.tsv.gz``), its objective chosen on inner gene-grouped
 folds; its metrics are siRNAEfficacyDB's own 5-fold gene-held-out folds, each fold's model trained
-on the pool minus every copy, gene and transcript of the held-out rows. Seed 0. Each manifest
+on the pool minus every copy, gene and transcript of the held-out rows, each held-out row put on its
+study's scale (``overall``) and on the one line design uses (``overall_study_not_given``). Seed 0. Each manifest
 records the training data's sha256, the features and the cross-validated metrics; out-of-fold
 tables and reports are left out of the package (they are large and reproducible).
 """
@@ -70,6 +71,7 @@ def train_pooled(name: str, threads: int | None) -> dict:
     scored = scored[unmodified_labelled(scored)].reset_index(drop=True)
     scored_features = compute_features(scored, feature_groups, cache_dir=cache, file=POOLED_SCORED_ON).drop(columns="id")
     metrics = dataset_cv(pooled, features, scored, scored_features, make, n_folds=5, seed=0)
+    not_given = metrics.pop("study_not_given", None)  # design's case: no study, the one line
     final = fit_pooled(make, pool, features, np.arange(len(pool)))
     manifest = {
         "feature_groups": feature_groups, "training_data": "pooled unmodified sets", "training_sets": list(DEFAULT_SETS),
@@ -79,7 +81,9 @@ def train_pooled(name: str, threads: int | None) -> dict:
         "objective": final.chosen_, "inner_within_study_pearson": final.inner_scores_,
         "inner_within_gene_pearson": final.inner_within_group_,
         "metrics": {"strategy": "gene", "folds": 5, "seed": 0, "scored_on": POOLED_SCORED_ON,
-                    "training": "pool minus every copy, gene and transcript of the held-out rows", "overall": metrics},
+                    "training": "pool minus every copy, gene and transcript of the held-out rows",
+                    "overall": metrics, "overall_study_not_given": not_given},
+        "study_lines": final.study_lines_,
     }
     with output_folder(SHIPPED_MODELS_DIR / name, command=RUN_COMMAND) as folder:
         write_model(final, POOLED_MODEL, folder, json_safe(manifest))

@@ -2,8 +2,9 @@ import typing
 
 import numpy as np
 import pandas as pd
+import pytest
 
-from rnakit.sirna.crossstudy import dataset_cv, held_out_rows, leave_one_study_out
+from rnakit.sirna.crossstudy import dataset_cv, held_out_rows, leave_one_study_out, studies_of
 from rnakit.sirna.datasets.pooled import pool_tables
 from tests.sirna.test_pooled import made
 
@@ -99,3 +100,41 @@ def test_random_folds_leave_out_only_the_copies_of_held_out_rows():
         # Every G gene is still trained on, but 20 of the 30 G rows (the other folds' rows) remain.
         assert {"G0", "G1", "G2"} <= set(trained["gene_key"])
         assert len(set(trained["core"]) & test_cores) == 20
+
+
+def test_studies_of_names_the_pool_study_that_holds_each_row_or_its_copy():
+    pooled = synthetic_pool()
+    pool = pooled.table
+    kept = pool[pool["dataset"] == "huesken2005"].iloc[:4]
+    test = made("sirnaefficacydb", [
+        {"guide": kept["guide"].iloc[0], "gene": kept["gene_key"].iloc[0], "remaining_pct": 1.0},  # a copy
+        {"guide": kept["guide"].iloc[1], "gene": None, "remaining_pct": 1.0},  # no gene: its core decides
+        {"guide": random_core(np.random.default_rng(9)), "gene": "G0", "remaining_pct": 1.0},  # in no set
+    ])
+    assert studies_of(pool, test).tolist() == ["huesken2005:P1", "huesken2005:P1", None]
+
+
+class StudyRecorder(Recorder):
+    """Recorder that adds 100 to rows of a study it was trained on (so the test can see which)."""
+
+    def fit(self, X, y, groups=None, rank_groups=None, studies=None):
+        self.studies_ = set(studies)
+        return super().fit(X, y, groups)
+
+    def predict(self, X, studies=None):
+        bonus = 0.0 if studies is None else np.array([100.0 * (s in self.studies_) for s in studies])
+        return super().predict(X) + bonus
+
+
+def test_models_that_take_studies_are_told_each_held_out_rows_study_and_scored_without_too():
+    pooled = synthetic_pool()
+    pool = pooled.table
+    second = pool[pool["dataset"] == "sdg_supplements"]
+    test = made("sdg_supplements", [{"guide": g, "gene": k, "remaining_pct": r, "publication": "P2"}
+                                    for g, k, r in second[["guide", "gene_key", "remaining_pct"]].to_numpy()])
+    with_study = dataset_cv(pooled, features_of(pool), test, features_of(test), StudyRecorder, n_folds=3)
+    plain = dataset_cv(pooled, features_of(pool), test, features_of(test), Recorder, n_folds=3)
+    # The held-out genes' study (P2) keeps other genes in training: every prediction is raised by 100.
+    assert with_study["mae"] > plain["mae"] + 50
+    assert with_study["study_not_given"]["mae"] == pytest.approx(plain["mae"])
+    assert "study_not_given" not in plain

@@ -103,3 +103,31 @@ def test_unknown_objective_and_groups_too_small_to_rank_are_errors():
         LgbmRankModel(objective="pairwise", **SMALL).fit(X, y, groups=gene)
     with pytest.raises(InputFormatError, match="groups of at least 3 rows"):
         LgbmRankModel(objective="rank", **SMALL).fit(X, y, groups=gene, rank_groups=np.arange(len(y)))
+
+
+def test_each_study_is_put_back_on_its_own_scale_and_an_unseen_one_on_their_mean():
+    X, y, gene, rank_groups, study = two_studies()
+    model = LgbmRankModel(objective="rank", **SMALL).fit(X, y, groups=gene, rank_groups=rank_groups, studies=study)
+    assert set(model.study_lines_) == {"A", "B"}
+    on_a, on_b = model.predict(X, studies=np.full(len(y), "A")), model.predict(X, studies=np.full(len(y), "B"))
+    # Study A reads 0–80, study B 50–70 (two_studies): each line recovers its study's level and spread.
+    assert np.mean(on_a) == pytest.approx(np.mean(y[study == "A"]), abs=8)
+    assert np.mean(on_b) == pytest.approx(np.mean(y[study == "B"]), abs=4)
+    assert np.ptp(on_a) > 2 * np.ptp(on_b)
+    unseen = model.predict(X, studies=np.full(len(y), "C"))
+    assert np.allclose(unseen, (on_a + on_b) / 2)
+    # Without studies: the one line over every row, as before study lines existed.
+    assert np.allclose(model.predict(X), model.intercept_ + model.slope_ * (on_a - model.study_lines_["A"][1])
+                       / model.study_lines_["A"][0])
+    assert LgbmRankModel(objective="rank", **SMALL).fit(X, y, groups=gene, rank_groups=rank_groups).study_lines_ == {}
+
+
+def test_study_lines_survive_saving_and_older_folders_without_them_read_as_one_line(tmp_path):
+    X, y, gene, rank_groups, study = two_studies()
+    model = LgbmRankModel(objective="rank", **SMALL).fit(X, y, groups=gene, rank_groups=rank_groups, studies=study)
+    model.save(tmp_path)
+    assert np.allclose(LgbmRankModel.load(tmp_path).predict(X, studies=study), model.predict(X, studies=study))
+    state = json.loads((tmp_path / "lgbm_rank.json").read_text())
+    del state["study_lines"]
+    (tmp_path / "lgbm_rank.json").write_text(json.dumps(state))
+    assert np.allclose(LgbmRankModel.load(tmp_path).predict(X, studies=study), model.predict(X))

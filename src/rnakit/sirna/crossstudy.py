@@ -6,6 +6,11 @@ Two protocols, both holding out every copy of a held-out row in every set:
   makes them, or random); each fold's model is trained on the whole pool minus every row that shares
   a held-out row's 19-nt core and, for gene folds, its gene, accession or transcript;
 - :func:`leave_one_study_out`: each study of the pool in turn, trained on the rest minus the same.
+
+A model whose ``predict`` takes ``studies`` (``lgbm-rank``) is told each held-out row's study, the
+pool study that holds the row or its copy (:func:`studies_of`): which assay measured a row is known
+for a new row, and a study whose every row is held out reads as unseen. Its predictions without
+studies are scored too (``study_not_given``).
 """
 
 from __future__ import annotations
@@ -39,6 +44,23 @@ def held_out_rows(pool: pd.DataFrame, test: pd.DataFrame, genes_too: bool = True
             | pool["transcript"].isin(transcripts)).to_numpy()
 
 
+def studies_of(pool: pd.DataFrame, test: pd.DataFrame) -> np.ndarray:
+    """The pool study that measured each ``test`` row: that of the pool row with its 19-nt core and
+    gene, else the only study its core has in the pool, else None (no pool row holds it)."""
+    cores = guide_core(test["guide"]).to_numpy()
+    genes = test["gene"].astype("string").str.strip().str.upper().replace(GENE_ALIASES).to_numpy()
+    by_core_gene = pool.drop_duplicates(["core", "gene_key"]).set_index(["core", "gene_key"])["study"].to_dict()
+    per_core = pool.groupby("core")["study"].agg(lambda s: s.iloc[0] if s.nunique() == 1 else None).to_dict()
+    return np.array([by_core_gene.get((c, g), per_core.get(c)) for c, g in zip(cores, genes)], dtype=object)
+
+
+def predict_rows(model: object, features: pd.DataFrame, studies: np.ndarray | None) -> np.ndarray:
+    """``model.predict``, given ``studies`` when the model takes them."""
+    if studies is not None and "studies" in inspect.signature(model.predict).parameters:
+        return model.predict(features, studies=studies)
+    return model.predict(features)
+
+
 def fit_pooled(make_model: ModelFactory, pool: pd.DataFrame, features: pd.DataFrame, rows: np.ndarray) -> object:
     """``make_model()`` fitted on pool ``rows``: inner folds grouped by target, ranks within (study × target)."""
     part = pool.iloc[rows]
@@ -59,20 +81,27 @@ def dataset_cv(pooled: PooledSet, pool_features: pd.DataFrame, test: pd.DataFram
     """Out-of-fold metrics on ``test`` (one dataset's table, its own ``strategy`` folds: gene or random)
     of models trained on the pool.
 
-    ``within_group_pearson`` is taken inside each gene of ``test``.
+    ``within_group_pearson`` is taken inside each gene of ``test``; ``study_not_given`` (models that
+    take studies) holds the metrics of the same models' predictions without them.
     """
     if strategy not in ("gene", "random"):
         raise ValueError(f"pooled folds are gene or random, not {strategy!r}")
     pool = pooled.table
     fold = assign_folds(test, strategy, n_folds, seed)
-    oof = np.full(len(test), np.nan)
+    studies = studies_of(pool, test)
+    oof, plain = np.full(len(test), np.nan), np.full(len(test), np.nan)
     for k in range(n_folds):
-        held = test.iloc[np.flatnonzero(fold == k)]
-        keep = ~held_out_rows(pool, held, genes_too=strategy == "gene")
+        rows = np.flatnonzero(fold == k)
+        keep = ~held_out_rows(pool, test.iloc[rows], genes_too=strategy == "gene")
         model = fit_pooled(make_model, pool, pool_features, np.flatnonzero(keep))
-        oof[fold == k] = model.predict(test_features.iloc[np.flatnonzero(fold == k)])
+        oof[rows] = predict_rows(model, test_features.iloc[rows], studies[rows])
+        plain[rows] = model.predict(test_features.iloc[rows])
     y = test["remaining_pct"].to_numpy(dtype=float)
-    return _report(y, oof, group_keys(test, "gene").to_numpy())
+    genes = group_keys(test, "gene").to_numpy()
+    report = _report(y, oof, genes)
+    if not np.array_equal(oof, plain):
+        report["study_not_given"] = _report(y, plain, genes)
+    return report
 
 
 def leave_one_study_out(pooled: PooledSet, pool_features: pd.DataFrame, make_model: ModelFactory,
@@ -86,7 +115,7 @@ def leave_one_study_out(pooled: PooledSet, pool_features: pd.DataFrame, make_mod
             continue
         train = np.flatnonzero(~held_out_rows(pool, part))
         model = fit_pooled(make_model, pool, pool_features, train)
-        predicted = model.predict(pool_features.loc[part.index])
+        predicted = predict_rows(model, pool_features.loc[part.index], part["study"].to_numpy())
         rank_groups = part["group"].fillna("row:" + part.index.to_series().astype(str)).to_numpy()
         rows.append({"study": study, "n_train": len(train), **_report(part["remaining_pct"].to_numpy(float), predicted, rank_groups)})
     return pd.DataFrame(rows)

@@ -18,6 +18,13 @@ were measured alike, so the level a model gives a gene counts there, as it does 
 designs; across studies it cannot (their assays differ). The score is put back on the % remaining
 scale by a straight line fitted to those out-of-fold scores, so the output reads like every other
 model's.
+
+Each study of at least :data:`MIN_STUDY_ROWS` training rows also gets its own line, fitted to its
+rows' out-of-fold scores: its assay's level and spread. ``predict(X, studies=...)`` uses a row's study
+line when the study was seen, and for a study never seen the mean of the study lines (each assay one
+draw of a level, so a new assay is their average, not the row-weighted pool); without studies
+(``rnakit sirna design``) it uses the one line. Only the scale moves: the order within a study is the
+score's.
 """
 
 from __future__ import annotations
@@ -46,6 +53,7 @@ MIN_GROUP = 3  # a group of fewer rows has no order worth learning or scoring
 MODEL_FILE = "lgbm_rank_{}.txt"  # one per objective in the model
 BLEND = "blend"  # every objective, each score divided by its inner spread, averaged
 PARAMS_FILE = "lgbm_rank.json"
+MIN_STUDY_ROWS = 30  # fewer rows give a study line too noisy to beat the mean of the others
 
 
 def percentile_ranks(y: np.ndarray, groups: np.ndarray) -> np.ndarray:
@@ -167,6 +175,7 @@ class LgbmRankModel(RegressorMixin, BaseEstimator):
         if rank_groups is None:
             rank_groups = groups if groups is not None else np.zeros(len(y))
         rank_groups = np.asarray(pd.Series(rank_groups).astype(str))
+        named_studies = studies is not None
         studies = np.zeros(len(y)) if studies is None else np.asarray(pd.Series(studies).astype(str))
         candidates = list(OBJECTIVES) if self.objective == "auto" else [self.objective]
         unknown = [c for c in candidates if c not in OBJECTIVES]
@@ -200,17 +209,33 @@ class LgbmRankModel(RegressorMixin, BaseEstimator):
         self.chosen_ = max(scored, key=scored.get) if scored else candidates[0]
         self.scales_ = {m: scales[m] for m in choices[self.chosen_]}
         oof = choice_oof[self.chosen_]
-        slope, intercept = np.polyfit(oof, y, 1) if np.ptp(oof) > 0 else (0.0, float(np.mean(y)))
-        self.slope_, self.intercept_ = float(slope), float(intercept)
+        self.slope_, self.intercept_ = _line(oof, y)
+        self.study_lines_ = {
+            str(study): _line(oof[rows.to_numpy()], y[rows.to_numpy()])
+            for study, rows in pd.Series(np.arange(len(y))).groupby(studies) if len(rows) >= MIN_STUDY_ROWS
+        } if named_studies else {}
         self.boosters_ = {m: self._fit_one(m, matrix, y, rank_groups, studies) for m in self.scales_}
         return self
 
-    def predict(self, X: pd.DataFrame) -> np.ndarray:
-        """Predicted % mRNA remaining for each row of ``X`` (read the order within a gene first)."""
+    def predict(self, X: pd.DataFrame, studies: np.ndarray | None = None) -> np.ndarray:
+        """Predicted % mRNA remaining for each row of ``X`` (read the order within a gene first);
+        ``studies`` (one per row) put each row on its study's scale (see the module docstring)."""
         check_is_fitted(self)
         matrix = encode(X, self.features_, self.levels_)
         score = np.mean([self._score(b, m, matrix) / self.scales_[m] for m, b in self.boosters_.items()], axis=0)
-        return self.intercept_ + self.slope_ * score
+        if studies is None:
+            return self.intercept_ + self.slope_ * score
+        unseen = self.unseen_study_line()
+        lines = np.array([self.study_lines_.get(str(s), unseen) for s in studies], dtype=float).reshape(-1, 2)
+        return lines[:, 1] + lines[:, 0] * score
+
+    def unseen_study_line(self) -> tuple[float, float]:
+        """(slope, intercept) for a study not seen in training: the mean of the study lines (the one
+        line when no study had enough rows)."""
+        if not self.study_lines_:
+            return self.slope_, self.intercept_
+        slope, intercept = np.mean(list(self.study_lines_.values()), axis=0)
+        return float(slope), float(intercept)
 
     # -- files ----------------------------------------------------------------------------------
     def save(self, folder: Path) -> None:
@@ -222,7 +247,8 @@ class LgbmRankModel(RegressorMixin, BaseEstimator):
                  "chosen": self.chosen_, "scales": self.scales_,
                  "inner_scores": _nan_to_none(self.inner_scores_),
                  "inner_within_group": _nan_to_none(self.inner_within_group_),
-                 "slope": self.slope_, "intercept": self.intercept_}
+                 "slope": self.slope_, "intercept": self.intercept_,
+                 "study_lines": {k: list(v) for k, v in self.study_lines_.items()}}
         (folder / PARAMS_FILE).write_text(json.dumps(state, indent=1))
 
     @classmethod
@@ -239,7 +265,15 @@ class LgbmRankModel(RegressorMixin, BaseEstimator):
         model.inner_scores_ = _none_to_nan(state["inner_scores"])
         model.inner_within_group_ = _none_to_nan(state["inner_within_group"])
         model.slope_, model.intercept_ = float(state["slope"]), float(state["intercept"])
+        # Models saved before study lines existed have none: every study then reads the one line.
+        model.study_lines_ = {k: (float(a), float(b)) for k, (a, b) in state.get("study_lines", {}).items()}
         return model
+
+
+def _line(score: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """(slope, intercept) of the least-squares line y ≈ intercept + slope·score (flat when score is)."""
+    slope, intercept = np.polyfit(score, y, 1) if np.ptp(score) > 0 else (0.0, float(np.mean(y)))
+    return float(slope), float(intercept)
 
 
 def _nan_to_none(scores: dict[str, float]) -> dict[str, float | None]:
