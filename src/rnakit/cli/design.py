@@ -42,6 +42,7 @@ def design_command(
     conc_nm: Annotated[float, typer.Option("--conc-nm", help="Concentration (nM), with --modification-pattern.")] = DesignRequest.default("conc_nm"),
     hours: Annotated[float, typer.Option("--hours", help="Hours after transfection, with --modification-pattern.")] = DesignRequest.default("hours"),
     cell_line: Annotated[str, typer.Option("--cell-line", help="Cell line, with --modification-pattern.")] = DesignRequest.default("cell_line"),
+    score_rejected: Annotated[bool, typer.Option("--score-rejected", help="Predict the efficacy of candidates the filters reject too (slower; by default only passing candidates, the ones ranked, are scored).")] = False,
     gtf: Annotated[Optional[Path], typer.Option("--gtf", help="GTF with the target transcript's exons: sites.bed in genome coordinates (BED12).")] = None,
     workers: Annotated[int, typer.Option("--workers", help="Local processes: records in parallel with --all-records, else one long target's candidates shared out (default: the cores available to this process).")] = DesignRequest.default("workers"),
     threads: ThreadsOption = None,
@@ -70,7 +71,7 @@ def design_command(
         "transcriptome": transcriptome, "aligner": aligner, "variants": variants, "max_af": max_af,
         "isoforms": isoforms, "require_all_isoforms": all_isoforms, "conserved_in": conserved_in or "",
         "require_conserved": require_conserved, "gtf": gtf, "workers": workers, "threads": threads,
-        "dask_scheduler": dask_scheduler,
+        "dask_scheduler": dask_scheduler, "score_rejected": score_rejected,
     })
     targets, source = job.request_targets(request)
     rate = TextColumn("{task.fields[rate]}")  # records per minute: Rich's own speed columns count bytes

@@ -107,6 +107,7 @@ def submit_design(
     transcriptome: Annotated[str | None, Form(description="A name from /api/transcriptomes.")] = None,
     max_seed_tm: Annotated[float | None, Form(description="Reject guides whose seed duplex Tm (°C) is not below this.")] = None,
     immune_motifs: Annotated[bool, Form(description="Reject candidates with an immunostimulatory motif.")] = False,
+    score_rejected: Annotated[bool, Form(description="Predict the efficacy of filtered-out candidates too (default: passing ones only).")] = False,
     mirna_file: Annotated[UploadFile | None, File(description="FASTA of mature miRNAs: reject guides with their seeds.")] = None,
 ) -> dict[str, Any]:
     """Queue an siRNA design (rnakit sirna design); poll the returned status_url. ``pattern`` is

@@ -25,7 +25,7 @@ EXAMPLE_NAME = "NM_002046_GAPDH.fa (bundled example)"
 #: The request fields a page or API client may set: the CLI's, less the ones naming files on the server
 #: (the target and miRNA FASTA come as uploads; the transcriptome is one the server offers, by name).
 WEB_FIELDS = ("record", "length", "overhang", "top", "spacing", "gc", "skip_filters", "pattern", "conc_nm", "hours",
-              "cell_line", "same_gene", "transcriptome", "max_seed_tm", "immune_motifs")
+              "cell_line", "same_gene", "transcriptome", "max_seed_tm", "immune_motifs", "score_rejected")
 
 
 def form_request(values: Mapping[str, Any]) -> DesignRequest:

@@ -149,7 +149,8 @@ async def design_submit(request: Request) -> Response:
     def submit(form: FormData) -> Job:
         fields = design.form_request({**{k: v for k, v in form.items() if isinstance(v, str)},
                                       "skip_filters": [v for v in form.getlist("skip_filters") if isinstance(v, str)],
-                                      "immune_motifs": form.get("immune_motifs") == "1"})
+                                      "immune_motifs": form.get("immune_motifs") == "1",
+                                      "score_rejected": form.get("score_rejected") == "1"})
         return _service(request).submit_design(fields, example=form.get("example") == "1",
                                                text=_text(form, "target_text"), upload=_upload(form, "target_file"),
                                                mirna=_upload(form, "mirna_file"))

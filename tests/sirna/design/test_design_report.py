@@ -88,8 +88,11 @@ def test_report_top_table_shows_efficacy_and_off_targets_before_the_sequences(sc
     top = json.loads((out / "design.json").read_text())["top"]
     assert list(top[0])[:9] == header[:9]  # the web page's table is design.json's top, same order
     candidates = pd.read_csv(out / "candidates.tsv", sep="\t")
-    assert (candidates["predicted_remaining_pct"] >= 0).all()
-    assert candidates["predicted_remaining_pct"].equals(candidates["predicted_remaining_pct_raw"].clip(lower=0))
+    # Only the candidates that pass the filters are scored by default; the rejected ones' efficacy is empty.
+    assert candidates["predicted_remaining_pct"].notna().equals(candidates["passed"])
+    scored = candidates[candidates["passed"]]
+    assert (scored["predicted_remaining_pct"] >= 0).all()
+    assert scored["predicted_remaining_pct"].equals(scored["predicted_remaining_pct_raw"].clip(lower=0))
 
 
 def test_ranks_are_explained_with_the_runs_numbers(screened) -> None:

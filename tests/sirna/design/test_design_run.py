@@ -39,11 +39,11 @@ def gapdh_design():
     return design_target(read_targets(example_target())[0], DesignSettings(top=10))
 
 
-def test_example_is_refseq_gapdh_and_every_candidate_is_scored(gapdh_design) -> None:
+def test_example_is_refseq_gapdh_and_every_passing_candidate_is_scored(gapdh_design) -> None:
     target, c = gapdh_design.target, gapdh_design.candidates
     assert target.record == "NM_002046" and target.gene == "GAPDH" and len(target.sequence) == 1285
     assert len(c) == 1285 - 23 + 1
-    assert c["predicted_remaining_pct"].notna().all()
+    assert c["predicted_remaining_pct"].notna().equals(c["passed"]) and 0 < c["passed"].mean() < 1
     # siDirect's seed Tm (0.1 M Na+) is the 1 M Tm of the thermo features lowered by 16.6 °C.
     first = c.iloc[0]
     assert first["seed_tm"] == pytest.approx(melting_temperature(first["guide"][1:8], 1e-4) - 16.6)
@@ -55,6 +55,17 @@ def test_example_is_refseq_gapdh_and_every_candidate_is_scored(gapdh_design) -> 
     assert len(top) == 10 and top["start"].diff().abs().dropna().ge(0).all()
     starts = sorted(top["start"])
     assert min(b - a for a, b in zip(starts, starts[1:])) >= 21  # chosen sites do not overlap
+
+
+def test_score_rejected_scores_every_candidate_with_the_same_values_for_the_passing_ones(gapdh_design) -> None:
+    every = design_target(read_targets(example_target())[0], DesignSettings(top=10, score_rejected=True)).candidates
+    default = gapdh_design.candidates
+    assert every["predicted_remaining_pct"].notna().all() and every["reynolds_score"].notna().all()
+    assert list(every.columns) == list(default.columns)
+    passed = default["passed"]
+    pd.testing.assert_frame_equal(every[passed], default[passed], check_dtype=False)
+    assert default.loc[~passed, ["predicted_remaining_pct", "duplex_dg", "composite"]].isna().all().all()
+    assert default.loc[~passed, "seed_tm"].notna().all()  # not an efficacy column: every candidate has it
 
 
 def test_the_model_prefers_guides_with_an_unstable_5_end(gapdh_design) -> None:
@@ -106,7 +117,7 @@ def test_cli_example_writes_the_four_outputs(tmp_path) -> None:
     assert summary["funnel"][-1]["left"] == summary["passed"] == int(candidates["passed"].sum())
     assert (out / "top.fasta").read_text().count(">") == 10  # guide and passenger of each
     report = (out / "report.html").read_text()
-    assert report.count("data:image/png;base64,") == 2 and "<table" in report
+    assert report.count("data:image/png;base64,") == 1 and "<table" in report  # the efficacy plot; the funnel is a table
 
 
 @pytest.mark.parametrize("content, message", [
@@ -211,10 +222,11 @@ PASSENGER_PATTERN = "n n n n n n Nf n Nf Nf Nf n n n n n n n n n n L96"
 def test_cli_pattern_uses_the_competition_model(tmp_path) -> None:
     out = tmp_path / "modified"
     result = run("sirna", "design", "--example", "-o", out, "--pattern", f"{GUIDE_PATTERN} ; {PASSENGER_PATTERN}",
-                 "--conc-nm", "10", "--hours", "24", "--cell-line", "Hep3B Cells")
+                 "--conc-nm", "10", "--hours", "24", "--cell-line", "Hep3B Cells", "--score-rejected")
     assert result.exit_code == 0, result.output
     summary = json.loads((out / "design.json").read_text())
     assert summary["settings"]["model"] == "default" and summary["settings"]["conditions"]["concentration_nm"] == 10
+    assert summary["settings"]["score_rejected"] and summary["scored"] == summary["candidates"]
     modified = pd.read_csv(out / "candidates.tsv", sep="\t")["predicted_remaining_pct"]
     assert modified.notna().all() and modified.std() > 1
     wrong = run("sirna", "design", "--example", "-o", tmp_path / "x", "--pattern", "n Nf n")

@@ -81,7 +81,8 @@ def test_the_command_shares_one_target_over_its_workers(tmp_path, monkeypatch) -
 
     monkeypatch.setattr(efficacy, "chunked_features", spy)
     fasta = tmp_path / "t.fa"
-    fasta.write_text(">t\n" + "".join(random.Random(3).choice("ACGU") for _ in range(120)) + "\n")
+    rng = random.Random(3)
+    fasta.write_text(">t\n" + "".join(rng.choice("ACGU") for _ in range(400)) + "\n")  # some candidates pass
     for option, expected in ((["--workers", "3"], 3), ([], available_cores())):
         result = CliRunner().invoke(app, ["sirna", "design", str(fasta), "-o", str(tmp_path / f"out{expected}"), "-q",
                                           *option])

@@ -14,7 +14,7 @@ from rnakit.errors import InputFormatError, MismatchError
 from rnakit.sirna.design.candidates import DEFAULT_LENGTH, DEFAULT_OVERHANG, drop_ambiguous, enumerate_candidates
 from rnakit.sirna.design.coverage import conservation, isoform_coverage
 from rnakit.sirna.design.efficacy import Conditions, candidate_table, score_candidates
-from rnakit.sirna.design.filters import FilterSettings, apply_filters, funnel, read_variant_positions
+from rnakit.sirna.design.filters import SEED_TM_MAX, FilterSettings, apply_filters, funnel, read_variant_positions, seed_duplex_tm
 from rnakit.lncrna.gtf import Transcript
 from rnakit.sirna.design.genome import transcript_exons
 from rnakit.sirna.design.offtarget import Aligner, TranscriptomeIndex, count_off_targets, exclusion_set
@@ -43,6 +43,7 @@ class DesignSettings:
     isoforms_file: Path | None = None  # FASTA of the target's isoforms: isoform_coverage per candidate
     conserved_files: tuple[Path, ...] = ()  # one FASTA per species: conserved_<species> per candidate
     gtf_file: Path | None = None  # GTF with the target's exons: sites.bed in genome coordinates
+    score_rejected: bool = False  # efficacy of every candidate; else only of those passing the filters (ranked)
 
     @property
     def model(self) -> str:
@@ -104,10 +105,16 @@ def design_target(target: Target | str | Any, settings: DesignSettings | None = 
         filters = replace(filters, variant_positions=positions)
     candidates = pd.concat([candidates, apply_filters(candidates, filters)], axis=1)
     announce("efficacy")
-    table = candidate_table(candidates, target.sequence, target.record, target.gene, guide_pattern,
+    # Only the candidates that can be ranked need the efficacy features (most of a design's time);
+    # rejected ones keep their filter columns and empty efficacy columns unless asked for.
+    scored = candidates if settings.score_rejected else candidates[candidates["passed"]]
+    table = candidate_table(scored, target.sequence, target.record, target.gene, guide_pattern,
                             passenger_pattern, settings.conditions)
-    candidates = pd.concat([candidates, score_candidates(table, settings.model, target.record, settings.threads, workers,
-                                                            meanwhile)], axis=1)
+    efficacy = score_candidates(table, settings.model, target.record, settings.threads, workers, meanwhile)
+    efficacy.index = scored.index  # the table is numbered afresh
+    candidates = pd.concat([candidates, efficacy.reindex(candidates.index)], axis=1)
+    candidates["seed_tm"] = seed_duplex_tm(candidates["guide"])
+    candidates["seed_tm_ok"] = candidates["seed_tm"] < SEED_TM_MAX
     summary = None
     if index is not None:
         announce("off-targets")

@@ -21,7 +21,6 @@ from rnakit.sirna.requests import CELL_LINE, CONC_NM, HOURS
 from rnakit.sirna.schema import canonical_frame
 
 from rnakit.sirna.design.chunks import chunked_features
-from rnakit.sirna.design.filters import SEED_TM_MAX, seed_duplex_tm
 from rnakit.sirna.design.patterns import StrandPattern
 
 #: Feature columns shown beside each candidate: column name in the output → feature column.
@@ -84,12 +83,21 @@ def _feature_groups(folder: Path) -> list[str] | None:
         return None
 
 
+#: The columns :func:`score_candidates` gives, in order.
+EFFICACY_COLUMNS = ["predicted_remaining_pct", "predicted_remaining_pct_raw", "predicted_knockdown_pct", *REPORT_COLUMNS]
+
+
 def score_candidates(table: pd.DataFrame, model: str, record: str, threads: int | None = None,
                      workers: int = 1, meanwhile: Callable[[], object] | None = None) -> pd.DataFrame:
     """``predicted_remaining_pct`` (at least 0), ``predicted_remaining_pct_raw`` (the model's value),
     ``predicted_knockdown_pct`` and REPORT_COLUMNS for every row (the model runs on ``threads`` CPU
     threads; None: the cores available to this process). With ``workers`` > 1 a long table's features
-    are computed in that many processes while the model loads (and ``meanwhile()`` runs)."""
+    are computed in that many processes while the model loads (and ``meanwhile()`` runs). An empty
+    table needs no model: the columns come back empty (``meanwhile()`` still runs)."""
+    if not len(table):
+        if meanwhile is not None:
+            meanwhile()
+        return pd.DataFrame({name: pd.Series(dtype="float64") for name in EFFICACY_COLUMNS}, index=table.index)
     folder = resolve_model_dir(model)
     groups = _feature_groups(folder)
     if groups is None:  # not a readable model folder: load_model says what is wrong with it
@@ -112,6 +120,4 @@ def score_candidates(table: pd.DataFrame, model: str, record: str, threads: int 
     out["predicted_knockdown_pct"] = 100.0 - out["predicted_remaining_pct"]
     for name, column in REPORT_COLUMNS.items():
         out[name] = features[column].to_numpy()
-    out["seed_tm"] = seed_duplex_tm(table["guide"])
-    out["seed_tm_ok"] = out["seed_tm"] < SEED_TM_MAX
     return out

@@ -92,4 +92,5 @@ def design_settings(request: DesignRequest, targets: list[Target]) -> DesignSett
                           conditions=Conditions(request.conc_nm, request.hours, request.cell_line),
                           same_gene=request.same_gene or None, variants_file=request.variants,
                           aligner=request.aligner, threads=request.threads,  # type: ignore[arg-type]
-                          isoforms_file=request.isoforms, conserved_files=request.conserved_in, gtf_file=request.gtf)
+                          isoforms_file=request.isoforms, conserved_files=request.conserved_in, gtf_file=request.gtf,
+                          score_rejected=request.score_rejected)

@@ -88,10 +88,11 @@ def summary(design: Design) -> dict:
         "settings": {"lengths": list(settings.lengths), "overhang": settings.overhang, "top": settings.top, "spacing": settings.spacing,
                      "pattern": settings.pattern, "variants_file": str(settings.variants_file) if settings.variants_file else None, "model": settings.model,
                      "gtf_file": str(settings.gtf_file) if settings.gtf_file else None,
-                     "aligner": settings.aligner,
+                     "aligner": settings.aligner, "score_rejected": settings.score_rejected,
                      "conditions": vars(settings.conditions) if settings.pattern else None,
                      "filters": _filter_summary(settings.filters)},
         "candidates": len(design.candidates), "passed": int(design.candidates["passed"].sum()),
+        "scored": int(design.candidates["predicted_remaining_pct"].notna().sum()),
         "funnel": [{**row, "rule": rules[row["filter"]]} for row in design.funnel],
         "rank_note": rank_note(design), "transcriptome": design.transcriptome,
         "sites_bed": ({"coordinates": "genome", "chrom": design.exons.chrom, "strand": design.exons.strand,
@@ -101,36 +102,52 @@ def summary(design: Design) -> dict:
 
 
 def efficacy_plot_png(design: Design) -> bytes:
-    """PNG of the predicted % mRNA remaining (floored at 0, as in the tables) of every candidate along the
-    transcript, chosen ones marked."""
+    """PNG of the predicted % mRNA remaining (floored at 0, as in the tables) of every scored candidate
+    along the transcript, chosen ones marked (filtered-out candidates appear when they were scored)."""
     c = design.candidates
     figure, axes = plt.subplots(figsize=(10, 3.6), dpi=100)
+    # Fixed margins with the legend beside the axes (no point hidden): tight_layout would draw the figure
+    # once more to measure it.
+    figure.subplots_adjust(left=0.07, right=0.84, bottom=0.14, top=0.91)
     if design.target.cds:
         axes.axvspan(design.target.cds[0] + 1, design.target.cds[1], color="0.92", label=f"CDS ({design.target.cds_source})")
-    axes.scatter(c.loc[~c["passed"], "start"], c.loc[~c["passed"], "predicted_remaining_pct"], s=3, color="0.65",
-                 label="filtered out", linewidths=0)
+    rejected = c[~c["passed"] & c["predicted_remaining_pct"].notna()]
+    if len(rejected):
+        axes.scatter(rejected["start"], rejected["predicted_remaining_pct"], s=3, color="0.65", label="filtered out",
+                     linewidths=0)
     axes.scatter(c.loc[c["passed"], "start"], c.loc[c["passed"], "predicted_remaining_pct"], s=4, color="tab:blue",
                  label="passed", linewidths=0)
     top = design.top
     axes.scatter(top["start"], top["predicted_remaining_pct"], s=40, marker="v", color="tab:red", label="chosen")
     axes.set(xlabel=f"site start in {design.target.record} (nt)", ylabel="predicted % mRNA remaining",
              title="Predicted efficacy along the transcript", xlim=(0, len(design.target.sequence)))
-    axes.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))  # beside the axes: no point hidden
-    figure.tight_layout()
+    axes.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return png_bytes(figure)
 
 
-def _funnel_plot(design: Design) -> bytes:
-    labels = ["candidates"] + [row["filter"] for row in design.funnel]
-    values = [len(design.candidates)] + [row["left"] for row in design.funnel]
-    figure, axes = plt.subplots(figsize=(6, 3), dpi=100)
-    axes.barh(range(len(labels))[::-1], values, color="tab:blue")
-    axes.set_yticks(range(len(labels))[::-1], labels)
-    for y, value in zip(range(len(labels))[::-1], values):
-        axes.text(value, y, f" {value}", va="center", fontsize=8)
-    axes.set(xlabel="candidates left", title="Filter funnel")
-    figure.tight_layout()
-    return png_bytes(figure)
+def _funnel_rows(design: Design) -> str:
+    """The funnel table's rows, each with a bar of the candidates left (HTML, no figure to draw)."""
+    rules = filter_rules(design.settings.filters)
+    total = max(_windows(design), 1)
+    return "".join(
+        f"<tr><td>{r['filter']}</td><td>{html.escape(rules[r['filter']])}</td><td>{r['rejects']}</td>"
+        f"<td>{r['rejects_first']}</td><td>{r['left']}</td>"
+        f"<td class=\"bar\"><span style=\"width:{100 * r['left'] / total:.1f}%\"></span></td></tr>"
+        for r in design.funnel)
+
+
+def _windows(design: Design) -> int:
+    """Every window enumerated: the candidates and the ones dropped as ambiguous."""
+    return len(design.candidates) + sum(int(r["rejects"]) for r in design.funnel if r["filter"] == "ambiguous")
+
+
+def scored_note(design: Design) -> str:
+    """Which candidates have a predicted efficacy."""
+    scored = int(design.candidates["predicted_remaining_pct"].notna().sum())
+    if design.settings.score_rejected:
+        return f"Efficacy predicted for all {scored:,} candidates, filtered-out ones included."
+    return (f"Efficacy predicted for the {scored:,} candidates that pass the filters (the ones ranked); "
+            "filtered-out candidates keep their filter columns (--score-rejected scores them too).")
 
 
 def _table(frame: pd.DataFrame) -> str:
@@ -142,10 +159,6 @@ def report_html(design: Design, efficacy_png: bytes | None = None) -> str:
     drawing the efficacy plot again when the caller has it."""
     efficacy_png = efficacy_plot_png(design) if efficacy_png is None else efficacy_png
     target, top = design.target, design.top
-    rules = filter_rules(design.settings.filters)
-    funnel_rows = "".join(
-        f"<tr><td>{r['filter']}</td><td>{html.escape(rules[r['filter']])}</td><td>{r['rejects']}</td>"
-        f"<td>{r['rejects_first']}</td><td>{r['left']}</td></tr>" for r in design.funnel)
     offtarget = (f"<p>Off-targets screened against {design.transcriptome['transcripts']} transcripts "
                  f"({design.transcriptome['excluded_as_target_or_isoform']} excluded as the target or its isoforms; "
                  f"near-perfect matches by {html.escape(design.transcriptome['near_perfect_search'])}).</p>"
@@ -155,13 +168,15 @@ def report_html(design: Design, efficacy_png: bytes | None = None) -> str:
 <style>body{{font-family:sans-serif;margin:2em;max-width:1100px}} table{{border-collapse:collapse;font-size:12px}}
 td,th{{padding:2px 6px;border-bottom:1px solid #ddd;text-align:right}} code{{font-size:12px}}
 .scroll{{overflow-x:auto}} table.top th:first-child,table.top td:first-child{{position:sticky;left:0;background:#fff}}
-pre{{background:#f6f6f6;padding:1em;font-size:12px}}</style></head><body>
+pre{{background:#f6f6f6;padding:1em;font-size:12px}}
+td.bar{{width:240px;text-align:left}} td.bar span{{display:inline-block;height:10px;background:#1f77b4}}</style></head><body>
 <h1>siRNA design for {html.escape(target.record)}</h1>
 <p>{html.escape(target.header)}<br>{len(target.sequence)} nt; gene {html.escape(target.gene or 'not given')};
 CDS {f'{target.cds[0] + 1}–{target.cds[1]} ({target.cds_source})' if target.cds else 'unknown'}.
 Guide length(s) {', '.join(map(str, design.settings.lengths))} nt with {design.settings.overhang}-nt 3′ overhangs;
 efficacy from the shipped <code>{design.settings.model}</code> model{'' if not design.settings.pattern else ' with pattern <code>' + html.escape(design.settings.pattern) + '</code>'}.
-{len(design.candidates)} candidates, {int(design.candidates['passed'].sum())} pass the filters.</p>
+{len(design.candidates)} candidates, {int(design.candidates['passed'].sum())} pass the filters.
+{html.escape(scored_note(design))}</p>
 {offtarget}
 <h2>Top {len(top)} candidates</h2>
 <div class="scroll">{_table(top[top_columns(design.candidates)])}</div>
@@ -169,8 +184,8 @@ efficacy from the shipped <code>{design.settings.model}</code> model{'' if not d
 <h2>Predicted efficacy along the transcript</h2>
 <img alt="predicted efficacy along the transcript" src="{png_data_uri(efficacy_png)}">
 <h2>Filter funnel</h2>
-<img alt="filter funnel" src="{png_data_uri(_funnel_plot(design))}">
-<table><tr><th>filter</th><th>rule</th><th>rejects</th><th>rejects first</th><th>left</th></tr>{funnel_rows}</table>
+<p>{_windows(design):,} windows; each filter's rejects, those it rejects first, and the candidates left after it.</p>
+<table><tr><th>filter</th><th>rule</th><th>rejects</th><th>rejects first</th><th>left</th><th></th></tr>{_funnel_rows(design)}</table>
 <h2>Ranking</h2><pre>{html.escape(RANKING_DOC or '')}</pre>
 <p>rnakit {__version__}</p></body></html>
 """

@@ -52,7 +52,7 @@ class DesignRequest(Request):
         "aligner": "--aligner", "variants": "--variants", "max_af": "--max-af", "isoforms": "--isoforms",
         "require_all_isoforms": "--require-all-isoforms", "conserved_in": "--conserved-in",
         "require_conserved": "--require-conserved", "gtf": "--gtf", "workers": "--workers", "threads": "--threads",
-        "dask_scheduler": "--dask-scheduler",
+        "dask_scheduler": "--dask-scheduler", "score_rejected": "--score-rejected",
     }
     PARSERS = {"length": parse_ints, "gc": parse_range}
     HINTS = {"length": "a length, a range like 19..23 or a list like 19,21", "gc": "a range like 30-64"}
@@ -89,6 +89,7 @@ class DesignRequest(Request):
     workers: int = 0  # processes for several records; 0: the cores available
     threads: int | None = None
     dask_scheduler: str | None = None
+    score_rejected: bool = False  # predict the efficacy of filtered-out candidates too (else: passing ones only)
 
     def _check(self) -> None:
         from rnakit.sirna.design.candidates import check_lengths
