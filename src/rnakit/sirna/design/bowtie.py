@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -94,28 +95,65 @@ def _check_intact(record: Path) -> bool:
     return True
 
 
-def site_matches(prefix: Path, sites: list[str], excluded: np.ndarray) -> np.ndarray:
-    """``(len(sites), 3)``: per site (RNA, as it would sit in the transcript), the non-excluded
-    transcripts whose best forward-strand match has 0, 1, 2 mismatches (each transcript once)."""
-    counts = np.zeros((len(sites), MAX_MISMATCHES + 1), dtype=np.int64)
-    if not sites:
-        return counts
-    with tempfile.TemporaryDirectory(prefix="rnakit-bowtie-") as scratch:
-        reads = Path(scratch) / "sites.fa"
-        reads.write_text("".join(f">{i}\n{site.replace('U', 'T')}\n" for i, site in enumerate(sites)), encoding="ascii")
-        # -v 2: end-to-end, at most 2 mismatches, qualities ignored; -a: every alignment; --norc:
-        # an siRNA strand pairs with the mRNA itself, never with its complement. Kept columns:
-        # read, reference, mismatch descriptors ("3:A>G,10:C>T"; empty for an exact match).
-        done = _run(["bowtie", "-p", str(_threads()), "-f", "-v", str(MAX_MISMATCHES), "-a", "--norc", "--quiet",
-                     "--suppress", "2,4,5,6,7", str(prefix), str(reads)])
-    if not done.stdout:
-        return counts
-    hits = pd.read_csv(io.StringIO(done.stdout), sep="\t", header=None, names=["read", "tx", "mismatches"],
-                       dtype={"read": np.int64, "tx": np.int64, "mismatches": str}, keep_default_na=False)
-    mismatches = hits["mismatches"].str.count(",").to_numpy() + (hits["mismatches"].to_numpy() != "")
-    read, tx = hits["read"].to_numpy(), hits["tx"].to_numpy()
-    keep = ~excluded[tx]
-    best = (pd.DataFrame({"read": read[keep], "tx": tx[keep], "mm": mismatches[keep]})
-            .groupby(["read", "tx"], sort=False)["mm"].min())
-    np.add.at(counts, (best.index.get_level_values("read").to_numpy(), best.to_numpy()), 1)
-    return counts
+@dataclass(frozen=True)
+class SiteHits:
+    """bowtie's near-perfect matches of a set of distinct sites, one row per alignment (a transcript
+    may match a site more than once); the rows of ``order[site]`` are ``offsets[i]:offsets[i + 1]``."""
+
+    order: dict[str, int]
+    offsets: np.ndarray  # int64, len(order) + 1
+    tx: np.ndarray  # int64, the transcript ordinal (row of the TranscriptomeIndex)
+    mismatches: np.ndarray  # int64, 0–2
+
+    def gather(self, sites: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The hits of ``sites`` held here as ``(query, tx, mismatches)`` rows (``query``: the position in
+        ``sites``), and the mask of the sites not held here."""
+        ids = np.fromiter((self.order.get(site, -1) for site in sites), dtype=np.int64, count=len(sites))
+        held = np.flatnonzero(ids >= 0)
+        starts, span = self.offsets[ids[held]], np.diff(self.offsets)[ids[held]]
+        query = np.repeat(held, span)
+        rows = np.repeat(starts - (np.cumsum(span) - span), span) + np.arange(int(span.sum()))
+        return query, self.tx[rows], self.mismatches[rows], ids < 0
+
+
+def search_sites(prefix: Path, sites: Iterable[str], threads: int | None = None) -> SiteHits:
+    """Every forward-strand match with ≤ 2 mismatches of each distinct site (RNA, as it would sit in the
+    transcript) in one bowtie call: bowtie reads its index once per call (a third of a second on a
+    50 Mnt transcriptome), so a batch of records is searched at once. ``threads``: bowtie's ``-p``
+    (None: up to 4 of the cores available)."""
+    order = {site: i for i, site in enumerate(dict.fromkeys(sites))}
+    read = tx = mismatches = np.zeros(0, dtype=np.int64)
+    if order:
+        with tempfile.TemporaryDirectory(prefix="rnakit-bowtie-") as scratch:
+            reads = Path(scratch) / "sites.fa"
+            reads.write_text("".join(f">{i}\n{site.replace('U', 'T')}\n" for site, i in order.items()), encoding="ascii")
+            # -v 2: end-to-end, at most 2 mismatches, qualities ignored; -a: every alignment; --norc:
+            # an siRNA strand pairs with the mRNA itself, never with its complement. Kept columns:
+            # read, reference, mismatch descriptors ("3:A>G,10:C>T"; empty for an exact match).
+            done = _run(["bowtie", "-p", str(threads or _threads()), "-f", "-v", str(MAX_MISMATCHES), "-a", "--norc",
+                         "--quiet", "--suppress", "2,4,5,6,7", str(prefix), str(reads)])
+        if done.stdout:
+            hits = pd.read_csv(io.StringIO(done.stdout), sep="\t", header=None, names=["read", "tx", "mismatches"],
+                               dtype={"read": np.int64, "tx": np.int64, "mismatches": str}, keep_default_na=False)
+            described = hits["mismatches"].to_numpy()
+            by_read = np.argsort(hits["read"].to_numpy(), kind="stable")  # several threads write out of order
+            read, tx = hits["read"].to_numpy()[by_read], hits["tx"].to_numpy()[by_read]
+            mismatches = (hits["mismatches"].str.count(",").to_numpy() + (described != ""))[by_read].astype(np.int64)
+    offsets = np.concatenate(([0], np.cumsum(np.bincount(read, minlength=len(order))))).astype(np.int64)
+    return SiteHits(order, offsets, tx, mismatches)
+
+
+def site_matches(prefix: Path, sites: list[str], threads: int | None = None,
+                 known: SiteHits | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The near-perfect matches of ``sites`` as ``(query, tx, mismatches)`` rows (``query``: the position
+    in ``sites``): from ``known`` (a batch searched beforehand) where it holds them, the rest searched now."""
+    if known is None:
+        known = SiteHits({}, np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+    query, tx, mismatches, missing = known.gather(sites)
+    if missing.any():
+        asked = np.flatnonzero(missing)
+        fresh = [sites[i] for i in asked]
+        more_query, more_tx, more_mismatches, _ = search_sites(prefix, fresh, threads).gather(fresh)
+        query = np.concatenate((query, asked[more_query]))
+        tx, mismatches = np.concatenate((tx, more_tx)), np.concatenate((mismatches, more_mismatches))
+    return query, tx, mismatches

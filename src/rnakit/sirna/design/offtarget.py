@@ -24,8 +24,10 @@ import json
 import logging
 import os
 import re
+from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -37,7 +39,14 @@ from rnakit.files import atomic_write, cache_folder, read_cache_entry
 from rnakit.seq.alphabet import first_invalid_letter, normalise_rna, reverse_complement_rna
 from rnakit.seq.fasta import iter_fasta_records
 from rnakit.seq.headers import parse_cds, parse_gene, parse_utr3
-from rnakit.sirna.design.bowtie import bowtie_available, bowtie_version, load_or_build_bowtie_index, site_matches
+from rnakit.sirna.design.bowtie import (
+    SiteHits,
+    bowtie_available,
+    bowtie_version,
+    load_or_build_bowtie_index,
+    search_sites,
+    site_matches,
+)
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +60,7 @@ FORMAT_VERSION = f"rnakit-offtarget-index-1:k{SITE_LENGTH}:seed{SEED_LENGTH}"
 
 _TRANSCRIPT_LETTERS = frozenset("ACGUN")
 _DROP_VALID = str.maketrans("", "", "ACGUN")  # deletes every allowed letter: leftovers are bad
+_DROP_ACGU = str.maketrans("", "", "ACGU")
 _TX_BITS = 64 - 2 * SITE_LENGTH  # a transcript index is packed below a 38-bit 19-mer code
 _TX_MASK = np.uint64((1 << _TX_BITS) - 1)
 _CHUNK_NT = 4_000_000  # nucleotides encoded per batch while building: bounds temporary memory
@@ -146,6 +156,9 @@ class TranscriptomeIndex:
     seed_offsets: np.ndarray  # int64, 4**7 + 1
     seed_tx: np.ndarray  # int32
     bowtie_prefix: Path | None = None  # when set, near-perfect matches are searched with bowtie
+    bowtie_threads: int | None = None  # bowtie's -p (None: up to 4 of the cores available)
+    # Near-perfect matches already searched (a batch of records' strands, one bowtie call): see with_sites_searched
+    known_sites: SiteHits | None = field(default=None, repr=False)
 
     @property
     def near_perfect_search(self) -> str:
@@ -158,6 +171,22 @@ class TranscriptomeIndex:
 
     def _arrays(self) -> dict[str, np.ndarray]:
         return {name: getattr(self, name) for name in _ARRAY_FIELDS}
+
+    @cached_property
+    def _lookup(self) -> dict[str, dict[str, list[int]]]:
+        """Transcript ordinals by record id, by its first ``|`` field, by that without a ``.version`` and
+        by casefolded gene: built once, so that each record's exclusion set costs lookups, not a pass
+        over every transcript."""
+        tables: dict[str, defaultdict[str, list[int]]] = {k: defaultdict(list) for k in ("name", "head", "bare", "gene")}
+        for i, (name, gene) in enumerate(zip(self.names, self.genes)):
+            head = name.split("|", 1)[0]
+            tables["name"][name].append(i)
+            if head != name:
+                tables["head"][head].append(i)
+            tables["bare"][head.split(".", 1)[0]].append(i)
+            if gene:
+                tables["gene"][gene.casefold()].append(i)
+        return {key: dict(table) for key, table in tables.items()}
 
 
 _ARRAY_FIELDS = (
@@ -375,17 +404,17 @@ def exclusion_set(
     if target_gene:
         genes.add(target_gene.casefold())
     if target_id:
-        wanted = target_id.strip()
-        for i, name in enumerate(index.names):
-            head = name.split("|", 1)[0]
-            if wanted in (name, head) or ("." not in wanted and head.split(".", 1)[0] == wanted):
-                excluded.add(i)
+        wanted, lookup = target_id.strip(), index._lookup
+        # the same transcripts as: wanted in (name, head) or ("." not in wanted and head without version == wanted)
+        excluded.update(lookup["name"].get(wanted, ()), lookup["head"].get(wanted, ()))
+        if "." not in wanted:
+            excluded.update(lookup["bare"].get(wanted, ()))
         if not excluded:
             raise MismatchError(f"target transcript {wanted!r} is not in the transcriptome index",
                                 column="target_id")
         genes.update(index.genes[i].casefold() for i in excluded if index.genes[i])
-    if genes:
-        excluded.update(i for i, gene in enumerate(index.genes) if gene and gene.casefold() in genes)
+    for gene in genes:
+        excluded.update(index._lookup["gene"].get(gene, ()))
     if same_gene_regex:
         try:
             pattern = re.compile(same_gene_regex)
@@ -414,8 +443,12 @@ def _encode(words: list[str], k: int) -> np.ndarray:
 
 def _check_strands(strands: Iterable[str]) -> list[str]:
     """Strands as RNA; SequenceError naming the row for a bad letter or a length outside 19–23."""
+    rna = [normalise_rna(str(strand)) for strand in strands]
+    lengths = {len(strand) for strand in rna}
+    if not "".join(rna).translate(_DROP_ACGU) and lengths <= set(STRAND_LENGTHS):
+        return rna  # all valid (the usual case): no letter-by-letter scan
     checked = []
-    for row, strand in enumerate(strands, start=1):
+    for row, strand in enumerate(rna, start=1):
         rna = normalise_rna(str(strand))
         bad = first_invalid_letter(rna)
         if bad is not None:
@@ -425,6 +458,27 @@ def _check_strands(strands: Iterable[str]) -> list[str]:
             raise SequenceError(f"strand is {len(rna)} nt, expected 19–23", row=row, column="strand")
         checked.append(rna)
     return checked
+
+
+def _site(strand: str) -> str:
+    """Where a strand (RNA, checked) pairs near-perfectly: the complement of positions 2–20 (1–19 for a 19-mer)."""
+    return reverse_complement_rna(strand[1:20] if len(strand) > SITE_LENGTH else strand)
+
+
+def _best_match_counts(query: np.ndarray, tx: np.ndarray, mismatches: np.ndarray, excluded: np.ndarray,
+                       n_queries: int) -> np.ndarray:
+    """``(n_queries, 3)`` counts, per query, of non-excluded transcripts whose best match has 0, 1, 2
+    mismatches, from match rows ``(query, tx, mismatches)`` (several rows per pair allowed)."""
+    keep = ~excluded[tx]
+    query, tx, mismatches = query[keep], tx[keep], mismatches[keep]
+    # best match per (query, transcript): sort by pair then mismatches, keep each pair's first
+    pair = query * len(excluded) + tx
+    order = np.lexsort((mismatches, pair))
+    pair, query, mismatches = pair[order], query[order], mismatches[order]
+    first_of_pair = np.concatenate(([True], pair[1:] != pair[:-1])) if len(pair) else np.zeros(0, bool)
+    tally = np.bincount(query[first_of_pair] * (MAX_MISMATCHES + 1) + mismatches[first_of_pair],
+                        minlength=n_queries * (MAX_MISMATCHES + 1))
+    return tally.reshape(n_queries, MAX_MISMATCHES + 1)
 
 
 def _site_matches(index: TranscriptomeIndex, codes: np.ndarray, excluded: np.ndarray) -> np.ndarray:
@@ -455,16 +509,7 @@ def _site_matches(index: TranscriptomeIndex, codes: np.ndarray, excluded: np.nda
         tx = index.kmer_tx[rows].astype(np.int64)
         query = position[owner] // _N_MASKS
         mismatches = _MASK_MISMATCHES[position[owner] % _N_MASKS]
-        keep = ~excluded[tx]
-        tx, query, mismatches = tx[keep], query[keep], mismatches[keep]
-        # best match per (query, transcript): sort by pair then mismatches, keep each pair's first
-        pair = query * index.n_transcripts + tx
-        order = np.lexsort((mismatches, pair))
-        pair, query, mismatches = pair[order], query[order], mismatches[order]
-        first_of_pair = np.concatenate(([True], pair[1:] != pair[:-1])) if len(pair) else np.zeros(0, bool)
-        tally = np.bincount(query[first_of_pair] * (MAX_MISMATCHES + 1) + mismatches[first_of_pair],
-                            minlength=len(block) * (MAX_MISMATCHES + 1))
-        counts[first : first + len(block)] = tally.reshape(len(block), MAX_MISMATCHES + 1)
+        counts[first : first + len(block)] = _best_match_counts(query, tx, mismatches, excluded, len(block))
     return counts
 
 
@@ -514,10 +559,11 @@ def count_off_targets(
                               column="exclude")
     excluded = np.zeros(index.n_transcripts, dtype=bool)
     excluded[excluded_ids] = True
-    sites = [reverse_complement_rna(s[1:20] if len(s) > SITE_LENGTH else s) for s in checked]
+    sites = [_site(s) for s in checked]
     seeds = [reverse_complement_rna(s[1 : 1 + SEED_LENGTH]) for s in checked]
     if index.bowtie_prefix is not None:
-        site_counts = site_matches(index.bowtie_prefix, sites, excluded)
+        matches = site_matches(index.bowtie_prefix, sites, index.bowtie_threads, index.known_sites)
+        site_counts = _best_match_counts(*matches, excluded, len(sites))
     else:
         site_counts = _site_matches(index, _encode(sites, SITE_LENGTH), excluded)
     seed_counts = _seed_matches(index, _encode(seeds, SEED_LENGTH).astype(np.int64), excluded_ids)
@@ -528,3 +574,29 @@ def count_off_targets(
         "mm1": site_counts[:, 1],
         "mm2": site_counts[:, 2],
     })
+
+
+def candidate_sites(sequence: str) -> Iterator[str]:
+    """Every site a candidate strand of ``sequence`` (a target, RNA) can have, of any length and overhang:
+    each ACGU 19-mer of the target (where its guides pair) and of its reverse complement (where its
+    passengers, copies of the target, pair)."""
+    for strand in (sequence, reverse_complement_rna(sequence)):
+        for start in range(len(strand) - SITE_LENGTH + 1):
+            window = strand[start : start + SITE_LENGTH]
+            if not window.translate(_DROP_ACGU):
+                yield window
+
+
+def with_sites_searched(index: TranscriptomeIndex, targets: Iterable[str]) -> TranscriptomeIndex:
+    """``index`` holding the near-perfect matches of every candidate strand of the ``targets`` (RNA
+    sequences, e.g. a batch of records), searched in one bowtie call, so that :func:`count_off_targets`
+    reads them instead of starting bowtie (which reads its whole index) once per record. Strands it was
+    not given are still searched when asked for; the counts are the same either way. Without bowtie,
+    ``index`` itself (rnakit's own search has no start-up cost)."""
+    if index.bowtie_prefix is None:
+        return index
+    sites = itertools.chain.from_iterable(candidate_sites(target) for target in targets)
+    searched = replace(index, known_sites=search_sites(index.bowtie_prefix, sites, index.bowtie_threads))
+    if "_lookup" in vars(index):  # same transcripts: the exclusion lookup carries over instead of being rebuilt
+        vars(searched)["_lookup"] = index._lookup
+    return searched
