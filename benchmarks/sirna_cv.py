@@ -32,12 +32,14 @@ import sys
 import time
 from pathlib import Path
 
+import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
 from rnakit.sirna.crossstudy import dataset_cv, leave_one_study_out
 from rnakit.sirna.datasets.pooled import pooled_unmodified, unmodified_labelled
 from rnakit.sirna.features import compute_features, default_cache_dir
+from rnakit.sirna.features.registry import SEPARATOR
 from rnakit.sirna.models.lgbm import LgbmEfficacyModel
 from rnakit.sirna.models.ranker import within_group_pearson
 from rnakit.sirna.models.registry import model_class, model_inputs
@@ -60,8 +62,10 @@ GROUP_COLUMN = {"gnn4sirna": "transcript_id"}
 #: Pooled rows: (dataset, split, folds) scored on the dataset's own folds, then leave-one-study-out.
 POOLED_PLAN = (("huesken2005", "random", 10), ("huesken2005", "gene", 5), ("sirnaefficacydb", "gene", 5),
                ("ichihara2007", "gene", 5), ("studies", None, None))
-#: What the pooled models read: the shipped ``unmodified`` model's groups (no conditions, no identity).
+#: What the pooled models read: the shipped ``unmodified`` model's groups (no conditions, no identity);
+#: ``lgbm-rank`` also reads the optional ``transcript`` group, for its level term only.
 POOLED_GROUPS = ["kmers", "position", "thermo", "rules", "target"]
+LEVEL_GROUPS = ["transcript"]
 POOLED_TRAINING = "pooled − held out"  # every copy, gene and transcript of the held-out rows left out
 
 
@@ -99,13 +103,15 @@ def run_pooled(target: str, strategy: str | None, folds: int | None, args: argpa
                done: list[dict]) -> list[dict]:
     """Rows for one pooled evaluation (see the module docstring)."""
     pooled = pooled_unmodified()
-    pool_features = compute_features(pooled.table, POOLED_GROUPS, cache_dir=default_cache_dir(), file="pool").drop(columns="id")
+    groups = POOLED_GROUPS + LEVEL_GROUPS
+    all_pool_features = compute_features(pooled.table, groups, cache_dir=default_cache_dir(), file="pool").drop(columns="id")
     makers = {
-        "lgbm-rank": lambda: model_class("lgbm-rank")(n_jobs=args.threads, random_state=args.seed),
-        "lgbm": lambda: LgbmEfficacyModel(n_jobs=args.threads, random_state=args.seed),
+        "lgbm-rank": (lambda: model_class("lgbm-rank")(n_jobs=args.threads, random_state=args.seed), groups),
+        "lgbm": (lambda: LgbmEfficacyModel(n_jobs=args.threads, random_state=args.seed), POOLED_GROUPS),
     }
     rows = []
-    for name, make in makers.items():
+    for name, (make, read) in makers.items():
+        pool_features = _columns_of(all_pool_features, read)
         start = time.perf_counter()
         if target == "studies":
             per_study = leave_one_study_out(pooled, pool_features, make)
@@ -116,7 +122,7 @@ def run_pooled(target: str, strategy: str | None, folds: int | None, args: argpa
         else:
             table = load_table(target)
             table = table[unmodified_labelled(table)].reset_index(drop=True)
-            features = compute_features(table, POOLED_GROUPS, cache_dir=default_cache_dir(), file=target).drop(columns="id")
+            features = _columns_of(compute_features(table, groups, cache_dir=default_cache_dir(), file=target), read)
             metrics = dataset_cv(pooled, pool_features, table, features, make, folds, args.seed, strategy)
             plain = metrics.pop("study_not_given", None)
             rows.append({"data": target, "split": f"{folds}-fold {strategy}", "model": name, "training": POOLED_TRAINING,
@@ -136,6 +142,11 @@ def run_pooled(target: str, strategy: str | None, folds: int | None, args: argpa
         if args.json:
             args.json.write_text(json.dumps(json_safe(done + rows), indent=1))
     return rows
+
+
+def _columns_of(features: pd.DataFrame, groups: list[str]) -> pd.DataFrame:
+    """The feature columns of ``groups`` (named ``group__feature``)."""
+    return features[[c for c in features.columns if c.split(SEPARATOR, 1)[0] in groups]]
 
 
 def show(rows: list[dict]) -> None:

@@ -5,7 +5,7 @@
 ``default`` (``--model default``): lgbm on every feature group of the shared SAIS 2024 training
 file, cross-validated 5-fold gene-held-out. ``unmodified`` (what ``rnakit sirna design`` scores
 unmodified siRNAs with): ``lgbm-rank`` on the k-mer, position, thermodynamic, rules and target-site
-groups of the public unmodified sets pooled (:mod:`rnakit.sirna.datasets.pooled`: copies across
+groups (and the transcript's GC for its level term) of the public unmodified sets pooled (:mod:`rnakit.sirna.datasets.pooled`: copies across
 sets dropped, listed in the folder's ``copies.tsv.gz``), its objective chosen on inner gene-grouped
 folds; its metrics are siRNAEfficacyDB's own 5-fold gene-held-out folds, each fold's model trained
 on the pool minus every copy, gene and transcript of the held-out rows, each held-out row put on its
@@ -48,7 +48,8 @@ RECIPES: dict[str, tuple[str, list[str] | None]] = {
     "default": ("sais_sirna_2024", None),
     # No 'composition': its passenger counts would see the 21-nt designed passengers differently from
     # the 19-nt passengers of much of the training data.
-    "unmodified": ("pooled unmodified sets", ["kmers", "position", "thermo", "rules", "target"]),
+    # 'transcript' (optional group) feeds lgbm-rank's linear level term only, never its trees.
+    "unmodified": ("pooled unmodified sets", ["kmers", "position", "thermo", "rules", "target", "transcript"]),
 }
 POOLED_MODEL = "lgbm-rank"
 COPIES_FILE = "copies.tsv.gz"  # compressed: ~6,400 rows would add ~0.9 MB to the package otherwise
@@ -83,7 +84,7 @@ def train_pooled(name: str, threads: int | None) -> dict:
         "metrics": {"strategy": "gene", "folds": 5, "seed": 0, "scored_on": POOLED_SCORED_ON,
                     "training": "pool minus every copy, gene and transcript of the held-out rows",
                     "overall": metrics, "overall_study_not_given": not_given},
-        "study_lines": final.study_lines_,
+        "study_lines": final.study_lines_, "level_term": final.level_, "level_term_inner": final.level_inner_,
     }
     with output_folder(SHIPPED_MODELS_DIR / name, command=RUN_COMMAND) as folder:
         write_model(final, POOLED_MODEL, folder, json_safe(manifest))

@@ -131,3 +131,40 @@ def test_study_lines_survive_saving_and_older_folders_without_them_read_as_one_l
     del state["study_lines"]
     (tmp_path / "lgbm_rank.json").write_text(json.dumps(state))
     assert np.allclose(LgbmRankModel.load(tmp_path).predict(X, studies=study), model.predict(X))
+
+
+def gene_levels(seed: int = 0, genes: int = 30, per_gene: int = 20):
+    """One study; within a gene potency follows ``x``; each gene's level follows its transcript's GC
+    (a column constant within the gene), as Huesken 2005's levels partly do."""
+    rng = np.random.default_rng(seed)
+    gene = np.repeat([f"g{i}" for i in range(genes)], per_gene)
+    gc = np.repeat(rng.uniform(0.35, 0.65, genes), per_gene)
+    x = rng.random(len(gene))
+    y = 30 * x + 100 * (gc - 0.5) + rng.normal(0, 2, len(gene)) + 40
+    X = pd.DataFrame({"x": x, "unrelated": rng.random(len(gene)), "transcript__gc": gc})
+    return X, y, gene
+
+
+def test_a_transcript_level_column_feeds_a_linear_level_term_not_the_trees(tmp_path):
+    X, y, gene = gene_levels()
+    model = LgbmRankModel(objective="rank", **SMALL).fit(X, y, groups=gene, studies=np.full(len(y), "S"))
+    assert model.features_ == ["x", "unrelated"] and model.level_features_ == ["transcript__gc"]
+    assert model.level_inner_["with"] > model.level_inner_["without"] and model.level_ is not None
+    # New genes: the level term moves each by its GC (100 points per unit of GC in the data).
+    new, y_new, _ = gene_levels(seed=1)
+    shifted = new.assign(transcript__gc=new["transcript__gc"] + 0.1)
+    assert np.mean(model.predict(shifted) - model.predict(new)) == pytest.approx(10, abs=3)
+    assert np.corrcoef(model.predict(new), y_new)[0, 1] > 0.9
+    model.save(tmp_path)
+    assert np.allclose(LgbmRankModel.load(tmp_path).predict(new), model.predict(new))
+    # A missing value gets no level term (the study line alone), never NaN.
+    assert not np.isnan(model.predict(new.assign(transcript__gc=np.nan))).any()
+
+
+def test_a_level_column_that_does_not_help_on_inner_folds_is_left_out():
+    X, y, gene = gene_levels()
+    noise = X.assign(transcript__gc=np.repeat(np.random.default_rng(5).random(30), 20))
+    flat = y - 100 * (X["transcript__gc"].to_numpy() - 0.5)  # levels no longer follow the column
+    model = LgbmRankModel(objective="rank", **SMALL).fit(noise, flat, groups=gene, studies=np.full(len(y), "S"))
+    assert model.level_inner_["with"] <= model.level_inner_["without"] and model.level_ is None
+    assert np.allclose(model.predict(noise), model.predict(noise.assign(transcript__gc=0.9)))  # the column is unused

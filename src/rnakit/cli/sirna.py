@@ -249,8 +249,8 @@ def features_command(
         listing = Table(title="Feature groups")
         listing.add_column("group", no_wrap=True)
         listing.add_column("what it measures")
-        for group in groups().values():
-            listing.add_row(group.name, group.description)
+        for group in groups(optional=True).values():
+            listing.add_row(group.name, group.description + (" (optional: only when named)" if group.optional else ""))
         out.print(listing)
         return
     if data is None or output is None:

@@ -18,7 +18,9 @@ SEPARATOR = "__"  # group__feature: LightGBM rejects brackets, quotes and colons
 class FeatureGroup:
     """A group: its one-line description, the canonical columns it reads, and its function.
 
-    ``version`` is part of the cache key: bump it whenever the group's output changes.
+    ``version`` is part of the cache key: bump it whenever the group's output changes. An
+    ``optional`` group is computed only when named (models that want it ask for it), never as part
+    of "every group".
     """
 
     name: str
@@ -26,30 +28,32 @@ class FeatureGroup:
     inputs: tuple[str, ...]
     compute: Compute
     version: int = 1
+    optional: bool = False
 
 
 _GROUPS: dict[str, FeatureGroup] = {}
 
 
-def feature_group(name: str, description: str, inputs: Iterable[str], version: int = 1) -> Callable[[Compute], Compute]:
+def feature_group(name: str, description: str, inputs: Iterable[str], version: int = 1,
+                  optional: bool = False) -> Callable[[Compute], Compute]:
     """Register ``compute(table) → DataFrame`` (same index, unprefixed column names) as group ``name``."""
 
     def register(compute: Compute) -> Compute:
-        _GROUPS[name] = FeatureGroup(name, description, tuple(inputs), compute, version)
+        _GROUPS[name] = FeatureGroup(name, description, tuple(inputs), compute, version, optional)
         return compute
 
     return register
 
 
-def groups() -> dict[str, FeatureGroup]:
-    """Every registered group, in registration order."""
-    return dict(_GROUPS)
+def groups(optional: bool = False) -> dict[str, FeatureGroup]:
+    """Every registered group, in registration order (the optional ones too with ``optional``)."""
+    return {name: group for name, group in _GROUPS.items() if optional or not group.optional}
 
 
 def resolve_groups(names: Iterable[str] | None) -> list[FeatureGroup]:
-    """Groups by name (all when None); an unknown name is an error listing the known ones."""
+    """Groups by name (every non-optional group when None); an unknown name is an error listing the known ones."""
     if names is None:
-        return list(_GROUPS.values())
+        return list(groups().values())
     chosen = []
     for name in names:
         if name not in _GROUPS:

@@ -25,18 +25,27 @@ line when the study was seen, and for a study never seen the mean of the study l
 draw of a level, so a new assay is their average, not the row-weighted pool); without studies
 (``rnakit sirna design``) it uses the one line. Only the scale moves: the order within a study is the
 score's.
+
+``level_columns`` (by default the optional ``transcript`` group's GC, when ``X`` has it) never reach
+the boosters: one value per transcript would let trees learn each training gene's level by name. They
+enter a linear *level term* instead, fitted to the residuals of the study lines with each column
+centred within its study, so it says how a gene's level differs from its study's. The term is kept
+only when it raises the within-study Pearson of the inner out-of-fold predictions (each fold's term
+and lines fitted on the other folds' rows).
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import warnings
 from pathlib import Path
 
 import lightgbm as lgb
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.linear_model import Ridge
 from sklearn.utils.validation import check_is_fitted
 
 from rnakit.cpu import model_threads
@@ -54,6 +63,7 @@ MODEL_FILE = "lgbm_rank_{}.txt"  # one per objective in the model
 BLEND = "blend"  # every objective, each score divided by its inner spread, averaged
 PARAMS_FILE = "lgbm_rank.json"
 MIN_STUDY_ROWS = 30  # fewer rows give a study line too noisy to beat the mean of the others
+LEVEL_COLUMNS = ("transcript__gc",)  # gene-level covariates for the level term, when present
 
 
 def percentile_ranks(y: np.ndarray, groups: np.ndarray) -> np.ndarray:
@@ -101,6 +111,7 @@ class LgbmRankModel(RegressorMixin, BaseEstimator):
         subsample: float = 0.8,
         relevance_levels: int = 16,
         inner_folds: int = 3,
+        level_columns: tuple[str, ...] = LEVEL_COLUMNS,
         n_jobs: int | None = None,
         random_state: int = 0,
     ) -> None:
@@ -113,6 +124,7 @@ class LgbmRankModel(RegressorMixin, BaseEstimator):
         self.subsample = subsample
         self.relevance_levels = relevance_levels
         self.inner_folds = inner_folds
+        self.level_columns = level_columns
         self.n_jobs = n_jobs
         self.random_state = random_state
 
@@ -181,8 +193,9 @@ class LgbmRankModel(RegressorMixin, BaseEstimator):
         unknown = [c for c in candidates if c not in OBJECTIVES]
         if unknown:
             raise InputFormatError(f"unknown objective {unknown[0]!r} (known: auto, {', '.join(OBJECTIVES)})")
-        self.features_ = list(X.columns)
-        self.levels_ = learn_levels(X)
+        self.level_features_ = [c for c in self.level_columns if c in X.columns]
+        self.features_ = [c for c in X.columns if c not in self.level_features_]
+        self.levels_ = learn_levels(X[self.features_])
         matrix = encode(X, self.features_, self.levels_)
 
         folds = inner_folds(len(y), groups, self.inner_folds, self.random_state, "lgbm-rank")
@@ -209,11 +222,17 @@ class LgbmRankModel(RegressorMixin, BaseEstimator):
         self.chosen_ = max(scored, key=scored.get) if scored else candidates[0]
         self.scales_ = {m: scales[m] for m in choices[self.chosen_]}
         oof = choice_oof[self.chosen_]
-        self.slope_, self.intercept_ = _line(oof, y)
-        self.study_lines_ = {
-            str(study): _line(oof[rows.to_numpy()], y[rows.to_numpy()])
-            for study, rows in pd.Series(np.arange(len(y))).groupby(studies) if len(rows) >= MIN_STUDY_ROWS
-        } if named_studies else {}
+        everything = np.arange(len(y))
+        (self.slope_, self.intercept_), self.study_lines_ = _lines(oof, y, studies, everything, named_studies)
+        self.level_, self.level_inner_ = None, {}
+        if self.level_features_:
+            values = X[self.level_features_].to_numpy(dtype=float)
+            self.level_inner_ = _level_inner(oof, y, studies, values, folds, named_studies)
+            log.info("lgbm-rank: level term inner within-study Pearson %.4f without, %.4f with",
+                     self.level_inner_["without"], self.level_inner_["with"])
+            if self.level_inner_["with"] > self.level_inner_["without"]:
+                base = _on_lines(oof, studies, (self.slope_, self.intercept_), self.study_lines_)
+                self.level_ = _fit_level(values, y - base, studies, everything)
         self.boosters_ = {m: self._fit_one(m, matrix, y, rank_groups, studies) for m in self.scales_}
         return self
 
@@ -223,19 +242,11 @@ class LgbmRankModel(RegressorMixin, BaseEstimator):
         check_is_fitted(self)
         matrix = encode(X, self.features_, self.levels_)
         score = np.mean([self._score(b, m, matrix) / self.scales_[m] for m, b in self.boosters_.items()], axis=0)
-        if studies is None:
-            return self.intercept_ + self.slope_ * score
-        unseen = self.unseen_study_line()
-        lines = np.array([self.study_lines_.get(str(s), unseen) for s in studies], dtype=float).reshape(-1, 2)
-        return lines[:, 1] + lines[:, 0] * score
+        predicted = _on_lines(score, studies, (self.slope_, self.intercept_), self.study_lines_)
+        if self.level_ is not None:
+            predicted = predicted + _level_term(self.level_, X[self.level_features_].to_numpy(dtype=float), studies)
+        return predicted
 
-    def unseen_study_line(self) -> tuple[float, float]:
-        """(slope, intercept) for a study not seen in training: the mean of the study lines (the one
-        line when no study had enough rows)."""
-        if not self.study_lines_:
-            return self.slope_, self.intercept_
-        slope, intercept = np.mean(list(self.study_lines_.values()), axis=0)
-        return float(slope), float(intercept)
 
     # -- files ----------------------------------------------------------------------------------
     def save(self, folder: Path) -> None:
@@ -248,7 +259,8 @@ class LgbmRankModel(RegressorMixin, BaseEstimator):
                  "inner_scores": _nan_to_none(self.inner_scores_),
                  "inner_within_group": _nan_to_none(self.inner_within_group_),
                  "slope": self.slope_, "intercept": self.intercept_,
-                 "study_lines": {k: list(v) for k, v in self.study_lines_.items()}}
+                 "study_lines": {k: list(v) for k, v in self.study_lines_.items()},
+                 "level_features": self.level_features_, "level": self.level_, "level_inner": self.level_inner_}
         (folder / PARAMS_FILE).write_text(json.dumps(state, indent=1))
 
     @classmethod
@@ -267,6 +279,8 @@ class LgbmRankModel(RegressorMixin, BaseEstimator):
         model.slope_, model.intercept_ = float(state["slope"]), float(state["intercept"])
         # Models saved before study lines existed have none: every study then reads the one line.
         model.study_lines_ = {k: (float(a), float(b)) for k, (a, b) in state.get("study_lines", {}).items()}
+        model.level_features_ = state.get("level_features", [])
+        model.level_, model.level_inner_ = state.get("level"), state.get("level_inner", {})
         return model
 
 
@@ -274,6 +288,74 @@ def _line(score: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     """(slope, intercept) of the least-squares line y ≈ intercept + slope·score (flat when score is)."""
     slope, intercept = np.polyfit(score, y, 1) if np.ptp(score) > 0 else (0.0, float(np.mean(y)))
     return float(slope), float(intercept)
+
+
+def _lines(score: np.ndarray, y: np.ndarray, studies: np.ndarray, rows: np.ndarray,
+           named_studies: bool) -> tuple[tuple[float, float], dict[str, tuple[float, float]]]:
+    """The one line over ``rows`` and, with ``named_studies``, a line per study of ≥ MIN_STUDY_ROWS of them."""
+    per_study = {}
+    if named_studies:
+        for study, members in pd.Series(rows).groupby(studies[rows]):
+            if len(members) >= MIN_STUDY_ROWS:
+                per_study[str(study)] = _line(score[members.to_numpy()], y[members.to_numpy()])
+    return _line(score[rows], y[rows]), per_study
+
+
+def _on_lines(score: np.ndarray, studies: np.ndarray | None, line: tuple[float, float],
+              study_lines: dict[str, tuple[float, float]]) -> np.ndarray:
+    """``score`` on the % remaining scale: each row on its study's line, a study never seen on the mean
+    of the study lines (the one line when there are none), every row on the one line without studies."""
+    if studies is None:
+        return line[1] + line[0] * score
+    unseen = tuple(np.mean(list(study_lines.values()), axis=0)) if study_lines else line
+    lines = np.array([study_lines.get(str(s), unseen) for s in studies], dtype=float).reshape(-1, 2)
+    return lines[:, 1] + lines[:, 0] * score
+
+
+def _fit_level(values: np.ndarray, residual: np.ndarray, studies: np.ndarray, rows: np.ndarray) -> dict:
+    """The level term (JSON-ready): each column centred on its study's mean over ``rows`` and scaled,
+    then a ridge line through the origin to ``residual`` (rows missing a value are left out)."""
+    with warnings.catch_warnings():  # a study without any value has a NaN centre: its rows get no term
+        warnings.simplefilter("ignore", RuntimeWarning)
+        means = {str(s): np.nanmean(values[m.to_numpy()], axis=0) for s, m in pd.Series(rows).groupby(studies[rows])}
+    centres = {s: m.tolist() for s, m in means.items() if not np.isnan(m).any()}  # JSON has no NaN
+    unseen = np.mean(list(centres.values()), axis=0).tolist() if centres else [0.0] * values.shape[1]
+    term = {"centres": centres, "unseen_centre": unseen, "scale": [1.0] * values.shape[1],
+            "coef": [0.0] * values.shape[1]}
+    centred = values[rows] - _centres(term, studies[rows])
+    scale = np.nanstd(centred, axis=0)
+    term["scale"] = np.where(scale > 0, scale, 1.0).tolist()
+    usable = ~np.isnan(centred).any(axis=1)
+    if usable.sum() > values.shape[1]:
+        ridge = Ridge(alpha=1.0, fit_intercept=False).fit(centred[usable] / term["scale"], residual[rows][usable])
+        term["coef"] = ridge.coef_.tolist()
+    return term
+
+
+def _centres(term: dict, studies: np.ndarray | None) -> np.ndarray:
+    if studies is None:
+        return np.asarray(term["unseen_centre"])
+    return np.array([term["centres"].get(str(s), term["unseen_centre"]) for s in studies], dtype=float)
+
+
+def _level_term(term: dict, values: np.ndarray, studies: np.ndarray | None) -> np.ndarray:
+    """The level term's % points per row (0 where a value is missing)."""
+    adjust = ((values - _centres(term, studies)) / term["scale"]) @ np.asarray(term["coef"])
+    return np.where(np.isnan(adjust), 0.0, adjust)
+
+
+def _level_inner(oof: np.ndarray, y: np.ndarray, studies: np.ndarray, values: np.ndarray,
+                 folds: list[tuple[np.ndarray, np.ndarray]], named_studies: bool) -> dict[str, float]:
+    """Within-study Pearson of the inner out-of-fold predictions without and with the level term, each
+    fold's lines and term fitted on the other folds' rows."""
+    without, with_level = np.full(len(y), np.nan), np.full(len(y), np.nan)
+    for train, test in folds:
+        line, study_lines = _lines(oof, y, studies, train, named_studies)
+        seen = studies if named_studies else None
+        term = _fit_level(values, y - _on_lines(oof, seen, line, study_lines), studies, train)
+        without[test] = _on_lines(oof[test], seen[test] if named_studies else None, line, study_lines)
+        with_level[test] = without[test] + _level_term(term, values[test], studies[test])
+    return {"without": within_group_pearson(y, without, studies), "with": within_group_pearson(y, with_level, studies)}
 
 
 def _nan_to_none(scores: dict[str, float]) -> dict[str, float | None]:
