@@ -40,6 +40,13 @@ class Recorder:
         return np.full(len(X), self.mean_) + X["signal"].to_numpy()
 
 
+def relisted(pool: pd.DataFrame, dataset: str, publication: str) -> pd.DataFrame:
+    """One set's pooled rows as that set's own table (as the benchmark reads it)."""
+    rows = pool[pool["dataset"] == dataset]
+    return made(dataset, [{"guide": g, "gene": k, "remaining_pct": r, "publication": publication}
+                          for g, k, r in rows[["guide", "gene_key", "remaining_pct"]].to_numpy()])
+
+
 def features_of(table: pd.DataFrame) -> pd.DataFrame:
     """A feature that gives away each row's order (so the ranking scores are known: 1)."""
     return pd.DataFrame({"signal": table["remaining_pct"].to_numpy() / 1000}, index=table.index)
@@ -62,9 +69,7 @@ def test_held_out_rows_follow_copies_genes_and_transcripts():
 def test_each_fold_trains_on_the_pool_without_its_genes():
     pooled = synthetic_pool()
     pool = pooled.table
-    test = made("sdg_supplements", [{"guide": g, "gene": k, "remaining_pct": r, "publication": "P2"}
-                                    for g, k, r in pool.loc[pool["dataset"] == "sdg_supplements",
-                                                            ["guide", "gene_key", "remaining_pct"]].to_numpy()])
+    test = relisted(pool, "sdg_supplements", "P2")
     Recorder.seen = []
     metrics = dataset_cv(pooled, features_of(pool), test, features_of(test), Recorder, n_folds=3)
     assert len(Recorder.seen) == 3
@@ -90,8 +95,7 @@ def test_random_folds_leave_out_only_the_copies_of_held_out_rows():
     pooled = synthetic_pool()
     pool = pooled.table
     first = pool[pool["dataset"] == "huesken2005"]
-    test = made("huesken2005", [{"guide": g, "gene": k, "remaining_pct": r, "publication": "P1"}
-                                for g, k, r in first[["guide", "gene_key", "remaining_pct"]].to_numpy()])
+    test = relisted(pool, "huesken2005", "P1")
     Recorder.seen = []
     dataset_cv(pooled, features_of(pool), test, features_of(test), Recorder, n_folds=3, strategy="random")
     test_cores = set(first["core"])
@@ -129,9 +133,7 @@ class StudyRecorder(Recorder):
 def test_models_that_take_studies_are_told_each_held_out_rows_study_and_scored_without_too():
     pooled = synthetic_pool()
     pool = pooled.table
-    second = pool[pool["dataset"] == "sdg_supplements"]
-    test = made("sdg_supplements", [{"guide": g, "gene": k, "remaining_pct": r, "publication": "P2"}
-                                    for g, k, r in second[["guide", "gene_key", "remaining_pct"]].to_numpy()])
+    test = relisted(pool, "sdg_supplements", "P2")
     with_study = dataset_cv(pooled, features_of(pool), test, features_of(test), StudyRecorder, n_folds=3)
     plain = dataset_cv(pooled, features_of(pool), test, features_of(test), Recorder, n_folds=3)
     # The held-out genes' study (P2) keeps other genes in training: every prediction is raised by 100.
