@@ -14,7 +14,7 @@ random 10 folds (only copies of held-out rows left out), ``pooled:studies`` hold
 row's study, see :mod:`rnakit.sirna.crossstudy`, and scored again without it) with ``lgbm`` fitted to the
 pooled raw labels and, for ``pooled:<dataset>``, ``lgbm`` trained on that dataset alone. Models: ``gru-baseline`` (the competition tutorial's model, the reference to beat),
 ``gbm-plain`` (LightGBM on the same features without score-aware weights or calibration: the plain
-gradient-boosted reference), and rnakit's ``lgbm``, ``lgbm-level``, ``lgbm-gene``, ``seqnet``, ``ensemble``, ``gnn``
+gradient-boosted reference), and rnakit's ``lgbm``, ``lgbm-level``, ``lgbm-gene``, ``lgbm-seen``, ``seqnet``, ``ensemble``, ``gnn``
 and ``gnn4sirna`` (GNN4siRNA's recipe). Every row is
 printed when done and the JSON is rewritten after each, so a long run keeps what it finished.
 
@@ -52,7 +52,7 @@ MODELS = {
     "gru-baseline": lambda args: model_class("gru-baseline")(max_epochs=args.gru_epochs, n_jobs=args.threads, random_state=args.seed),
     "gbm-plain": lambda args: LgbmEfficacyModel(low_weight=1.0, calibrate=False, n_jobs=args.threads, random_state=args.seed),
     **{name: (lambda args, name=name: model_class(name)(n_jobs=args.threads, random_state=args.seed))
-       for name in ("lgbm", "lgbm-level", "lgbm-gene", "seqnet", "ensemble", "gnn", "gnn4sirna")},
+       for name in ("lgbm", "lgbm-level", "lgbm-gene", "lgbm-seen", "seqnet", "ensemble", "gnn", "gnn4sirna")},
 }
 PLAN = [("huesken2005", "random", 10), ("huesken2005", "gene", 5),
         ("sais_sirna_2024", "gene", 5), ("sais_sirna_2024", "duplex", 5),

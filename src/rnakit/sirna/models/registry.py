@@ -22,6 +22,7 @@ MODELS: dict[str, str] = {
     "lgbm-level": "rnakit.sirna.models.level:LgbmLevelModel",
     "lgbm-rank": "rnakit.sirna.models.ranker:LgbmRankModel",
     "lgbm-gene": "rnakit.sirna.models.gene:LgbmGeneModel",
+    "lgbm-seen": "rnakit.sirna.models.seen:LgbmSeenModel",
     "gru-baseline": "rnakit.sirna.models.gru:GruBaselineModel",
     "seqnet": "rnakit.sirna.models.seqnet:SeqNetModel",
     "ensemble": "rnakit.sirna.models.ensemble:EnsembleModel",

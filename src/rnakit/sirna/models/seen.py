@@ -1,0 +1,120 @@
+"""``lgbm-seen``: ``lgbm`` plus the level of a target seen in training (out-of-fold target encoding).
+
+On random folds most targets of the held-out rows also have training rows, and a transcript's
+siRNAs share a level (one assay, one mRNA: 17 % of Huesken's variance and 23 % of GNN4siRNA's data
+lie between transcripts). ``lgbm`` cannot see which target a row belongs to when the table names no
+gene, so this model adds one column, ``seen__level``: the target's mean % remaining, shrunk towards
+the overall mean by ``prior_rows`` pseudo-rows.
+
+For a training row the level comes from the *other* rows of its target only, out of fold
+(``level_folds`` seeded folds of the training rows), so the column never holds the row's own label;
+it is hidden (missing) on a ``level_dropout`` share of the training rows, so the trees also learn
+the case of a target never seen. A predicted row gets the level of all training rows of its
+target, or a missing value for a new target (then the model is ``lgbm`` on that row's features).
+The target is the row's gene, else its transcript accession, publication or guide (the keys of
+the gene-held-out split, :func:`rnakit.sirna.splits.group_keys`).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.model_selection import KFold
+from sklearn.utils.validation import check_is_fitted
+
+from rnakit.errors import InputFormatError
+from rnakit.sirna.features.registry import SEPARATOR
+from rnakit.sirna.models.level import shrunk_means
+from rnakit.sirna.models.lgbm import LgbmEfficacyModel
+from rnakit.sirna.models.saved import saved_params
+from rnakit.sirna.splits import SplitStrategy, group_keys
+
+STATE_FILE = "lgbm_seen.json"
+LGBM_FOLDER = "lgbm"
+LEVEL_COLUMN = f"seen{SEPARATOR}level"
+
+
+def target_keys(X: pd.DataFrame) -> np.ndarray:
+    """The target of each row: gene, else transcript accession, publication or guide (as the gene split)."""
+    return group_keys(X, SplitStrategy.gene).to_numpy(dtype=str)
+
+
+def out_of_fold_levels(y: np.ndarray, keys: np.ndarray, folds: int, prior_rows: float, seed: int) -> np.ndarray:
+    """Each row's target level from the other folds' rows of its target (NaN when they hold none)."""
+    level = np.full(len(y), np.nan)
+    for train, test in KFold(min(folds, len(y)), shuffle=True, random_state=seed).split(y):
+        means = shrunk_means(y[train], keys[train], float(np.mean(y[train])), prior_rows)
+        level[test] = [means.get(k, np.nan) for k in keys[test]]
+    return level
+
+
+def training_levels(y: np.ndarray, keys: np.ndarray, folds: int, prior_rows: float, dropout: float,
+                    seed: int) -> tuple[np.ndarray, dict[str, float]]:
+    """(each training row's out-of-fold level, hidden on a ``dropout`` share of rows; every target's
+    level over all rows, what predictions read)."""
+    level = out_of_fold_levels(y, keys, folds, prior_rows, seed)
+    level[np.random.default_rng(seed).random(len(y)) < dropout] = np.nan
+    return level, shrunk_means(y, keys, float(np.mean(y)), prior_rows)
+
+
+def seen_levels(levels: dict[str, float], keys: np.ndarray) -> np.ndarray:
+    """The level of each key's target seen in training; NaN for a new target."""
+    return np.array([levels.get(k, np.nan) for k in keys], dtype=float)
+
+
+class LgbmSeenModel(RegressorMixin, BaseEstimator):
+    """``lgbm`` on the feature columns plus a seen target's out-of-fold level (see the module docstring)."""
+
+    uses_features = True
+    table_columns: tuple[str, ...] = ("gene", "transcript_id", "publication", "guide")
+
+    def __init__(self, prior_rows: float = 10.0, level_dropout: float = 0.3, level_folds: int = 5,
+                 n_jobs: int | None = None, random_state: int = 0) -> None:
+        self.prior_rows = prior_rows
+        self.level_dropout = level_dropout
+        self.level_folds = level_folds
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+
+    def _matrix(self, X: pd.DataFrame, level: np.ndarray) -> pd.DataFrame:
+        features = X[[c for c in X.columns if SEPARATOR in c]]
+        return features.assign(**{LEVEL_COLUMN: level})
+
+    def fit(self, X: pd.DataFrame, y: np.ndarray, groups: np.ndarray | None = None) -> "LgbmSeenModel":
+        """Fit on ``X`` (feature columns + the table columns) and % remaining ``y``."""
+        y = np.asarray(y, dtype=float)
+        level, self.levels_ = training_levels(y, target_keys(X), self.level_folds, self.prior_rows,
+                                              self.level_dropout, self.random_state)
+        self.lgbm_ = LgbmEfficacyModel(n_jobs=self.n_jobs, random_state=self.random_state)
+        self.lgbm_.fit(self._matrix(X, level), y, groups=groups)
+        return self
+
+    def predict(self, X: pd.DataFrame) -> np.ndarray:
+        """Predicted % mRNA remaining for each row of ``X``."""
+        check_is_fitted(self)
+        level = seen_levels(self.levels_, target_keys(X))
+        self.lgbm_.n_jobs = self.n_jobs
+        return self.lgbm_.predict(self._matrix(X, level))
+
+    def save(self, folder: Path) -> None:
+        """``lgbm``'s booster(s) in a subfolder (LightGBM text) and the targets' levels as JSON."""
+        folder.mkdir(parents=True, exist_ok=True)
+        self.lgbm_.save(folder / LGBM_FOLDER)
+        state = {"params": self.get_params(), "levels": self.levels_}
+        (folder / STATE_FILE).write_text(json.dumps(state, indent=1))
+
+    @classmethod
+    def load(cls, folder: Path) -> "LgbmSeenModel":
+        """Read a model written by :meth:`save`."""
+        try:
+            state = json.loads((folder / STATE_FILE).read_text())
+        except (OSError, ValueError) as exc:
+            raise InputFormatError(f"not a readable lgbm-seen model folder ({exc})", file=str(folder)) from None
+        model = cls(**saved_params(cls, state["params"]))
+        model.lgbm_ = LgbmEfficacyModel.load(folder / LGBM_FOLDER)
+        model.levels_ = {str(k): float(v) for k, v in state["levels"].items()}
+        return model

@@ -1,0 +1,52 @@
+"""lgbm-seen and gnn's seen level: a seen target's level learnt out of fold, never from a row's own label."""
+
+import numpy as np
+import pandas as pd
+
+from rnakit.sirna.models.registry import model_class
+from rnakit.sirna.models.seen import LgbmSeenModel, out_of_fold_levels, seen_levels, target_keys, training_levels
+
+
+def synthetic(targets: int = 10, per_target: int = 30, seed: int = 0):
+    """remaining = level(transcript) − 30·x1 + noise; no feature tells the transcripts apart."""
+    rng = np.random.default_rng(seed)
+    n = targets * per_target
+    transcript = np.repeat([f"NM_{i}" for i in range(targets)], per_target)
+    level = np.repeat(rng.permutation(np.linspace(30, 80, targets)), per_target)
+    x1 = rng.uniform(0, 1, n)
+    y = level - 30 * x1 + rng.normal(0, 2, n)
+    X = pd.DataFrame({"sequence__x1": x1, "sequence__noise": rng.uniform(0, 1, n), "gene": None,
+                      "transcript_id": transcript, "publication": "P", "guide": [f"G{i}" for i in range(n)]})
+    return X, y, transcript
+
+
+def test_keys_and_out_of_fold_levels():
+    X = pd.DataFrame({"gene": ["Abc", None, None], "transcript_id": ["NM_1", "NM_2", None],
+                      "publication": ["p", "p", "q"], "guide": ["A", "C", "G"]})
+    assert list(target_keys(X)) == ["gene:ABC", "transcript:NM_2", "publication:q"]
+    y, keys = np.array([10.0, 20.0, 30.0, 40.0, 90.0]), np.array(["a", "a", "a", "a", "b"])
+    level = out_of_fold_levels(y, keys, folds=5, prior_rows=0.0, seed=0)  # leave one out
+    assert level[:4].tolist() == [30.0, 80 / 3, 70 / 3, 20.0] and np.isnan(level[4])  # b has no other row
+    changed = y.copy()
+    changed[0] = 1000.0  # a row's own label never reaches its own level
+    assert out_of_fold_levels(changed, keys, 5, 0.0, 0)[0] == level[0]
+    hidden, levels = training_levels(y, keys, 5, 0.0, dropout=1.0, seed=0)
+    assert np.isnan(hidden).all() and levels == {"a": 25.0, "b": 90.0}
+    assert seen_levels(levels, np.array(["b", "new"]))[0] == 90.0 and np.isnan(seen_levels(levels, np.array(["new"])))[0]
+
+
+def test_lgbm_seen_learns_seen_levels_and_round_trips(tmp_path):
+    X, y, transcript = synthetic()
+    rows = np.arange(len(y))
+    test = rows % 5 == 0  # random rows: their transcripts are seen in training
+    seen = LgbmSeenModel(n_jobs=1).fit(X[~test], y[~test])
+    plain = model_class("lgbm")(n_jobs=1).fit(X.loc[~test, ["sequence__x1", "sequence__noise"]], y[~test])
+    error = np.mean(np.abs(seen.predict(X[test]) - y[test]))
+    assert error < 5 < np.mean(np.abs(plain.predict(X.loc[test, ["sequence__x1", "sequence__noise"]]) - y[test]))
+    # A new transcript gets no level: the prediction follows x1 alone, still ordered by it.
+    new = X[test].assign(transcript_id="NM_new")
+    assert np.corrcoef(seen.predict(new), -X.loc[test, "sequence__x1"])[0, 1] > 0.9
+    seen.save(tmp_path / "m")
+    again = LgbmSeenModel.load(tmp_path / "m")
+    np.testing.assert_array_equal(again.predict(X[test]), seen.predict(X[test]))
+    assert model_class("lgbm-seen") is LgbmSeenModel
