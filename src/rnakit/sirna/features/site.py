@@ -7,13 +7,35 @@ import functools
 import numpy as np
 import pandas as pd
 
-from rnakit.sirna.strands import SiteMatch, locate_site
+from rnakit.seq.alphabet import reverse_complement_rna
+from rnakit.sirna.strands import SITE_END, SITE_START, SiteMatch, locate_site
 
 SITE_LENGTH = 19
 FLANK = 4  # nt on each side of the site given to duplexfold (room for the guide's 3' overhang)
 
 # Shared by the feature groups of one process: each (guide, target) is searched once.
 _locate = functools.lru_cache(maxsize=262144)(locate_site)
+#: From this length on, a transcript's exact sites are looked up in a table of its k-mers (built once)
+#: instead of scanning it for each row: a design's rows all search one long transcript.
+INDEXED_LENGTH = 2000
+
+
+@functools.lru_cache(maxsize=4)
+def _first_starts(sequence: str, k: int) -> dict[str, int]:
+    """Each k-mer of ``sequence`` → its first 0-based start (``str.find``'s answer)."""
+    starts: dict[str, int] = {}
+    for i in range(len(sequence) - k, -1, -1):  # backwards, so the first occurrence is the one kept
+        starts[sequence[i : i + k]] = i
+    return starts
+
+
+def _located(guide: str, sequence: str) -> SiteMatch:
+    """:func:`rnakit.sirna.strands.locate_site`, an exact site of a long sequence found by table look-up."""
+    if len(sequence) >= INDEXED_LENGTH and len(guide) >= SITE_END:
+        position = _first_starts(sequence, SITE_END - SITE_START).get(reverse_complement_rna(guide[SITE_START:SITE_END]))
+        if position is not None:
+            return SiteMatch("exact", position, 0)
+    return _locate(guide, sequence)
 
 
 def locate_rows(table: pd.DataFrame) -> pd.DataFrame:
@@ -32,7 +54,7 @@ def locate_rows(table: pd.DataFrame) -> pd.DataFrame:
             positions.append(np.nan)
             mismatches.append(np.nan)
             continue
-        match: SiteMatch = _locate(guide, sequence)
+        match = _located(guide, sequence)
         references.append(where)
         statuses.append(match.status)
         positions.append(np.nan if match.position is None else float(match.position))

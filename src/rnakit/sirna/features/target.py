@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import functools
 import logging
 from concurrent.futures import ProcessPoolExecutor
@@ -43,9 +44,11 @@ def _merged_regions(positions: list[int], length: int) -> list[tuple[int, int]]:
 def site_accessibility(reference: str, positions: tuple[int, ...]) -> dict[int, tuple[float, float]]:
     """RNAplfold unpaired probability of each 19-nt site and of its guide-seed 8 nt, by site start."""
     result = {}
-    for start, end in _merged_regions(list(positions), len(reference)):
+    ordered = sorted(positions)
+    for start, end in _merged_regions(ordered, len(reference)):
         probabilities = unpaired_probabilities(reference[start:end], SITE_LENGTH)
-        for position in positions:
+        # The sites inside this region only (a long target has many regions and many sites).
+        for position in ordered[bisect.bisect_left(ordered, start) : bisect.bisect_right(ordered, end - SITE_LENGTH)]:
             if start <= position and position + SITE_LENGTH <= end:
                 last = position - start + SITE_LENGTH  # 1-based end of the site within the region
                 result[position] = (probabilities[last, SITE_LENGTH], probabilities[last, SEED_LENGTH])
