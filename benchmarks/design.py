@@ -2,6 +2,7 @@
 
     python benchmarks/design.py [--json OUT] [--lengths 2000,10000,100000] [--transcripts 20000]
                                 [--sirnaforge PATH | --no-sirnaforge] [--records 1000] [--dask-workers 1,2]
+                                [--rounds 1] [--transcriptome-only] [--cache-dir DIR]
 
 Targets are random RNA (seeded) with an ORF; the transcriptome is synthetic (``--transcripts``
 random transcripts of 500–4,500 nt, ~2.5 kb on average). Each case runs in a fresh process, so
@@ -22,12 +23,21 @@ its peak resident memory is its own. Cases:
   as a ratio of sirnaforge's. Runs if ``sirnaforge`` is on PATH or given with ``--sirnaforge``;
 * transcriptome — ``rnakit sirna design --all-records`` over the first ``--records`` transcripts of the
   synthetic transcriptome, screened against all of it (``--aligner auto``: bowtie when installed), on a
-  local Dask cluster of 1 and of 2 single-threaded workers (``--dask-workers``): records per minute, the
-  2-worker rate as a multiple of the 1-worker rate, peak resident memory of each worker process, and the
-  time 20,000 records would take at that rate. Skipped with ``--records 0``.
+  local Dask cluster of 1 and of 2 single-threaded workers (``--dask-workers``; ``--threads 1``, so bowtie
+  and LightGBM run on one thread per worker), the sizes alternated ``--rounds`` times (medians): records per
+  minute over the whole command, and in steady state (from the first record committed to the last, as a
+  long run spends nearly all its time), the 2-worker rates as multiples of the 1-worker ones, the
+  start-up (command start to the first record committed: index load, cluster connection), the workers' CPU
+  seconds per record (bowtie's included: a load-independent cost; 2 workers at 2× one's rate spend the
+  same per record), peak resident
+  memory of each worker process (bowtie's included) and of the command, and the time 20,000 records would
+  take (start-up plus 20,000 records at the steady rate). Skipped with ``--records 0``;
+  ``--transcriptome-only`` runs only these rows.
 
-The script prints how long it ran in all (with the defaults, about an hour on a quiet 2-core machine,
-most of it the transcriptome rows).
+``--cache-dir DIR`` keeps the synthetic transcriptome and its off-target indexes (rnakit's and bowtie's,
+about 3 minutes to build for 20,000 transcripts) in DIR between runs; the ``index`` rows still build
+theirs afresh in a temporary folder. The script prints how long it ran in all (with the defaults, about
+an hour on a quiet 2-core machine, most of it the transcriptome rows).
 """
 
 from __future__ import annotations
@@ -79,6 +89,11 @@ def write_transcriptome(path: Path, n: int) -> None:
 def peak_mib() -> float:
     """Peak resident memory of this process or of the largest tool it ran (bowtie), in MiB."""
     return max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024
+
+
+def cpu_seconds() -> float:
+    """CPU time (user + system) of this process and the tools it ran (bowtie) so far."""
+    return sum(u.ru_utime + u.ru_stime for u in map(resource.getrusage, (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)))
 
 
 def run_case(case: str, target: str | None, transcriptome: str | None, cache: str, aligner: str,
@@ -170,36 +185,61 @@ def head_to_head(name: str, target: Path, sirnaforge: str, scratch: Path, pairs:
     return rows
 
 
-def transcriptome_rows(transcriptome: Path, records: int, dask_workers: list[int], scratch: Path) -> list[dict]:
+def transcriptome_rows(transcriptome: Path, records: int, dask_workers: list[int], scratch: Path,
+                       rounds: int = 1) -> list[dict]:
     """``rnakit sirna design --all-records`` over the transcriptome's first ``records`` transcripts with
-    off-targets, on a local Dask cluster of each size in ``dask_workers`` (single-threaded workers)."""
-    from dask.distributed import Client, LocalCluster  # optional dependency: only these rows need it
-
+    off-targets, on a local Dask cluster of each size in ``dask_workers`` (single-threaded workers), the
+    sizes alternated ``rounds`` times; one row per size (medians over the rounds)."""
     targets = scratch / f"first_{records}.fa"
     with open(transcriptome) as source, open(targets, "w") as handle:
         handle.writelines(itertools.islice(source, 2 * records))  # two lines per record (write_transcriptome)
-    rnakit = str(Path(sys.executable).with_name("rnakit"))
+    runs: dict[int, list[dict]] = {n: [] for n in dask_workers}
+    for round_ in range(rounds):
+        for n in dask_workers:
+            runs[n].append(transcriptome_run(transcriptome, targets, records, n, scratch / f"transcriptome_{n}_{round_}"))
     rows: list[dict] = []
-    for n in dask_workers:
-        out = scratch / f"transcriptome_{n}"
-        with LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
-                Client(cluster) as client:
-            command = [rnakit, "sirna", "design", str(targets), "--all-records", "--transcriptome", str(transcriptome),
-                       "--dask-scheduler", cluster.scheduler_address, "--threads", "1", "-q", "-o", str(out)]
-            measured = timed_process(command)
-            worker_peaks = client.run(peak_mib)  # each worker process's own peak RSS
-        row = {"case": "transcriptome (Dask)", "dask_workers": n, "records": records, "aligner": "auto"}
-        if "error" in measured:
-            rows.append({**row, "error": measured["error"]})
+    for n, measured in runs.items():
+        row = {"case": "transcriptome (Dask)", "dask_workers": n, "records": records, "rounds": rounds,
+               "aligner": "auto"}
+        failed = [m["error"] for m in measured if "error" in m]
+        if failed:
+            rows.append({**row, "error": failed[0]})
             continue
-        rate = 60 * records / measured["seconds"]
-        row.update({"seconds": measured["seconds"], "records_per_min": rate,
-                    "peak_mib_per_worker": max(worker_peaks.values()), "peak_mib_client": measured["peak_mib"],
-                    "hours_for_20000": 20000 / rate / 60})
+        row.update({key: statistics.median(m[key] for m in measured) for key in measured[0]})
+        row["hours_for_20000"] = (row["startup_seconds"] + 20000 * 60 / row["steady_records_per_min"]) / 3600
         if rows and "records_per_min" in rows[0]:
-            row["scaling_vs_first"] = rate / rows[0]["records_per_min"]
+            row["scaling_vs_first"] = row["records_per_min"] / rows[0]["records_per_min"]
+            row["steady_scaling_vs_first"] = row["steady_records_per_min"] / rows[0]["steady_records_per_min"]
         rows.append(row)
     return rows
+
+
+def transcriptome_run(transcriptome: Path, targets: Path, records: int, workers: int, out: Path) -> dict:
+    """One ``rnakit sirna design --all-records`` run on a fresh local Dask cluster of ``workers`` processes."""
+    from dask.distributed import Client, LocalCluster  # optional dependency: only these rows need it
+
+    from rnakit.outputs import MARKER
+
+    rnakit = str(Path(sys.executable).with_name("rnakit"))
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        command = [rnakit, "sirna", "design", str(targets), "--all-records", "--transcriptome", str(transcriptome),
+                   "--dask-scheduler", cluster.scheduler_address, "--threads", "1", "-q", "-o", str(out)]
+        cpu_before = client.run(cpu_seconds)
+        started = time.time()
+        measured = timed_process(command)
+        worker_peaks = client.run(peak_mib)  # each worker process's own peak RSS (bowtie's included)
+        cpu = sum(client.run(cpu_seconds).values()) - sum(cpu_before.values())
+    if "error" in measured:
+        return measured
+    # each record's marker is written as the record is committed: the steady rate is between the first and last
+    committed = sorted(marker.stat().st_mtime for marker in out.glob(f"*/{MARKER}"))
+    steady = 60 * (len(committed) - 1) / (committed[-1] - committed[0]) if len(committed) > 1 else float("nan")
+    shutil.rmtree(out, ignore_errors=True)
+    return {"seconds": measured["seconds"], "records_per_min": 60 * records / measured["seconds"],
+            "steady_records_per_min": steady, "startup_seconds": committed[0] - started,
+            "worker_cpu_s_per_record": cpu / records,
+            "peak_mib_per_worker": max(worker_peaks.values()), "peak_mib_client": measured["peak_mib"]}
 
 
 def shared_record(fasta: Path, record: str, destination: Path) -> Path | None:
@@ -229,6 +269,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-dir", type=Path, help=f"shared data, for the real target {REAL_TARGET} (default: rnakit's)")
     parser.add_argument("--records", type=int, default=1000, help="records of the transcriptome rows (0: skip them)")
     parser.add_argument("--dask-workers", default="1,2", help="Dask cluster sizes of the transcriptome rows")
+    parser.add_argument("--rounds", type=int, default=1, help="transcriptome rows: the cluster sizes alternated this often")
+    parser.add_argument("--transcriptome-only", action="store_true", help="only the transcriptome rows")
+    parser.add_argument("--cache-dir", type=Path,
+                        help="keep the synthetic transcriptome and its indexes here between runs (default: rebuilt)")
     parser.add_argument("--workers", type=int, default=1, help=argparse.SUPPRESS)
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--target", help=argparse.SUPPRESS)
@@ -247,11 +291,17 @@ def main(argv: list[str] | None = None) -> int:
     whole: list[dict] = []
     with tempfile.TemporaryDirectory() as scratch_name:
         scratch = Path(scratch_name)
-        # The cases build the off-target index where the rnakit commands below look for it.
-        os.environ[CACHE_DIR_ENV] = str(scratch / "cache")
-        transcriptome, cache = scratch / "transcriptome.fa", scratch / "cache" / "offtarget"
-        write_transcriptome(transcriptome, args.transcripts)
+        # The cases build the off-target index where the rnakit commands below look for it (unless it is kept).
+        kept = args.cache_dir or scratch
+        os.environ[CACHE_DIR_ENV] = str(kept / "cache")
+        transcriptome, cache = kept / f"transcriptome_{args.transcripts}.fa", scratch / "cache" / "offtarget"
+        if not transcriptome.is_file():
+            kept.mkdir(parents=True, exist_ok=True)
+            write_transcriptome(transcriptome.with_suffix(".part"), args.transcripts)
+            transcriptome.with_suffix(".part").rename(transcriptome)  # whole or absent: a kept one is never cut short
         aligners = ["kmer"] + (["bowtie"] if shutil.which("bowtie") and shutil.which("bowtie-build") else [])
+        if args.transcriptome_only:
+            aligners, lengths = [], []
         for aligner in aligners:  # bowtie's build runs second, so it is timed alone (the kmer index is cached)
             rows.append({"case": "index", "aligner": aligner, **child("index", None, transcriptome, cache, aligner)})
         for length in lengths:
@@ -263,7 +313,7 @@ def main(argv: list[str] | None = None) -> int:
             for aligner in aligners:
                 rows.append({"case": "design+offtarget", "aligner": aligner, "workers": 1, "target_nt": length,
                              **child("design+offtarget", target, transcriptome, cache, aligner)})
-        if args.sirnaforge and not args.no_sirnaforge:
+        if args.sirnaforge and not args.no_sirnaforge and not args.transcriptome_only:
             data_dir = args.data_dir or default_data_dir()
             real = data_dir and shared_record(data_dir / "sirnaefficacydb" / "mrna_transcripts.fasta", REAL_TARGET,
                                               scratch / f"{REAL_TARGET}.fa")
@@ -276,8 +326,9 @@ def main(argv: list[str] | None = None) -> int:
             print("transcriptome rows skipped: dask.distributed is not installed")
         elif args.records:
             whole = transcriptome_rows(transcriptome, min(args.records, args.transcripts),
-                                       [int(n) for n in args.dask_workers.split(",")], scratch)
-    show(rows, args.transcripts)
+                                       [int(n) for n in args.dask_workers.split(",")], scratch, args.rounds)
+    if rows:
+        show(rows, args.transcripts)
     if versus:
         print_rows("Per target, no off-targets: rnakit and sirnaforge as whole processes, alternated (medians)",
                    versus, ("case", "target", "pairs", "candidates", "seconds", "peak_mib", "ratio_to_sirnaforge", "error"),
@@ -300,12 +351,16 @@ def show(rows: list[dict], transcripts: int) -> None:
 
 def show_transcriptome(rows: list[dict], transcripts: int) -> None:
     print_rows(f"Many records with off-targets against {transcripts:,} transcripts, local Dask cluster (1 thread per worker)",
-               rows, ("case", "dask_workers", "records", "seconds", "records_per_min", "scaling_vs_first",
-                      "peak_mib_per_worker", "peak_mib_client", "hours_for_20000", "error"), ("case", "error"), width=160)
+               rows, ("case", "dask_workers", "records", "rounds", "seconds", "records_per_min", "scaling_vs_first",
+                      "steady_records_per_min", "steady_scaling_vs_first", "startup_seconds", "worker_cpu_s_per_record",
+                      "peak_mib_per_worker",
+                      "peak_mib_client", "hours_for_20000", "error"), ("case", "error"), width=200)
     for row in rows:
         if "records_per_min" in row:
-            print(f"{row['dask_workers']} Dask worker(s): {row['records_per_min']:.1f} records/min, so 20,000 records "
-                  f"would take {row['hours_for_20000']:.2f} h; peak {row['peak_mib_per_worker']:.0f} MiB per worker")
+            print(f"{row['dask_workers']} Dask worker(s): {row['records_per_min']:.1f} records/min over the whole run "
+                  f"({row['steady_records_per_min']:.1f} in steady state after {row['startup_seconds']:.0f} s of start-up), "
+                  f"so 20,000 records would take {row['hours_for_20000']:.2f} h; "
+                  f"peak {row['peak_mib_per_worker']:.0f} MiB per worker")
 
 
 if __name__ == "__main__":

@@ -443,13 +443,12 @@ def _encode(words: list[str], k: int) -> np.ndarray:
 
 def _check_strands(strands: Iterable[str]) -> list[str]:
     """Strands as RNA; SequenceError naming the row for a bad letter or a length outside 19–23."""
-    rna = [normalise_rna(str(strand)) for strand in strands]
-    lengths = {len(strand) for strand in rna}
-    if not "".join(rna).translate(_DROP_ACGU) and lengths <= set(STRAND_LENGTHS):
-        return rna  # all valid (the usual case): no letter-by-letter scan
+    given = [str(strand) for strand in strands]
+    if not "".join(given).translate(_DROP_ACGU) and {len(strand) for strand in given} <= set(STRAND_LENGTHS):
+        return given  # all upper-case ACGU of valid lengths (the usual case): nothing to normalise or scan
     checked = []
-    for row, strand in enumerate(rna, start=1):
-        rna = normalise_rna(str(strand))
+    for row, strand in enumerate(given, start=1):
+        rna = normalise_rna(strand)
         bad = first_invalid_letter(rna)
         if bad is not None:
             raise SequenceError(f"letter {rna[bad]!r} at position {bad + 1} is not a nucleotide "
@@ -460,9 +459,19 @@ def _check_strands(strands: Iterable[str]) -> list[str]:
     return checked
 
 
-def _site(strand: str) -> str:
-    """Where a strand (RNA, checked) pairs near-perfectly: the complement of positions 2–20 (1–19 for a 19-mer)."""
-    return reverse_complement_rna(strand[1:20] if len(strand) > SITE_LENGTH else strand)
+def _sites(strands: list[str]) -> list[str]:
+    """Where each strand (RNA, checked) pairs near-perfectly: the reverse complement of its positions 2–20
+    (1–19 for a 19-mer)."""
+    return _reverse_complements([s[1:20] if len(s) > SITE_LENGTH else s for s in strands])
+
+
+def _reverse_complements(words: list[str]) -> list[str]:
+    """The reverse complement of each of ``words`` (all of one length), in one pass over their concatenation
+    (whose reverse complement holds them in reverse order)."""
+    if not words:
+        return []
+    k, whole = len(words[0]), reverse_complement_rna("".join(words))
+    return [whole[start : start + k] for start in range(len(whole) - k, -1, -k)]
 
 
 def _best_match_counts(query: np.ndarray, tx: np.ndarray, mismatches: np.ndarray, excluded: np.ndarray,
@@ -559,8 +568,8 @@ def count_off_targets(
                               column="exclude")
     excluded = np.zeros(index.n_transcripts, dtype=bool)
     excluded[excluded_ids] = True
-    sites = [_site(s) for s in checked]
-    seeds = [reverse_complement_rna(s[1 : 1 + SEED_LENGTH]) for s in checked]
+    sites = _sites(checked)
+    seeds = _reverse_complements([s[1 : 1 + SEED_LENGTH] for s in checked])
     if index.bowtie_prefix is not None:
         matches = site_matches(index.bowtie_prefix, sites, index.bowtie_threads, index.known_sites)
         site_counts = _best_match_counts(*matches, excluded, len(sites))
@@ -597,6 +606,5 @@ def with_sites_searched(index: TranscriptomeIndex, targets: Iterable[str]) -> Tr
         return index
     sites = itertools.chain.from_iterable(candidate_sites(target) for target in targets)
     searched = replace(index, known_sites=search_sites(index.bowtie_prefix, sites, index.bowtie_threads))
-    if "_lookup" in vars(index):  # same transcripts: the exclusion lookup carries over instead of being rebuilt
-        vars(searched)["_lookup"] = index._lookup
+    vars(searched)["_lookup"] = index._lookup  # same transcripts: one exclusion lookup (built once) serves both
     return searched
