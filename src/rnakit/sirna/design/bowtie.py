@@ -1,11 +1,12 @@
 """Near-perfect off-target matches through bowtie 1, the short-read aligner.
 
 bowtie answers the near-perfect question (the complement of strand positions 2–20 against every
-transcript, ≤ 2 mismatches, forward strand only) faster than rnakit's own 19-mer index once its
-index exists (1.6–1.9× per strand, seed counts included, in ``benchmarks/design.py``), so the
-design uses it whenever
-``bowtie`` and ``bowtie-build`` are on PATH (Debian/Ubuntu package ``bowtie``). Seed matches still
-come from rnakit's index, which also holds the transcript names, genes and 3'UTRs.
+transcript, ≤ 2 mismatches, forward strand only) without rnakit's 19-mer arrays in memory (about
+600 MB for a 50 Mnt transcriptome), at about 3.5× the CPU time per strand of rnakit's search
+(:mod:`.nearmatch`; about 0.17 ms per strand on 50 Mnt), so the design uses it whenever
+``bowtie`` and ``bowtie-build`` are on PATH (Debian/Ubuntu package ``bowtie``) unless ``--aligner kmer``
+asks for speed. Seed matches still come from rnakit's index, which also holds the transcript names,
+genes and 3'UTRs.
 
 The bowtie index is cached beside rnakit's, in a folder keyed by the same sha256; its references
 are named by transcript ordinal, so a hit maps straight to the row of :class:`TranscriptomeIndex`.

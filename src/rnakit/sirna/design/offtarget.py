@@ -9,11 +9,12 @@ Two kinds of unintended silencing are counted per strand (guide or passenger):
   once at its best match.
 
 The index is plain numpy (2-bit codes, A=0 C=1 G=2 U=3), cached as ``.npz`` + ``.json`` keyed by
-the FASTA's sha256 so a transcriptome is encoded once; nothing is pickled. Mismatch search XORs
-each query's 19-mer code with all 1,597 masks of ≤ 2 substitutions and looks the variants up by
-binary search in the sorted 19-mer array: exact lookups only, no alignment, no per-transcript loop.
-When bowtie 1 is installed, the near-perfect question goes to it instead (:mod:`.bowtie`), being
-the faster of the two per strand; both give the same counts (``tests/sirna/test_offtarget.py``).
+the FASTA's sha256 so a transcriptome is encoded once; nothing is pickled. Near-perfect matches
+are found in the sorted 19-mer array by :mod:`.nearmatch` (buckets of the first 10 nt, compiled
+with numba): no alignment, no per-transcript loop. When bowtie 1 is installed (``--aligner auto``),
+the near-perfect question goes to it instead (:mod:`.bowtie`): the 19-mer arrays, about 12 bytes per
+transcript nucleotide (600 MB for 50 Mnt), are then not loaded, at about 3.5× the CPU time per strand
+(``benchmarks/design.py``). Both give the same counts (``tests/sirna/test_offtarget.py``).
 """
 
 from __future__ import annotations
@@ -64,36 +65,11 @@ _DROP_ACGU = str.maketrans("", "", "ACGU")
 _TX_BITS = 64 - 2 * SITE_LENGTH  # a transcript index is packed below a 38-bit 19-mer code
 _TX_MASK = np.uint64((1 << _TX_BITS) - 1)
 _CHUNK_NT = 4_000_000  # nucleotides encoded per batch while building: bounds temporary memory
-_QUERY_CHUNK = 4096  # strands searched per batch: 4096 × 1597 variants ≈ 52 MB of uint64
 
 # byte → 2-bit code; 4 marks a letter that is not ACGU (N, separators), i.e. "no k-mer here"
 _LUT = np.full(256, 4, dtype=np.uint8)
 for _code, _letter in enumerate("ACGU"):
     _LUT[ord(_letter)] = _code
-
-
-def _mismatch_masks() -> tuple[np.ndarray, np.ndarray]:
-    """XOR masks of every ≤ 2-substitution variant of a 19-mer code, with their mismatch counts.
-
-    XOR with ``d << 2*pos`` (d in 1..3) turns the base at ``pos`` into each of the other three,
-    so the 1 + 19·3 + C(19,2)·9 = 1,597 masks enumerate every variant exactly once.
-    """
-    shifts = [2 * (SITE_LENGTH - 1 - pos) for pos in range(SITE_LENGTH)]
-    masks, counts = [0], [0]
-    for shift in shifts:
-        for d in (1, 2, 3):
-            masks.append(d << shift)
-            counts.append(1)
-    for first, second in itertools.combinations(shifts, 2):
-        for d1 in (1, 2, 3):
-            for d2 in (1, 2, 3):
-                masks.append((d1 << first) | (d2 << second))
-                counts.append(2)
-    return np.array(masks, dtype=np.uint64), np.array(counts, dtype=np.int64)
-
-
-_MASKS, _MASK_MISMATCHES = _mismatch_masks()
-_N_MASKS = len(_MASKS)  # 1597
 
 
 def _seed_region(header: str, length: int, file: str, record: str) -> tuple[int, int, bool]:
@@ -171,6 +147,13 @@ class TranscriptomeIndex:
 
     def _arrays(self) -> dict[str, np.ndarray]:
         return {name: getattr(self, name) for name in _ARRAY_FIELDS}
+
+    @cached_property
+    def _prefix_offsets(self) -> np.ndarray:
+        """Where each first-10-nt bucket of ``kmer_codes`` starts (rnakit's near-perfect search)."""
+        from rnakit.sirna.design.nearmatch import prefix_offsets
+
+        return prefix_offsets(self.kmer_codes)
 
     @cached_property
     def _lookup(self) -> dict[str, dict[str, list[int]]]:
@@ -349,8 +332,8 @@ def load_or_build_index(
     (names, headers, genes), each written atomically; the json is written last, so its presence
     means the pair is complete. ``cache_dir`` defaults to :func:`default_index_dir`. ``aligner``
     picks the near-perfect-match engine: ``bowtie`` (its index cached in ``<sha256>.bowtie/``),
-    ``kmer`` (rnakit's own 19-mer index) or ``auto`` — bowtie when it is installed, as it is the
-    faster of the two in ``benchmarks/design.py``.
+    ``kmer`` (rnakit's own 19-mer index: about 3.5× faster per strand, 12 bytes per transcriptome
+    nucleotide more memory) or ``auto`` — bowtie when it is installed, the lean one in memory.
     """
     if aligner not in ALIGNERS:
         raise ValueRangeError(f"unknown aligner {aligner!r}; expected one of {', '.join(ALIGNERS)}", column="aligner")
@@ -492,34 +475,12 @@ def _best_match_counts(query: np.ndarray, tx: np.ndarray, mismatches: np.ndarray
 
 def _site_matches(index: TranscriptomeIndex, codes: np.ndarray, excluded: np.ndarray) -> np.ndarray:
     """``(len(codes), 3)`` counts of non-excluded transcripts whose best match has 0, 1, 2 mismatches."""
-    counts = np.zeros((len(codes), MAX_MISMATCHES + 1), dtype=np.int64)
-    haystack, n = index.kmer_codes, len(index.kmer_codes)
-    if n == 0:
-        return counts
-    flat_bits = np.uint64(_TX_BITS)  # the same 26 low bits hold the (query, mask) position here
-    for first in range(0, len(codes), _QUERY_CHUNK):
-        block = codes[first : first + _QUERY_CHUNK]
-        variants = (block[:, None] ^ _MASKS[None, :]).ravel()
-        # sorted needles make searchsorted ~10× faster (each search starts where the last ended);
-        # packing the needle's position below its code sorts both with one uint64 sort
-        keys = (variants << flat_bits) | np.arange(len(variants), dtype=np.uint64)
-        keys.sort()
-        needles = keys >> flat_bits
-        left = np.searchsorted(haystack, needles)
-        found = haystack[np.minimum(left, n - 1)] == needles
-        if not found.any():
-            continue
-        left, needles = left[found], needles[found]
-        position = (keys[found] & _TX_MASK).astype(np.int64)
-        right = np.searchsorted(haystack, needles, side="right")
-        span = right - left
-        owner = np.repeat(np.arange(len(left)), span)
-        rows = left[owner] + np.arange(span.sum()) - np.repeat(np.cumsum(span) - span, span)
-        tx = index.kmer_tx[rows].astype(np.int64)
-        query = position[owner] // _N_MASKS
-        mismatches = _MASK_MISMATCHES[position[owner] % _N_MASKS]
-        counts[first : first + len(block)] = _best_match_counts(query, tx, mismatches, excluded, len(block))
-    return counts
+    if len(index.kmer_codes) == 0:
+        return np.zeros((len(codes), MAX_MISMATCHES + 1), dtype=np.int64)
+    from rnakit.sirna.design.nearmatch import near_matches  # numba: compiled when first needed
+
+    matches = near_matches(codes, index.kmer_codes, index.kmer_tx, index._prefix_offsets)
+    return _best_match_counts(*matches, excluded, len(codes))
 
 
 def _seed_matches(index: TranscriptomeIndex, codes: np.ndarray, excluded_ids: np.ndarray) -> np.ndarray:
