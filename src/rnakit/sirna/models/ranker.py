@@ -181,8 +181,8 @@ class LgbmRankModel(RegressorMixin, BaseEstimator):
     # -- fit / predict --------------------------------------------------------------------------
     def fit(self, X: pd.DataFrame, y: np.ndarray, groups: np.ndarray | None = None,
             rank_groups: np.ndarray | None = None, studies: np.ndarray | None = None) -> LgbmRankModel:
-        """Choose the objective (when ``auto``) and the score → % remaining line on inner folds, then
-        fit on every row."""
+        """Choose the objective (when ``auto``), the score → % remaining lines (one, and one per study)
+        and whether to add the level term, on inner folds; then fit on every row."""
         y = np.asarray(y, dtype=float)
         if rank_groups is None:
             rank_groups = groups if groups is not None else np.zeros(len(y))
