@@ -49,6 +49,7 @@ class TorchRegressor(RegressorMixin, BaseEstimator):
     validation_fraction: float
     calibrate: bool
     identity_dropout: float
+    stop_on: str = "score"  # what early stopping watches on the validation rows: "score" or "pearson"
     n_jobs: int | None  # None: the cores available to this process (rnakit.cpu)
     random_state: int
 
@@ -63,6 +64,17 @@ class TorchRegressor(RegressorMixin, BaseEstimator):
         """The network's outputs (% remaining / 100) for ``rows`` of ``inputs`` (all when None)."""
         raise NotImplementedError
 
+    def _training_inputs(self, X: pd.DataFrame, y: np.ndarray) -> object:
+        """What the network reads for the training rows (a subclass may learn from ``y`` here, out of fold)."""
+        return self._inputs(X)
+
+    def _extra_state(self) -> dict:
+        """What a subclass learnt in fit besides weights and inputs, saved as JSON."""
+        return {}
+
+    def _read_extra_state(self, state: dict) -> None:
+        """Restore what :meth:`_extra_state` saved."""
+
     def fit(self, X: pd.DataFrame, y: np.ndarray, groups: np.ndarray | None = None) -> "TorchRegressor":
         """Fit on ``X`` (feature columns + the table columns) and % remaining ``y``."""
         torch.manual_seed(self.random_state)
@@ -70,7 +82,7 @@ class TorchRegressor(RegressorMixin, BaseEstimator):
         y = np.asarray(y, dtype=np.float32)
         X = mask_identity(X, self.identity_dropout, self.random_state)
         self.inputs_ = NumericInputs.learn(X)
-        inputs = self._inputs(X)
+        inputs = self._training_inputs(X, y)
         train, valid = validation_split(len(y), groups, self.validation_fraction, self.random_state)
         valid_rows = torch.from_numpy(valid)
         network = self._network()
@@ -86,6 +98,9 @@ class TorchRegressor(RegressorMixin, BaseEstimator):
         def validate(net: nn.Module) -> tuple[float, float]:
             predicted = self._evaluate(net, inputs, valid_rows) * SCALE
             shift = best_shift(y[valid], predicted) if self.calibrate else 0.0
+            if self.stop_on == "pearson":
+                r = np.corrcoef(y[valid], predicted)[0, 1] if np.ptp(predicted) > 0 else -1.0
+                return float(r), shift
             return competition_score(y[valid], predicted + shift), shift
 
         epochs, score, shift = fit_with_early_stopping(
@@ -110,7 +125,7 @@ class TorchRegressor(RegressorMixin, BaseEstimator):
         """Weights as safetensors; inputs' statistics, levels and parameters as JSON (no pickle)."""
         save_network(folder, self.stem, self.network_, {
             "params": self.get_params(), **self.inputs_.state(), "shift": self.shift_, "epochs": self.epochs_,
-            "validation_score": self.validation_score_})
+            "validation_score": self.validation_score_, **self._extra_state()})
 
     @classmethod
     def load(cls, folder: Path) -> "TorchRegressor":
@@ -120,6 +135,7 @@ class TorchRegressor(RegressorMixin, BaseEstimator):
         model.inputs_ = NumericInputs(state["features"], state["levels"], state["mean"], state["std"])
         model.shift_ = float(state["shift"])
         model.epochs_, model.validation_score_ = state["epochs"], state["validation_score"]
+        model._read_extra_state(state)
         model.network_ = model._network()
         model.network_.load_state_dict(weights)
         model.network_.eval()
