@@ -4,6 +4,7 @@ kept, off-target columns in view, filter rules with their bounds, ranks explaine
 from __future__ import annotations
 
 import html
+import io
 import json
 import random
 import re
@@ -18,7 +19,16 @@ from rnakit.sirna.design.design import DesignSettings, design_target
 from rnakit.sirna.design.filters import FilterSettings, filter_rules
 from rnakit.sirna.design.offtarget import load_or_build_index
 from rnakit.sirna.design.ranking import composite_score
-from rnakit.sirna.design.report import efficacy_plot_png, write_design
+from rnakit.sirna.design.report import (
+    CHOSEN,
+    PASSED,
+    PLOT_BOX,
+    PLOT_SIZE,
+    REJECTED,
+    efficacy_plot_png,
+    nice_ticks,
+    write_design,
+)
 from rnakit.sirna.design.targets import read_targets
 
 
@@ -132,16 +142,27 @@ def test_a_target_with_n_runs_has_its_ambiguous_rule_in_the_report(tmp_path) -> 
                          "rule": "window holds no N or other IUPAC ambiguity code"}
 
 
-def test_the_efficacy_plot_says_percent_mrna_remaining(screened, monkeypatch) -> None:
-    import matplotlib.axes
+def test_plot_ticks_are_round_and_cover_the_range() -> None:
+    assert nice_ticks(0, 8412) == [0, 2000, 4000, 6000, 8000]
+    assert nice_ticks(0, 80) == [0, 10, 20, 30, 40, 50, 60, 70, 80]
+    assert nice_ticks(0, 400) == [0, 50, 100, 150, 200, 250, 300, 350, 400]
 
-    labels: list[str] = []
-    real_set = matplotlib.axes.Axes.set
 
-    def spy(self, **kwargs):
-        labels.append(kwargs.get("ylabel", ""))
-        return real_set(self, **kwargs)
+def test_the_efficacy_plot_marks_the_chosen_sites_where_they_lie(screened) -> None:
+    from PIL import Image
 
-    monkeypatch.setattr(matplotlib.axes.Axes, "set", spy)
-    assert efficacy_plot_png(screened[0]).startswith(b"\x89PNG")
-    assert labels == ["predicted % mRNA remaining"]
+    design, _ = screened
+    image = np.asarray(Image.open(io.BytesIO(efficacy_plot_png(design))).convert("RGB")).astype(int)
+    assert image.shape == (PLOT_SIZE[1], PLOT_SIZE[0], 3)
+    left, upper, right, lower = PLOT_BOX
+    red = np.all(image == CHOSEN, axis=2)
+    red[:, right:] = False  # the legend's marker
+    columns = np.flatnonzero(red.any(axis=0))
+    # one triangle (12 px wide, edges rounded to pixels) centred on each chosen site's start, nothing red elsewhere
+    centres = [left + start / len(design.target.sequence) * (right - left) for start in design.top["start"]]
+    assert all(any(abs(column - centre) <= 7 for centre in centres) for column in columns), (list(columns), centres)
+    assert all(any(abs(column - centre) <= 1 for column in columns) for centre in centres)
+    # passing candidates are drawn in the axes; rejected ones were not scored, so none are drawn grey
+    inside = image[upper + 1 : lower, left + 1 : right]
+    assert np.all(inside == PASSED, axis=2).sum() > 50
+    assert not np.all(inside == REJECTED, axis=2).any()

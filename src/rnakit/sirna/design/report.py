@@ -3,15 +3,18 @@ and, with a modification pattern, order.tsv."""
 
 from __future__ import annotations
 
+import base64
 import html
+import io
 import json
+import math
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from rnakit import __version__
 from rnakit.files import json_safe
-from rnakit.report.plots import plt, png_bytes, png_data_uri
 from rnakit.sirna.design.design import Design
 from rnakit.sirna.design.filters import filter_rules
 from rnakit.sirna.design.genome import bed12_line
@@ -101,28 +104,83 @@ def summary(design: Design) -> dict:
     }
 
 
+# The efficacy plot, drawn with Pillow: matplotlib's import and layout machinery cost more than the
+# rest of the report for one scatter plot. Size and colours as the former matplotlib figure (10 × 3.6 in).
+PLOT_SIZE = (1000, 360)
+PLOT_BOX = (72, 34, 830, 300)  # the axes: left, top, right, bottom (pixels)
+PASSED, REJECTED, CHOSEN, CDS_SHADE = (31, 119, 180), (166, 166, 166), (214, 39, 40), (235, 235, 235)
+
+
+def nice_ticks(low: float, high: float, most: int = 9) -> list[float]:
+    """Round tick values (1, 2 or 5 × 10^k apart) covering ``low``..``high``, at most ``most`` of them."""
+    span = max(high - low, 1e-9)
+    step = next(m * 10.0 ** e for e in range(-3, 12) for m in (1, 2, 5) if span / (m * 10.0 ** e) <= most - 1)
+    first = math.ceil(low / step - 1e-9)
+    return [i * step for i in range(first, math.floor(high / step + 1e-9) + 1)]
+
+
 def efficacy_plot_png(design: Design) -> bytes:
     """PNG of the predicted % mRNA remaining (floored at 0, as in the tables) of every scored candidate
     along the transcript, chosen ones marked (filtered-out candidates appear when they were scored)."""
-    c = design.candidates
-    figure, axes = plt.subplots(figsize=(10, 3.6), dpi=100)
-    # Fixed margins with the legend beside the axes (no point hidden): tight_layout would draw the figure
-    # once more to measure it.
-    figure.subplots_adjust(left=0.07, right=0.84, bottom=0.14, top=0.91)
-    if design.target.cds:
-        axes.axvspan(design.target.cds[0] + 1, design.target.cds[1], color="0.92", label=f"CDS ({design.target.cds_source})")
-    rejected = c[~c["passed"] & c["predicted_remaining_pct"].notna()]
-    if len(rejected):
-        axes.scatter(rejected["start"], rejected["predicted_remaining_pct"], s=3, color="0.65", label="filtered out",
-                     linewidths=0)
-    axes.scatter(c.loc[c["passed"], "start"], c.loc[c["passed"], "predicted_remaining_pct"], s=4, color="tab:blue",
-                 label="passed", linewidths=0)
-    top = design.top
-    axes.scatter(top["start"], top["predicted_remaining_pct"], s=40, marker="v", color="tab:red", label="chosen")
-    axes.set(xlabel=f"site start in {design.target.record} (nt)", ylabel="predicted % mRNA remaining",
-             title="Predicted efficacy along the transcript", xlim=(0, len(design.target.sequence)))
-    axes.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    return png_bytes(figure)
+    from PIL import Image, ImageDraw, ImageFont
+
+    c, top, target = design.candidates, design.top, design.target
+    image = Image.new("RGB", PLOT_SIZE, "white")
+    draw = ImageDraw.Draw(image)
+    font, small = ImageFont.load_default(size=13), ImageFont.load_default(size=11)
+    left, upper, right, lower = PLOT_BOX
+    y_values = c["predicted_remaining_pct"].dropna()
+    y_high = max(10.0, math.ceil(float(y_values.max()) / 10) * 10) if len(y_values) else 100.0
+    x_high = float(len(target.sequence))
+
+    def px(x: np.ndarray | float) -> np.ndarray:
+        return left + (np.asarray(x, dtype=float) / x_high) * (right - left)
+
+    def py(y: np.ndarray | float) -> np.ndarray:
+        return lower - (np.asarray(y, dtype=float) / y_high) * (lower - upper)
+
+    legend = []
+    if target.cds:
+        draw.rectangle([float(px(target.cds[0] + 1)), upper, float(px(target.cds[1])), lower], fill=CDS_SHADE)
+        legend.append(("square", CDS_SHADE, f"CDS ({target.cds_source})"))
+    for rows, colour, radius, label in ((c[~c["passed"]], REJECTED, 1.0, "filtered out"),
+                                        (c[c["passed"]], PASSED, 1.5, "passed")):
+        rows = rows[rows["predicted_remaining_pct"].notna()]
+        if label == "passed" or len(rows):
+            for x, y in zip(px(rows["start"]), py(rows["predicted_remaining_pct"])):
+                draw.ellipse([x - radius, y - radius, x + radius, y + radius], fill=colour)
+            legend.append(("dot", colour, label))
+    for x, y in zip(px(top["start"]), py(top["predicted_remaining_pct"])):
+        draw.polygon([(x - 6, y - 5), (x + 6, y - 5), (x, y + 6)], fill=CHOSEN)
+    legend.append(("triangle", CHOSEN, "chosen"))
+    draw.rectangle([left, upper, right, lower], outline="black")
+    for x in nice_ticks(0, x_high):
+        draw.line([float(px(x)), lower, float(px(x)), lower + 4], fill="black")
+        draw.text((float(px(x)), lower + 6), f"{x:g}", fill="black", font=small, anchor="mt")
+    for y in nice_ticks(0, y_high):
+        draw.line([left - 4, float(py(y)), left, float(py(y))], fill="black")
+        draw.text((left - 6, float(py(y))), f"{y:g}", fill="black", font=small, anchor="rm")
+    draw.text(((left + right) / 2, 8), "Predicted efficacy along the transcript", fill="black", font=font, anchor="mt")
+    draw.text(((left + right) / 2, PLOT_SIZE[1] - 22), f"site start in {target.record} (nt)", fill="black", font=font,
+              anchor="mt")
+    label = Image.new("RGB", (lower - upper, 20), "white")  # the y label, drawn flat and turned upright
+    ImageDraw.Draw(label).text(((lower - upper) / 2, 10), "predicted % mRNA remaining", fill="black", font=font,
+                               anchor="mm")
+    image.paste(label.rotate(90, expand=True), (8, upper))
+    x0, y0 = right + 12, upper  # the legend beside the axes: no point hidden
+    draw.rectangle([x0, y0, PLOT_SIZE[0] - 8, y0 + 8 + 18 * len(legend)], outline=(204, 204, 204))
+    for i, (shape, colour, text) in enumerate(legend):
+        cx, cy = x0 + 14, y0 + 13 + 18 * i
+        if shape == "square":
+            draw.rectangle([cx - 7, cy - 4, cx + 7, cy + 4], fill=colour)
+        elif shape == "dot":
+            draw.ellipse([cx - 2.5, cy - 2.5, cx + 2.5, cy + 2.5], fill=colour)
+        else:
+            draw.polygon([(cx - 6, cy - 5), (cx + 6, cy - 5), (cx, cy + 6)], fill=colour)
+        draw.text((cx + 14, cy), text, fill="black", font=small, anchor="lm")
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
 
 
 def _funnel_rows(design: Design) -> str:
@@ -182,7 +240,7 @@ efficacy from the shipped <code>{design.settings.model}</code> model{'' if not d
 <div class="scroll">{_table(top[top_columns(design.candidates)])}</div>
 <p>{html.escape(rank_note(design))}</p>
 <h2>Predicted efficacy along the transcript</h2>
-<img alt="predicted efficacy along the transcript" src="{png_data_uri(efficacy_png)}">
+<img alt="predicted efficacy along the transcript" src="data:image/png;base64,{base64.b64encode(efficacy_png).decode()}">
 <h2>Filter funnel</h2>
 <p>{_windows(design):,} windows; each filter's rejects, those it rejects first, and the candidates left after it.</p>
 <table><tr><th>filter</th><th>rule</th><th>rejects</th><th>rejects first</th><th>left</th><th></th></tr>{_funnel_rows(design)}</table>
