@@ -9,21 +9,38 @@ from __future__ import annotations
 import base64
 import io
 from pathlib import Path
-from typing import IO
+from types import ModuleType
+from typing import IO, TYPE_CHECKING
 
-import matplotlib
+import numpy as np
 
-matplotlib.use("Agg")  # files only: no screen on servers and CI
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+
+def _pyplot() -> ModuleType:
+    """matplotlib's pyplot on the Agg backend, imported on first use: a caller that only encodes a PNG
+    (png_data_uri) does not pay for matplotlib."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # files only: no screen on servers and CI
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def __getattr__(name: str) -> object:
+    # ``from rnakit.report.plots import plt`` still gives pyplot (PEP 562), loaded then.
+    if name == "plt":
+        return _pyplot()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def png_bytes(figure: Figure) -> bytes:
     """The figure as PNG bytes; the figure is closed (pyplot keeps every open figure alive)."""
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
-    plt.close(figure)
+    _pyplot().close(figure)
     return buffer.getvalue()
 
 
@@ -35,6 +52,7 @@ def png_data_uri(png: bytes) -> str:
 def scatter(x: np.ndarray, y: np.ndarray, path: Path | IO[bytes], *, title: str, xlabel: str, ylabel: str,
             diagonal: bool = False, hline: float | None = None) -> None:
     """A scatter plot of y against x, with an optional y = x diagonal or horizontal line."""
+    plt = _pyplot()
     figure, axes = plt.subplots(figsize=(5, 5), dpi=110)
     axes.scatter(x, y, s=4, alpha=0.3, linewidths=0)
     if diagonal:
@@ -50,6 +68,7 @@ def scatter(x: np.ndarray, y: np.ndarray, path: Path | IO[bytes], *, title: str,
 
 def bars(labels: list[str], values: list[float], path: Path | IO[bytes], *, title: str, ylabel: str) -> None:
     """A bar chart, one bar per label."""
+    plt = _pyplot()
     figure, axes = plt.subplots(figsize=(max(5, 0.35 * len(labels)), 4), dpi=110)
     axes.bar(range(len(labels)), values)
     axes.set_xticks(range(len(labels)), labels, rotation=90, fontsize=7)

@@ -3,7 +3,6 @@ and, with a modification pattern, order.tsv."""
 
 from __future__ import annotations
 
-import base64
 import html
 import io
 import json
@@ -15,6 +14,7 @@ import pandas as pd
 
 from rnakit import __version__
 from rnakit.files import json_safe
+from rnakit.report.plots import png_data_uri  # light: matplotlib loads only for drawing there
 from rnakit.sirna.design.design import Design
 from rnakit.sirna.design.filters import filter_rules
 from rnakit.sirna.design.genome import bed12_line
@@ -240,7 +240,7 @@ efficacy from the shipped <code>{design.settings.model}</code> model{'' if not d
 <div class="scroll">{_table(top[top_columns(design.candidates)])}</div>
 <p>{html.escape(rank_note(design))}</p>
 <h2>Predicted efficacy along the transcript</h2>
-<img alt="predicted efficacy along the transcript" src="data:image/png;base64,{base64.b64encode(efficacy_png).decode()}">
+<img alt="predicted efficacy along the transcript" src="{png_data_uri(efficacy_png)}">
 <h2>Filter funnel</h2>
 <p>{_windows(design):,} windows; each filter's rejects, those it rejects first, and the candidates left after it.</p>
 <table><tr><th>filter</th><th>rule</th><th>rejects</th><th>rejects first</th><th>left</th><th></th></tr>{_funnel_rows(design)}</table>
