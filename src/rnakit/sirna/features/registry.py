@@ -79,12 +79,14 @@ def per_unique_bulk(values: pd.Series, compute: Callable[[list[str]], Mapping[st
     """:func:`per_unique` for a ``compute`` that takes every distinct value at once (vectorised or
     batched work) and returns each column's values over them, in order (a mapping, or an array with
     one row per value and one column per name in ``columns``)."""
-    distinct = list(pd.unique(values.dropna()))
+    # Rows are mapped to their distinct value by integer codes: re-indexing by the values themselves
+    # can copy every row's string into one fixed-width array (quadratic memory for a design's rows,
+    # which all hold the same long transcript).
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    distinct = list(uniques)
     frame = pd.DataFrame(compute(distinct) if distinct else {}, columns=columns)
-    frame.index = pd.Index(distinct, dtype="object")
-    result = frame.reindex(values.to_numpy()).astype("float64")
-    result.index = values.index
-    return result
+    table = np.vstack([frame.to_numpy(dtype="float64"), np.full((1, len(columns)), np.nan)])
+    return pd.DataFrame(table[codes], index=values.index, columns=columns)
 
 
 def one_hot_positions(sequences: pd.Series, prefix: str, length: int, alphabet: str = "ACGU") -> pd.DataFrame:
