@@ -65,3 +65,41 @@ def best_gate(y_true: np.ndarray, y_pred: np.ndarray, p_effective: np.ndarray) -
         if score > best_score:
             best_score, best = score, float(threshold)
     return best
+
+
+#: Post-hoc calibrations a model can choose among, in tie-breaking order: one shift then a gate, or the
+#: gate alone (on genes never seen, a shift fitted on a few dozen training genes over-calls some genes).
+CALIBRATIONS = ("shift+gate", "gate")
+
+
+def fit_calibration(name: str, y_true: np.ndarray, y_pred: np.ndarray,
+                    p_effective: np.ndarray | None) -> tuple[float, float | None]:
+    """(shift, gate threshold or None) of calibration ``name`` fitted to out-of-fold ``y_pred``;
+    ``p_effective`` None: no gate."""
+    if name not in CALIBRATIONS:
+        raise ValueError(f"unknown calibration {name!r} (known: {', '.join(CALIBRATIONS)})")
+    shift = best_shift(y_true, y_pred) if name == "shift+gate" else 0.0
+    gate = best_gate(y_true, y_pred + shift, p_effective) if p_effective is not None else None
+    return shift, gate
+
+
+def calibrated(y_pred: np.ndarray, p_effective: np.ndarray | None, shift: float, gate: float | None) -> np.ndarray:
+    """``y_pred`` shifted, then gated by ``p_effective`` (see :func:`apply_gate`)."""
+    return apply_gate(y_pred + shift, p_effective, gate) if gate is not None else y_pred + shift
+
+
+def choose_calibration(y_true: np.ndarray, y_pred: np.ndarray, p_effective: np.ndarray | None,
+                       folds: list[tuple[np.ndarray, np.ndarray]],
+                       names: tuple[str, ...] = CALIBRATIONS) -> tuple[str, dict[str, float]]:
+    """The calibration among ``names`` that scores best on out-of-fold ``y_pred`` when each is fitted on
+    the rows of all but one of ``folds`` and scored on that one (pooled); ties → the earlier name.
+    Returns the name and every candidate's score."""
+    scores = {}
+    for name in names:
+        scored = np.zeros(len(y_true))
+        for train, test in folds:
+            shift, gate = fit_calibration(name, y_true[train], y_pred[train],
+                                          None if p_effective is None else p_effective[train])
+            scored[test] = calibrated(y_pred[test], None if p_effective is None else p_effective[test], shift, gate)
+        scores[name] = competition_score(y_true, scored)
+    return max(names, key=lambda n: (scores[n], -names.index(n))), scores

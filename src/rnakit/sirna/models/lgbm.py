@@ -6,6 +6,10 @@ shift of the predictions is fitted and then a gate (see calibration.py): a Light
 "< 30" decides which side of 30 a prediction falls on when it is confident enough. The gene and
 publication (``identity`` group) are hidden on a share of training rows so that the model also
 learns the case of a gene it has never seen.
+
+``lgbm-cal`` is the same model choosing its calibration (see :data:`CALIBRATIONS`): the shift and
+gate, or the gate alone, whichever scores better on the inner out-of-fold predictions when fitted on
+two inner folds and scored on the third.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from sklearn.utils.validation import check_is_fitted
 from rnakit.cpu import model_threads
 from rnakit.errors import InputFormatError
 from rnakit.sirna.metrics import EFFECTIVE_THRESHOLD
-from rnakit.sirna.models.calibration import apply_gate, best_gate, best_shift, inner_folds
+from rnakit.sirna.models.calibration import calibrated, choose_calibration, fit_calibration, inner_folds
 from rnakit.sirna.models.encoding import encode, learn_levels, mask_identity
 from rnakit.sirna.models.saved import saved_params
 
@@ -42,6 +46,8 @@ class LgbmEfficacyModel(RegressorMixin, BaseEstimator):
 
     uses_features = True
     table_columns: tuple[str, ...] = ()
+    #: Calibrations chosen among on inner folds (calibration.CALIBRATIONS); one: no choice to make.
+    calibrations: tuple[str, ...] = ("shift+gate",)
 
     def __init__(
         self,
@@ -103,20 +109,25 @@ class LgbmEfficacyModel(RegressorMixin, BaseEstimator):
         self.features_ = list(X.columns)
         self.levels_ = learn_levels(X)
         matrix = encode(X, self.features_, self.levels_)
-        self.shift_, self.gate_threshold_ = 0.0, None
+        self.shift_, self.gate_threshold_, self.calibration_, self.calibration_scores_ = 0.0, None, None, {}
         n_groups = len(np.unique(groups)) if groups is not None else len(y)
         if self.calibrate and n_groups < self.inner_folds:
             log.warning("lgbm: %d group(s) are too few for %d calibration folds; predictions are not shifted",
                         n_groups, self.inner_folds)
         elif self.calibrate:
             inner, inner_p, threads = np.zeros(len(y)), np.zeros(len(y)), model_threads(self.n_jobs)
-            for train, test in inner_folds(len(y), groups, self.inner_folds, self.random_state, "lgbm"):
+            folds = inner_folds(len(y), groups, self.inner_folds, self.random_state, "lgbm")
+            for train, test in folds:
                 inner[test] = self._fit_regressor(matrix[train], y[train]).predict(matrix[test], num_threads=threads)
                 if self.gate:
                     inner_p[test] = self._fit_classifier(matrix[train], y[train]).predict(matrix[test], num_threads=threads)
-            self.shift_ = best_shift(y, inner)
-            if self.gate:
-                self.gate_threshold_ = best_gate(y, inner + self.shift_, inner_p)
+            probability = inner_p if self.gate else None
+            self.calibration_ = self.calibrations[0]
+            if len(self.calibrations) > 1:  # each scored on the inner fold it was not fitted to
+                self.calibration_, self.calibration_scores_ = choose_calibration(y, inner, probability, folds,
+                                                                                 self.calibrations)
+                log.info("lgbm: calibration %s (inner scores %s)", self.calibration_, self.calibration_scores_)
+            self.shift_, self.gate_threshold_ = fit_calibration(self.calibration_, y, inner, probability)
         self.booster_ = self._fit_regressor(matrix, y)
         self.gate_booster_ = self._fit_classifier(matrix, y) if self.gate_threshold_ is not None else None
         return self
@@ -125,10 +136,11 @@ class LgbmEfficacyModel(RegressorMixin, BaseEstimator):
         """Predicted % mRNA remaining for each row of ``X``."""
         check_is_fitted(self)
         matrix, threads = encode(X, self.features_, self.levels_), model_threads(self.n_jobs)
-        predicted = self.booster_.predict(matrix, num_threads=threads) + self.shift_
+        predicted = self.booster_.predict(matrix, num_threads=threads)
         if self.gate_booster_ is None:
-            return predicted
-        return apply_gate(predicted, self.gate_booster_.predict(matrix, num_threads=threads), self.gate_threshold_)
+            return predicted + self.shift_
+        return calibrated(predicted, self.gate_booster_.predict(matrix, num_threads=threads), self.shift_,
+                          self.gate_threshold_)
 
     def save(self, folder: Path) -> None:
         """Write the booster(s) as LightGBM text and the encoding as JSON (no pickle)."""
@@ -137,7 +149,8 @@ class LgbmEfficacyModel(RegressorMixin, BaseEstimator):
         if self.gate_booster_ is not None:
             self.gate_booster_.save_model(str(folder / GATE_FILE))
         state = {"params": self.get_params(), "features": self.features_, "levels": self.levels_, "shift": self.shift_,
-                 "gate_threshold": self.gate_threshold_}
+                 "gate_threshold": self.gate_threshold_,
+                 "calibration": self.calibration_, "calibration_scores": self.calibration_scores_}
         (folder / PARAMS_FILE).write_text(json.dumps(state, indent=1))
 
     @classmethod
@@ -153,4 +166,11 @@ class LgbmEfficacyModel(RegressorMixin, BaseEstimator):
         model = cls(**saved_params(cls, state["params"]))
         model.features_, model.levels_, model.shift_ = state["features"], state["levels"], float(state["shift"])
         model.booster_, model.gate_threshold_, model.gate_booster_ = booster, threshold, gate
+        model.calibration_, model.calibration_scores_ = state.get("calibration"), state.get("calibration_scores", {})
         return model
+
+
+class LgbmCalibrationChoiceModel(LgbmEfficacyModel):
+    """``lgbm-cal``: ``lgbm`` choosing between shift + gate and the gate alone on inner folds."""
+
+    calibrations = ("shift+gate", "gate")

@@ -19,6 +19,7 @@ from rnakit.sirna.models.protocol import EfficacyModel
 # (no torch) runs the LightGBM models; the others need the [nn] extra, which model_class names.
 MODELS: dict[str, str] = {
     "lgbm": "rnakit.sirna.models.lgbm:LgbmEfficacyModel",
+    "lgbm-cal": "rnakit.sirna.models.lgbm:LgbmCalibrationChoiceModel",
     "lgbm-level": "rnakit.sirna.models.level:LgbmLevelModel",
     "lgbm-rank": "rnakit.sirna.models.ranker:LgbmRankModel",
     "lgbm-gene": "rnakit.sirna.models.gene:LgbmGeneModel",
