@@ -57,6 +57,9 @@ def screened(tmp_path_factory):
 class _Fixed:
     """An estimator whose predictions are given: the test knows every value."""
 
+    uses_features = True
+    table_columns: tuple[str, ...] = ()
+
     def __init__(self, values: list[float]) -> None:
         self.values = np.array(values)
 
@@ -72,8 +75,8 @@ def test_a_negative_prediction_is_shown_as_0_the_raw_value_kept_and_it_still_ran
                                      target.sequence, target.record, None, None, None, efficacy.Conditions())
     real_load = efficacy.load_model
 
-    def fixed_model(path, threads):
-        _, manifest = real_load(path, threads)
+    def fixed_model(path, threads, **options):
+        _, manifest = real_load(path, threads, **options)
         return _Fixed([-3.5, 0.0, 42.0]), manifest
 
     monkeypatch.setattr(efficacy, "load_model", fixed_model)

@@ -107,11 +107,11 @@ def score_candidates(table: pd.DataFrame, model: str, record: str, threads: int 
     def load() -> tuple[object, dict]:
         if meanwhile is not None:
             meanwhile()
-        return load_model(folder, threads)
+        return load_model(folder, threads, predict_only=True)
 
     features, (estimator, manifest) = chunked_features(table, wanted, record, workers, meanwhile=load)
     features = features.drop(columns="id")
-    predicted = estimator.predict(model_inputs(manifest["model"], table, lambda: features))
+    predicted = estimator.predict(model_inputs(estimator, table, lambda: features))
     # Inhibition assays report > 100 % knockdown at times, so the models learnt values a little below
     # 0 % remaining. Shown as 0 (no mRNA left is the floor a reader expects); the raw value is kept in
     # its own column and ranks the candidates, as clipping would tie the very best ones.

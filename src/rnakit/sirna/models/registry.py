@@ -30,6 +30,8 @@ MODELS: dict[str, str] = {
     "gnn": "rnakit.sirna.models.gnn:GnnModel",
     "gnn4sirna": "rnakit.sirna.models.gnn4sirna:Gnn4sirnaModel",
 }
+#: Lighter classes that predict from a saved model folder (no training code: design's imports stay small).
+SCORERS: dict[str, str] = {"lgbm-rank": "rnakit.sirna.models.rank_scorer:RankScorer"}
 MANIFEST = "manifest.json"
 MODEL_FOLDER = "model"
 RUN_COMMAND = "rnakit sirna train"  # the writer named in a run folder's marker (rnakit.outputs)
@@ -40,7 +42,12 @@ def model_class(name: str) -> type[EfficacyModel]:
     model whose packages are not installed is an error naming the extra that installs them."""
     if name not in MODELS:
         raise ValueRangeError(f"unknown model {name!r} (known: {', '.join(MODELS)})")
-    module, _, attribute = MODELS[name].partition(":")
+    return _imported(MODELS[name], name)
+
+
+def _imported(where: str, name: str) -> type:
+    """The class at ``where`` ("module:class") of model ``name``, imported now."""
+    module, _, attribute = where.partition(":")
     return getattr(import_for(module, f"model {name!r}"), attribute)
 
 
@@ -49,9 +56,10 @@ def uses_features(name: str) -> bool:
     return model_class(name).uses_features
 
 
-def model_inputs(name: str, table: pd.DataFrame, features: Callable[[], pd.DataFrame]) -> pd.DataFrame:
-    """What model ``name`` reads: the feature matrix and/or its own columns of the canonical table."""
-    estimator = model_class(name)
+def model_inputs(name: str | EfficacyModel, table: pd.DataFrame, features: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    """What model ``name`` (or a loaded model) reads: the feature matrix and/or its own columns of the
+    canonical table."""
+    estimator = model_class(name) if isinstance(name, str) else name
     parts = [features().set_axis(table.index)] if estimator.uses_features else []
     parts.append(table[list(estimator.table_columns)])
     return pd.concat(parts, axis=1)
@@ -71,10 +79,11 @@ def save_model(model: EfficacyModel, name: str, folder: Path, manifest: dict) ->
         write_model(model, name, scratch, manifest)
 
 
-def load_model(folder: Path, threads: int | None = None) -> tuple[EfficacyModel, dict]:
+def load_model(folder: Path, threads: int | None = None, predict_only: bool = False) -> tuple[EfficacyModel, dict]:
     """The model and manifest saved in ``folder``; a clear error when it is not a complete model folder.
 
     The model runs with ``threads`` (None: the cores available to this process), whatever it was saved with.
+    With ``predict_only``, a model with a lighter class in SCORERS is read by it (the same predictions).
 
     The folder's marker must list the manifest and every weight file with the sha256 they were written
     with, so a half-written run, a mix of two runs or a damaged file is refused before anything is read.
@@ -87,5 +96,7 @@ def load_model(folder: Path, threads: int | None = None) -> tuple[EfficacyModel,
         raise InputFormatError(f"unreadable manifest ({exc})", file=str(path)) from None
     if not isinstance(manifest, dict) or not isinstance(manifest.get("model"), str):
         raise InputFormatError("the manifest names no model", file=str(path))
-    model = model_class(manifest["model"]).load(folder / MODEL_FOLDER)
+    name = manifest["model"]
+    estimator = _imported(SCORERS[name], name) if predict_only and name in SCORERS else model_class(name)
+    model = estimator.load(folder / MODEL_FOLDER)
     return model.set_params(n_jobs=threads), manifest

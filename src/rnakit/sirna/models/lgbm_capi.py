@@ -1,0 +1,90 @@
+"""LightGBM boosters saved as text, predicted through LightGBM's C library without its Python package.
+
+``import lightgbm`` costs about a CPU second, nearly all of it scikit-learn and SciPy, which the
+package's compatibility layer imports whenever they are installed; predicting from a saved booster needs
+neither. :class:`TextBooster` calls the library functions ``lightgbm.Booster.predict`` calls
+(``LGBM_BoosterCreateFromModelfile``, then ``LGBM_BoosterPredictForMat``: normal prediction, every
+iteration, float64 rows), so its values are the package's, bit for bit (tests compare them on the
+shipped models).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import functools
+import importlib.util
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from rnakit.errors import InputFormatError
+
+_PREDICT_NORMAL = 0  # C_API_PREDICT_NORMAL: the objective's output (identity for regression and ranking)
+_FLOAT64 = 1  # C_API_DTYPE_FLOAT64
+_ROW_MAJOR = 1
+
+
+def _library_name() -> str:
+    if sys.platform.startswith("win"):
+        return "lib_lightgbm.dll"
+    return "lib_lightgbm.dylib" if sys.platform == "darwin" else "lib_lightgbm.so"
+
+
+@functools.cache
+def _library() -> ctypes.CDLL:
+    """LightGBM's shared library, found where the installed package keeps it (lightgbm/libpath.py's places)
+    without importing the package."""
+    spec = importlib.util.find_spec("lightgbm")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("LightGBM is not installed (pip install lightgbm)")
+    package = Path(next(iter(spec.submodule_search_locations)))
+    for folder in (package.parent, package / "bin", package / "lib"):
+        if (folder / _library_name()).is_file():
+            library = ctypes.cdll.LoadLibrary(str(folder / _library_name()))
+            library.LGBM_GetLastError.restype = ctypes.c_char_p
+            return library
+    raise ImportError(f"LightGBM's library {_library_name()} is not in the installed package ({package})")
+
+
+def _check(status: int, file: str) -> None:
+    if status != 0:
+        raise InputFormatError(f"LightGBM: {_library().LGBM_GetLastError().decode('utf-8', 'replace')}", file=file)
+
+
+class TextBooster:
+    """A booster read from LightGBM's text model file, for prediction only."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = str(path)
+        self._handle = ctypes.c_void_p()
+        iterations = ctypes.c_int(0)
+        _check(_library().LGBM_BoosterCreateFromModelfile(self.path.encode("utf-8"), ctypes.byref(iterations),
+                                                           ctypes.byref(self._handle)), self.path)
+        features = ctypes.c_int(0)
+        _check(_library().LGBM_BoosterGetNumFeature(self._handle, ctypes.byref(features)), self.path)
+        self.num_features = features.value
+
+    def __del__(self) -> None:
+        if getattr(self, "_handle", None) is not None and self._handle.value:
+            _library().LGBM_BoosterFree(self._handle)
+
+    def predict(self, matrix: np.ndarray, num_threads: int = 1) -> np.ndarray:
+        """One prediction per row of ``matrix`` (rows × the model's features), on ``num_threads`` threads."""
+        data = np.ascontiguousarray(matrix, dtype=np.float64)
+        if data.ndim != 2 or data.shape[1] != self.num_features:
+            raise InputFormatError(f"the model needs {self.num_features} features, the matrix has shape {data.shape}",
+                                   file=self.path)
+        out = np.empty(data.shape[0], dtype=np.float64)
+        if not len(out):
+            return out
+        written = ctypes.c_int64(0)
+        _check(_library().LGBM_BoosterPredictForMat(
+            self._handle, data.ctypes.data_as(ctypes.c_void_p), ctypes.c_int(_FLOAT64),
+            ctypes.c_int32(data.shape[0]), ctypes.c_int32(data.shape[1]), ctypes.c_int(_ROW_MAJOR),
+            ctypes.c_int(_PREDICT_NORMAL), ctypes.c_int(0), ctypes.c_int(-1),
+            f"num_threads={int(num_threads)}".encode("ascii"), ctypes.byref(written),
+            out.ctypes.data_as(ctypes.POINTER(ctypes.c_double))), self.path)
+        if written.value != len(out):
+            raise InputFormatError(f"LightGBM wrote {written.value} predictions for {len(out)} rows", file=self.path)
+        return out
