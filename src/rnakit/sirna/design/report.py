@@ -20,6 +20,7 @@ from rnakit.sirna.design.filters import filter_rules
 from rnakit.sirna.design.genome import bed12_line
 from rnakit.sirna.design.ordering import order_table
 from rnakit.sirna.design.ranking import __doc__ as RANKING_DOC
+from rnakit.sirna.design.tsv import write_tsv
 
 # The top table's columns, in the order shown: efficacy and the off-target counts first, so that a
 # reader sees both without scrolling sideways; the sequences and the rule columns after them.
@@ -45,7 +46,7 @@ def rank_note(design: Design) -> str:
 def write_design(design: Design, folder: Path) -> None:
     """Write the outputs of one target into ``folder`` (which must exist); efficacy.png is the report's
     efficacy plot on its own, for slides and for the web app's result page; order.tsv only with a pattern."""
-    design.candidates.to_csv(folder / "candidates.tsv", sep="\t", index=False, float_format="%.4g")
+    write_tsv(design.candidates, folder / "candidates.tsv", float_format="%.4g")
     top = design.top
     with open(folder / "top.fasta", "w") as handle:
         for row in top.itertuples():
