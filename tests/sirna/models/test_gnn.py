@@ -71,14 +71,14 @@ def test_sirna_nodes_carry_the_mean_of_their_rows_thermo_columns():
 def test_gnn_reads_the_mrna_and_predicts_unseen_genes(tmp_path):
     table, X, y = gene_table(16, 12, 1)
     train = table["gene"].isin([f"G{g}" for g in range(12)]).to_numpy()
-    model = GnnModel(hidden=16, max_epochs=40, patience=40, batch_size=64, n_jobs=1)
+    model = GnnModel(hidden=16, max_epochs=40, patience=40, batch_size=64, seeds=1, n_jobs=1)
     model.fit(X[train], y[train], groups=table["gene"].to_numpy()[train])
     predicted = model.predict(X[~train])  # four genes never seen in training
     assert np.corrcoef(predicted, y[~train])[0, 1] > 0.9
     model.save(tmp_path / "m")
     assert sorted(p.name for p in (tmp_path / "m").iterdir()) == ["gnn.json", "gnn.safetensors"]
     np.testing.assert_allclose(GnnModel.load(tmp_path / "m").predict(X[~train]), predicted, rtol=1e-5)
-    again = GnnModel(hidden=16, max_epochs=40, patience=40, batch_size=64, n_jobs=1)
+    again = GnnModel(hidden=16, max_epochs=40, patience=40, batch_size=64, seeds=1, n_jobs=1)
     again.fit(X[train], y[train], groups=table["gene"].to_numpy()[train])
     np.testing.assert_allclose(again.predict(X[~train]), predicted, rtol=1e-6)  # seeded
 
@@ -117,7 +117,7 @@ def test_gnn_reads_a_seen_targets_level(tmp_path):
     X, y = twin_table(3)
     test = np.arange(len(y)) % 4 == 0  # random rows: every accession has training rows
     kw = dict(hidden=16, max_epochs=80, patience=80, batch_size=16, learning_rate=3e-3, stop_on="pearson",
-              prior_rows=2.0, n_jobs=1)
+              prior_rows=2.0, seeds=1, n_jobs=1)
     seen = GnnModel(**kw).fit(X[~test], y[~test])
     blind = GnnModel(seen_level=False, **kw).fit(X[~test], y[~test])
     predicted = seen.predict(X[test])
@@ -125,3 +125,20 @@ def test_gnn_reads_a_seen_targets_level(tmp_path):
     assert np.corrcoef(blind.predict(X[test]), y[test])[0, 1] < 0.4  # twins share every node feature
     seen.save(tmp_path / "m")
     np.testing.assert_allclose(GnnModel.load(tmp_path / "m").predict(X[test]), predicted, rtol=1e-5)
+
+
+def test_gnn_of_several_seeds_predicts_their_mean_and_round_trips(tmp_path):
+    _, X, y = gene_table(4, 6, 4)
+    kw = dict(hidden=8, max_epochs=3, patience=3, batch_size=8, n_jobs=1)
+    single = [GnnModel(random_state=s, seeds=1, **kw).fit(X, y).predict(X) for s in (5, 6)]
+    model = GnnModel(seeds=2, random_state=5, **kw).fit(X, y)
+    predicted = model.predict(X)
+    np.testing.assert_allclose(predicted, np.mean(single, axis=0), rtol=1e-6)
+    assert not np.allclose(single[0], single[1])  # the seeds' networks differ
+    model.save(tmp_path / "m")
+    assert sorted(p.name for p in (tmp_path / "m").iterdir()) == ["gnn_seeds.json", "seed0", "seed1"]
+    again = GnnModel.load(tmp_path / "m")
+    assert again.seeds == 2
+    np.testing.assert_allclose(again.predict(X), predicted, rtol=1e-5)
+    with pytest.raises(ValueError, match="seeds"):
+        GnnModel(seeds=0, **kw).fit(X, y)
