@@ -103,7 +103,8 @@ def test_member_view_gives_each_member_only_its_inputs():
 def test_ensemble_table_columns_are_its_members_in_order():
     # Written out in ensemble.py so that the class imports no member (torch); they must stay the union.
     union = dict.fromkeys(c for name in MEMBER_MODELS for c in model_class(name).table_columns)
-    assert EnsembleModel.table_columns == tuple(union) == ("guide", "guide_mods", "transcript", "context")
+    assert EnsembleModel.table_columns == tuple(union) == (
+        "guide", "guide_mods", "transcript", "context", "gene", "transcript_id", "publication")
 
 
 def test_ensemble_fits_out_of_fold_and_round_trips_through_the_registry(tmp_path):
@@ -119,3 +120,14 @@ def test_ensemble_fits_out_of_fold_and_round_trips_through_the_registry(tmp_path
     np.testing.assert_allclose(again.predict(X), model.predict(X))
     with pytest.raises(InputFormatError, match="unknown ensemble member"):
         EnsembleModel(members=("nope",)).fit(X, y)
+
+
+def test_ensemble_blends_lgbm_seen_and_saves_it_in_its_own_folder(tmp_path):
+    table, features, y = synthetic(240, 4)
+    X = model_inputs("ensemble", table, lambda: features)
+    model = EnsembleModel(members=("lgbm", "lgbm-seen"), inner_folds=2, n_jobs=1).fit(X, y)
+    assert sum(model.weights_) == pytest.approx(1.0) and len(model.inner_member_scores_) == 2
+    save_model(model, "ensemble", tmp_path, {"feature_groups": GROUPS})
+    assert (tmp_path / "model" / "lgbm-seen" / "lgbm_seen.json").is_file()
+    again, _ = load_model(tmp_path)
+    np.testing.assert_allclose(again.predict(X), model.predict(X))

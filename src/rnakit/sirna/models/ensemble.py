@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 
 #: Models that can be blended, by the names the CLI uses. Their classes are imported when a blend uses
 #: them, so an lgbm-only ensemble runs without the [nn] extra (torch) that gru-baseline and seqnet need.
-MEMBER_MODELS: tuple[str, ...] = ("lgbm", "gru-baseline", "seqnet")
+MEMBER_MODELS: tuple[str, ...] = ("lgbm", "gru-baseline", "seqnet", "lgbm-seen", "gnn")
 STATE_FILE = "ensemble.json"
 
 
@@ -71,7 +71,7 @@ class EnsembleModel(RegressorMixin, BaseEstimator):
     uses_features = True
     # Every member's table columns, in MEMBER_MODELS order (written out so that reading this attribute
     # imports no member; tests/sirna/models/test_seqnet_ensemble.py checks it against the members).
-    table_columns = ("guide", "guide_mods", "transcript", "context")
+    table_columns = ("guide", "guide_mods", "transcript", "context", "gene", "transcript_id", "publication")
 
     def __init__(self, members: tuple[str, ...] = ("lgbm", "seqnet"), inner_folds: int = 3, weight_step: float = 0.05,
                  n_jobs: int | None = None, random_state: int = 0) -> None:
