@@ -21,7 +21,7 @@ def design_command(
     record: Annotated[Optional[str], typer.Option("--record", help="The record to design for when the FASTA has several.")] = None,
     all_records: Annotated[bool, typer.Option("--all-records", help="Design for every record (one folder each plus summary.tsv).")] = False,
     transcriptome: Annotated[Optional[Path], typer.Option("--transcriptome", help="FASTA of transcripts to screen for off-targets (indexed once, cached).")] = None,
-    aligner: Annotated[str, typer.Option("--aligner", help="Near-perfect off-target search: auto (bowtie when installed), bowtie, or kmer (rnakit's own index: faster per strand, about 12 bytes per transcriptome nucleotide more memory).")] = D("aligner"),
+    aligner: Annotated[str, typer.Option("--aligner", help="Near-perfect off-target search: auto (bowtie when installed, except for runs of 8 or more records: kmer), bowtie, or kmer (rnakit's own index: faster per strand, about 12 bytes per transcriptome nucleotide more memory, 16 for many records).")] = D("aligner"),
     same_gene: Annotated[Optional[str], typer.Option("--same-gene", help="Regex: transcriptome headers matching it are the target's isoforms, not off-targets.")] = None,
     length: Annotated[str, typer.Option("--length", help="Guide length(s): 21, 19..23 or 19,21.")] = D("length"),
     overhang: Annotated[int, typer.Option("--overhang", help="3' overhang of each strand (nt).")] = DesignRequest.default("overhang"),

@@ -91,6 +91,24 @@ def test_sites_searched_beforehand_give_the_counts_of_a_search_per_call(transcri
     assert len(commands) == 2 and all(c[c.index("-p") + 1] == "1" for c in commands)
 
 
+def test_kmer_index_for_a_batch_gives_the_counts_of_the_plain_search(transcriptome) -> None:
+    path, sequences = transcriptome
+    index = build_index(path)
+    strands = [s for t in sequences[:4] for s in (lambda c: [*c["guide"], *c["passenger"]])(enumerate_candidates(t, [21]))]
+    searched = with_sites_searched(index, sequences[:4])
+    assert searched.suffix_table is not None and index.suffix_table is None
+    assert with_sites_searched(index, sequences[4:8]).suffix_table is searched.suffix_table  # built once per index
+    for exclude in (set(), exclusion_set(index, "T1"), exclusion_set(index, None, "G2")):
+        pd.testing.assert_frame_equal(count_off_targets(searched, strands, exclude), count_off_targets(index, strands, exclude))
+    assert count_off_targets(index, strands, set())[["mm0", "mm1", "mm2"]].to_numpy().sum(axis=0).min() > 0
+
+
+def test_auto_aligner_is_rnakit_index_for_many_records() -> None:
+    assert runner.run_aligner("auto", runner.KMER_FROM_RECORDS) == "kmer"
+    assert runner.run_aligner("auto", runner.KMER_FROM_RECORDS - 1) == "auto"  # one record: bowtie when installed
+    assert runner.run_aligner("bowtie", 1000) == "bowtie" and runner.run_aligner("kmer", 1) == "kmer"
+
+
 def replace_threads(index, threads: int):
     from dataclasses import replace
 
