@@ -18,8 +18,6 @@ from typing import TypeVar
 
 import pandas as pd
 
-from rnakit.sirna.features import compute_features
-
 #: Fewer candidates per process than this are not worth a process (~0.6 ms of features each).
 MIN_CHUNK_ROWS = 500
 
@@ -34,6 +32,14 @@ def chunk_bounds(rows: int, workers: int) -> list[tuple[int, int]]:
     return list(zip(edges[:-1], edges[1:]))
 
 
+def _features(table: pd.DataFrame, groups: list[str], record: str) -> pd.DataFrame:
+    # Imported here: the feature groups load numba and ViennaRNA, which the forked children then import
+    # side by side instead of this process before it forks (a serial third of a second).
+    from rnakit.sirna.features import compute_features
+
+    return compute_features(table, groups, cache_dir=None, file=record)
+
+
 def _can_fork() -> bool:
     # Forked children inherit the imported modules (no second start-up). Linux only: on macOS a forked
     # child of a process that loaded system frameworks may crash. A daemon process (a Dask or web-app
@@ -45,14 +51,13 @@ def chunked_features(table: pd.DataFrame, groups: list[str], record: str, worker
                      meanwhile: Callable[[], T] | None = None) -> tuple[pd.DataFrame, T | None]:
     """:func:`rnakit.sirna.features.compute_features` of ``table`` (no cache), rows shared out over
     ``workers`` child processes, the same frame as one pass; and ``meanwhile()``, run in this process
-    while they work (the model loads then: its imports cost about as much as a chunk's features)."""
+    while they work (the model loads then)."""
     bounds = chunk_bounds(len(table), workers) if _can_fork() else [(0, len(table))]
     if len(bounds) == 1:
         waited = meanwhile() if meanwhile else None
-        return compute_features(table, groups, cache_dir=None, file=record), waited
+        return _features(table, groups, record), waited
     # Forked before this process runs the model: LightGBM's OpenMP pool never exists in a child.
     with ProcessPoolExecutor(max_workers=len(bounds), mp_context=multiprocessing.get_context("fork")) as pool:
-        futures = [pool.submit(compute_features, table.iloc[start:end], groups, cache_dir=None, file=record)
-                   for start, end in bounds]
+        futures = [pool.submit(_features, table.iloc[start:end], groups, record) for start, end in bounds]
         waited = meanwhile() if meanwhile else None
         return pd.concat([future.result() for future in futures]), waited

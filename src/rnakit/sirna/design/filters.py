@@ -24,7 +24,7 @@ from rnakit.errors import InputFormatError, SequenceError, ValueRangeError
 from rnakit.seq.alphabet import validate_rna
 from rnakit.seq.composition import gc_fraction
 from rnakit.seq.fasta import read_fasta_records
-from rnakit.sirna.features.energy import SEED
+from rnakit.sirna.features.site import SEED
 from rnakit.tabular import open_text
 from rnakit.thermo.nearest_neighbor import melting_temperatures, salt_shift
 

@@ -1,9 +1,20 @@
-"""siRNA feature groups (see :func:`groups`) and the function that assembles a feature matrix."""
+"""siRNA feature groups (see :func:`groups`) and the function that assembles a feature matrix.
 
-from rnakit.sirna.features.registry import FeatureGroup, feature_group, groups, resolve_groups
+Names are imported on first use (:mod:`rnakit.lazy`), and the group modules when groups are first asked
+for (:func:`~rnakit.sirna.features.registry.groups`): importing a light part of the package, as design's
+filters and model loading do, does not load numba and ViennaRNA (a design's processes that compute
+features load them in parallel).
+"""
 
-# Importing the group modules registers them, in this order.
-from rnakit.sirna.features import sequence, energy, rules, chemistry, target, conditions, identity, transcript  # noqa: E402,F401  isort:skip
-from rnakit.sirna.features.matrix import compute_features, default_cache_dir  # noqa: E402  isort:skip
+from rnakit.lazy import lazy_exports
 
-__all__ = ["FeatureGroup", "compute_features", "default_cache_dir", "feature_group", "groups", "resolve_groups"]
+_HOMES = {
+    "FeatureGroup": "rnakit.sirna.features.registry",
+    "feature_group": "rnakit.sirna.features.registry",
+    "groups": "rnakit.sirna.features.registry",
+    "resolve_groups": "rnakit.sirna.features.registry",
+    "compute_features": "rnakit.sirna.features.matrix",
+    "default_cache_dir": "rnakit.sirna.features.matrix",
+}
+__all__ = sorted(_HOMES)
+__getattr__, __dir__ = lazy_exports(__name__, _HOMES)

@@ -7,7 +7,7 @@ import pandas as pd
 
 from rnakit.seq.alphabet import reverse_complement_rna
 from rnakit.sirna.features.registry import feature_group, per_unique_bulk
-from rnakit.sirna.features.site import site_regions
+from rnakit.sirna.features.site import SEED, site_regions
 from rnakit.thermo.nearest_neighbor import helix_dgs, melting_temperatures, stack_table
 from rnakit.hybrid.energy import longest_other_helix, paired_duplex_energies
 from rnakit.hybrid.search import duplex_energies
@@ -15,7 +15,6 @@ from rnakit.thermo.vienna import duplex_mfe, fold_mfe
 
 CORE = 19  # guide 1–19 pairs with the passenger (and the target) in 19+2 and 21/23 designs
 END_BP = 4  # terminal base pairs whose stability defines the asymmetry
-SEED = (2, 8)
 MIN_PAIRED, MAX_TAIL = 15, 4  # duplexes computed in bulk: as designed (≥ 15 bp core, 3' overhangs of 1–4 nt)
 SLIPPED_HELIX = 8  # ... and no other register pairs this many nt in a row (slipped duplexes seen to win had ≥ 17)
 NN_COLUMNS = [f"nn_step_{i}" for i in range(1, CORE)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -32,6 +33,9 @@ class FeatureGroup:
 
 
 _GROUPS: dict[str, FeatureGroup] = {}
+#: The modules defining the groups, imported when groups are first asked for; groups are listed in this
+#: order (each module's in the order it registers them), whichever module was imported first.
+GROUP_MODULES = ("sequence", "energy", "rules", "chemistry", "target", "conditions", "identity", "transcript")
 
 
 def feature_group(name: str, description: str, inputs: Iterable[str], version: int = 1,
@@ -45,20 +49,31 @@ def feature_group(name: str, description: str, inputs: Iterable[str], version: i
     return register
 
 
+def _registered() -> dict[str, FeatureGroup]:
+    """Every group: GROUP_MODULES' first, in that order, then any registered elsewhere (sorted is stable)."""
+    package = __name__.rpartition(".")[0]
+    rank = {f"{package}.{module}": i for i, module in enumerate(GROUP_MODULES)}
+    for module in rank:
+        importlib.import_module(module)
+    ordered = sorted(_GROUPS.values(), key=lambda group: rank.get(group.compute.__module__, len(rank)))
+    return {group.name: group for group in ordered}
+
+
 def groups(optional: bool = False) -> dict[str, FeatureGroup]:
     """Every registered group, in registration order (the optional ones too with ``optional``)."""
-    return {name: group for name, group in _GROUPS.items() if optional or not group.optional}
+    return {name: group for name, group in _registered().items() if optional or not group.optional}
 
 
 def resolve_groups(names: Iterable[str] | None) -> list[FeatureGroup]:
     """Groups by name (every non-optional group when None); an unknown name is an error listing the known ones."""
     if names is None:
         return list(groups().values())
+    known = _registered()
     chosen = []
     for name in names:
-        if name not in _GROUPS:
-            raise ValueRangeError(f"unknown feature group {name!r} (known: {', '.join(_GROUPS)})")
-        chosen.append(_GROUPS[name])
+        if name not in known:
+            raise ValueRangeError(f"unknown feature group {name!r} (known: {', '.join(known)})")
+        chosen.append(known[name])
     return chosen
 
 

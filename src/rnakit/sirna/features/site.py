@@ -11,6 +11,7 @@ from rnakit.seq.alphabet import reverse_complement_rna
 from rnakit.sirna.strands import SITE_END, SITE_START, SiteMatch, locate_site
 
 SITE_LENGTH = 19
+SEED = (2, 8)  # the guide's seed, 1-based inclusive
 FLANK = 4  # nt on each side of the site given to duplexfold (room for the guide's 3' overhang)
 
 # Shared by the feature groups of one process: each (guide, target) is searched once.
