@@ -75,9 +75,9 @@ def test_the_command_shares_one_target_over_its_workers(tmp_path, monkeypatch) -
 
     asked = []
 
-    def spy(table, groups, record, workers=1, meanwhile=None):
+    def spy(table, groups, record, workers=1, meanwhile=None, pool=None):
         asked.append(workers)
-        return chunks.chunked_features(table, groups, record, 1, meanwhile)
+        return chunks.chunked_features(table, groups, record, 1, meanwhile, pool)
 
     monkeypatch.setattr(efficacy, "chunked_features", spy)
     fasta = tmp_path / "t.fa"
@@ -88,3 +88,23 @@ def test_the_command_shares_one_target_over_its_workers(tmp_path, monkeypatch) -
                                           *option])
         assert result.exit_code == 0, result.output
         assert asked[-1] == expected
+
+
+def test_workers_forked_before_the_rows_exist_give_one_pass_features(monkeypatch) -> None:
+    from rnakit.sirna.design.candidates import enumerate_candidates
+    from rnakit.sirna.design.efficacy import Conditions, candidate_table
+    from rnakit.sirna.features import compute_features
+
+    monkeypatch.setattr(chunks, "MIN_CHUNK_ROWS", 50)
+    rng = random.Random(9)
+    target = "".join(rng.choice("ACGU") for _ in range(160))
+    table = candidate_table(enumerate_candidates(target, [21]), target, "t", None, None, None, Conditions())
+    groups = ["target", "thermo"]
+    expected = compute_features(table, groups, cache_dir=None, file="t")
+    with chunks.feature_workers(2, rows=99) as pool:
+        assert pool is None  # too few rows to share: nothing forked
+    with chunks.feature_workers(2, rows=len(target)) as pool:
+        assert pool is not None
+        for workers in (2, 1):  # two chunks, then one chunk sent to a worker (this process loads the model)
+            features, waited = chunks.chunked_features(table, groups, "t", workers, lambda: "model", pool)
+            assert waited == "model" and features.equals(expected)

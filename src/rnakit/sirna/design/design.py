@@ -11,6 +11,7 @@ import pandas as pd
 
 from rnakit.errors import InputFormatError, MismatchError
 
+from rnakit.sirna.design.chunks import feature_workers
 from rnakit.sirna.design.candidates import DEFAULT_LENGTH, DEFAULT_OVERHANG, drop_ambiguous, enumerate_candidates
 from rnakit.sirna.design.coverage import conservation, isoform_coverage
 from rnakit.sirna.design.efficacy import Conditions, candidate_table, score_candidates
@@ -84,33 +85,38 @@ def design_target(target: Target | str | Any, settings: DesignSettings | None = 
         target = found[0]
     settings = settings or DesignSettings()
     announce = step or (lambda name: None)
-    announce("candidates")
-    candidates = enumerate_candidates(target.sequence, list(settings.lengths), settings.overhang, record=target.record)
-    candidates, ambiguous = drop_ambiguous(candidates, record=target.record)
-    guide_pattern, passenger_pattern = parse_pattern(settings.pattern) if settings.pattern else (None, None)
-    if passenger_pattern is not None and passenger_pattern.nucleotides < guide_pattern.nucleotides:
-        # An asymmetric pattern (23/21 ESC): the passenger ends blunt at the guide's 5' end, so it drops
-        # its 3' overhang; the filters and the off-target screen then see the strand as ordered.
-        candidates["passenger"] = candidates["passenger"].str[: passenger_pattern.nucleotides]
-    announce("filters")
-    filters = replace(settings.filters, cds=target.cds if settings.filters.cds is None else settings.filters.cds)
-    if settings.isoforms_file is not None:
-        coverage, count = isoform_coverage(candidates["guide"], settings.isoforms_file)
-        candidates = pd.concat([candidates, coverage], axis=1)
-        filters = replace(filters, isoform_count=count)
-    if settings.conserved_files:
-        candidates = pd.concat([candidates, conservation(candidates["guide"], list(settings.conserved_files))], axis=1)
-    if settings.variants_file is not None:
-        positions = read_variant_positions(settings.variants_file, target.record, filters.variant_max_af)
-        filters = replace(filters, variant_positions=positions)
-    candidates = pd.concat([candidates, apply_filters(candidates, filters)], axis=1)
-    announce("efficacy")
-    # Only the candidates that can be ranked need the efficacy features (most of a design's time);
-    # rejected ones keep their filter columns and empty efficacy columns unless asked for.
-    scored = candidates if settings.score_rejected else candidates[candidates["passed"]]
-    table = candidate_table(scored, target.sequence, target.record, target.gene, guide_pattern,
-                            passenger_pattern, settings.conditions)
-    efficacy = score_candidates(table, settings.model, target.record, settings.threads, workers, meanwhile)
+    # The feature processes fork now and load their code while this process filters the candidates.
+    with feature_workers(workers, len(target.sequence) * len(settings.lengths)) as pool:
+        announce("candidates")
+        candidates = enumerate_candidates(target.sequence, list(settings.lengths), settings.overhang,
+                                          record=target.record)
+        candidates, ambiguous = drop_ambiguous(candidates, record=target.record)
+        guide_pattern, passenger_pattern = parse_pattern(settings.pattern) if settings.pattern else (None, None)
+        if passenger_pattern is not None and passenger_pattern.nucleotides < guide_pattern.nucleotides:
+            # An asymmetric pattern (23/21 ESC): the passenger ends blunt at the guide's 5' end, so it drops
+            # its 3' overhang; the filters and the off-target screen then see the strand as ordered.
+            candidates["passenger"] = candidates["passenger"].str[: passenger_pattern.nucleotides]
+        announce("filters")
+        filters = replace(settings.filters, cds=target.cds if settings.filters.cds is None else settings.filters.cds)
+        if settings.isoforms_file is not None:
+            coverage, count = isoform_coverage(candidates["guide"], settings.isoforms_file)
+            candidates = pd.concat([candidates, coverage], axis=1)
+            filters = replace(filters, isoform_count=count)
+        if settings.conserved_files:
+            conserved = conservation(candidates["guide"], list(settings.conserved_files))
+            candidates = pd.concat([candidates, conserved], axis=1)
+        if settings.variants_file is not None:
+            positions = read_variant_positions(settings.variants_file, target.record, filters.variant_max_af)
+            filters = replace(filters, variant_positions=positions)
+        candidates = pd.concat([candidates, apply_filters(candidates, filters)], axis=1)
+        announce("efficacy")
+        # Only the candidates that can be ranked need the efficacy features (most of a design's time);
+        # rejected ones keep their filter columns and empty efficacy columns unless asked for.
+        scored = candidates if settings.score_rejected else candidates[candidates["passed"]]
+        table = candidate_table(scored, target.sequence, target.record, target.gene, guide_pattern,
+                                passenger_pattern, settings.conditions)
+        efficacy = score_candidates(table, settings.model, target.record, settings.threads, workers, meanwhile,
+                                     pool)
     efficacy.index = scored.index  # the table is numbered afresh
     candidates = pd.concat([candidates, efficacy.reindex(candidates.index)], axis=1)
     candidates["seed_tm"] = seed_duplex_tm(candidates["guide"])

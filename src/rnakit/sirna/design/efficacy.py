@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,12 +89,14 @@ EFFICACY_COLUMNS = ["predicted_remaining_pct", "predicted_remaining_pct_raw", "p
 
 
 def score_candidates(table: pd.DataFrame, model: str, record: str, threads: int | None = None,
-                     workers: int = 1, meanwhile: Callable[[], object] | None = None) -> pd.DataFrame:
+                     workers: int = 1, meanwhile: Callable[[], object] | None = None,
+                     pool: Executor | None = None) -> pd.DataFrame:
     """``predicted_remaining_pct`` (at least 0), ``predicted_remaining_pct_raw`` (the model's value),
     ``predicted_knockdown_pct`` and REPORT_COLUMNS for every row (the model runs on ``threads`` CPU
     threads; None: the cores available to this process). With ``workers`` > 1 a long table's features
-    are computed in that many processes while the model loads (and ``meanwhile()`` runs). An empty
-    table needs no model: the columns come back empty (``meanwhile()`` still runs)."""
+    are computed in that many processes (``pool``'s when given: see
+    :func:`~rnakit.sirna.design.chunks.feature_workers`) while the model loads (and ``meanwhile()`` runs).
+    An empty table needs no model: the columns come back empty (``meanwhile()`` still runs)."""
     if not len(table):
         if meanwhile is not None:
             meanwhile()
@@ -109,7 +112,7 @@ def score_candidates(table: pd.DataFrame, model: str, record: str, threads: int 
             meanwhile()
         return load_model(folder, threads, predict_only=True)
 
-    features, (estimator, manifest) = chunked_features(table, wanted, record, workers, meanwhile=load)
+    features, (estimator, manifest) = chunked_features(table, wanted, record, workers, meanwhile=load, pool=pool)
     features = features.drop(columns="id")
     predicted = estimator.predict(model_inputs(estimator, table, lambda: features))
     # Inhibition assays report > 100 % knockdown at times, so the models learnt values a little below
