@@ -111,6 +111,8 @@ def run_pooled(target: str, strategy: str | None, folds: int | None, args: argpa
     }
     rows = []
     for name, (make, read) in makers.items():
+        if name not in args.pooled_models:
+            continue
         pool_features = _columns_of(all_pool_features, read)
         start = time.perf_counter()
         if target == "studies":
@@ -175,6 +177,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--models", type=lambda t: t.split(","), default=list(MODELS),
                         help=f"comma-separated, from {', '.join(MODELS)}")
+    parser.add_argument("--pooled-models", type=lambda t: t.split(","), default=["lgbm-rank", "lgbm"],
+                        help="pooled rows' models, from lgbm-rank, lgbm (default both; lgbm also scores the set alone)")
     parser.add_argument("--only", type=lambda t: t.split(","), default=None,
                         help="restrict to data:split pairs, e.g. sais_sirna_2024:gene, or pooled:huesken2005:random, "
                              "pooled:huesken2005:gene, pooled:sirnaefficacydb:gene, pooled:ichihara2007:gene, pooled:studies")

@@ -8,7 +8,9 @@ from rnakit.errors import InputFormatError
 from rnakit.sirna.models.ranker import (
     BLEND,
     OBJECTIVES,
+    SHRINKAGES,
     LgbmRankModel,
+    _lines,
     percentile_ranks,
     within_group_pearson,
 )
@@ -107,7 +109,8 @@ def test_unknown_objective_and_groups_too_small_to_rank_are_errors():
 
 def test_each_study_is_put_back_on_its_own_scale_and_an_unseen_one_on_their_mean():
     X, y, gene, rank_groups, study = two_studies()
-    model = LgbmRankModel(objective="rank", **SMALL).fit(X, y, groups=gene, rank_groups=rank_groups, studies=study)
+    model = LgbmRankModel(objective="rank", line_shrinkage=0, **SMALL).fit(X, y, groups=gene, rank_groups=rank_groups,
+                                                                          studies=study)
     assert set(model.study_lines_) == {"A", "B"}
     on_a, on_b = model.predict(X, studies=np.full(len(y), "A")), model.predict(X, studies=np.full(len(y), "B"))
     # Study A reads 0–80, study B 50–70 (two_studies): each line recovers its study's level and spread.
@@ -120,6 +123,30 @@ def test_each_study_is_put_back_on_its_own_scale_and_an_unseen_one_on_their_mean
     assert np.allclose(model.predict(X), model.intercept_ + model.slope_ * (on_a - model.study_lines_["A"][1])
                        / model.study_lines_["A"][0])
     assert LgbmRankModel(objective="rank", **SMALL).fit(X, y, groups=gene, rank_groups=rank_groups).study_lines_ == {}
+
+
+def test_study_lines_shrink_toward_their_mean_by_pseudo_rows():
+    # Study A: y = 2·score over 40 rows; study B: y = 10 + 4·score over 120 rows. Mean line (6, 3).
+    score = np.linspace(0, 1, 160)
+    studies = np.array(["A"] * 40 + ["B"] * 120)
+    y = np.where(studies == "A", 2 * score, 10 + 4 * score)
+    rows = np.arange(160)
+    _, raw = _lines(score, y, studies, rows, True)
+    assert raw["A"] == pytest.approx((2, 0)) and raw["B"] == pytest.approx((4, 10))
+    _, shrunk = _lines(score, y, studies, rows, True, shrinkage=40)
+    assert shrunk["A"] == pytest.approx((2.5, 2.5))  # weight 40 / 80 on its own line
+    assert shrunk["B"] == pytest.approx((3 + 1 * 0.75, 5 + 5 * 0.75))  # weight 120 / 160
+
+
+def test_line_shrinkage_is_chosen_on_inner_folds_and_saved(tmp_path):
+    X, y, gene, rank_groups, study = two_studies()
+    model = LgbmRankModel(objective="rank", **SMALL).fit(X, y, groups=gene, rank_groups=rank_groups, studies=study)
+    assert set(model.shrinkage_inner_) == set(SHRINKAGES)
+    assert model.shrinkage_inner_[model.shrinkage_] == min(model.shrinkage_inner_.values())  # inner RMSE
+    model.save(tmp_path)
+    loaded = LgbmRankModel.load(tmp_path)
+    assert loaded.shrinkage_ == model.shrinkage_
+    assert np.allclose(loaded.predict(X, studies=study), model.predict(X, studies=study))
 
 
 def test_study_lines_survive_saving_and_older_folders_without_them_read_as_one_line(tmp_path):

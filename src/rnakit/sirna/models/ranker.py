@@ -20,7 +20,13 @@ scale by a straight line fitted to those out-of-fold scores, so the output reads
 model's.
 
 Each study of at least :data:`MIN_STUDY_ROWS` training rows also gets its own line, fitted to its
-rows' out-of-fold scores: its assay's level and spread. ``predict(X, studies=...)`` uses a row's study
+rows' out-of-fold scores: its assay's level and spread, shrunk toward the mean of the study lines by
+``line_shrinkage`` pseudo-rows (weight n / (n + k); a study of few rows or a poor fit of its score, as a
+compilation of many assays has, moves most). ``"auto"`` picks k from :data:`SHRINKAGES` by the
+root-mean-square error of the inner out-of-fold predictions, each fold's lines fitted on the other
+folds' rows (ties: the least shrinkage). The error weighs both what lines are for (each assay's level,
+which Pearson across studies needs) and their cost (lines that differ from fold to fold lower the
+Pearson within a study); within-study Pearson alone would always pick the most shrinkage. ``predict(X, studies=...)`` uses a row's study
 line when the study was seen, and for a study never seen the mean of the study lines (each assay one
 draw of a level, so a new assay is their average, not the row-weighted pool); without studies
 (``rnakit sirna design``) it uses the one line. Only the scale moves: the order within a study is the
@@ -52,6 +58,8 @@ from rnakit.cpu import model_threads
 from rnakit.errors import InputFormatError
 from rnakit.sirna.models.calibration import inner_folds
 from rnakit.sirna.models.encoding import encode, learn_levels
+# The arithmetic design reads a saved model with (no scikit-learn there): one copy of it.
+from rnakit.sirna.models.rank_scorer import level_centres as _centres, level_term as _level_term, on_lines as _on_lines
 from rnakit.sirna.models.saved import saved_params
 
 log = logging.getLogger(__name__)
@@ -63,6 +71,7 @@ MODEL_FILE = "lgbm_rank_{}.txt"  # one per objective in the model
 BLEND = "blend"  # every objective, each score divided by its inner spread, averaged
 PARAMS_FILE = "lgbm_rank.json"
 MIN_STUDY_ROWS = 30  # fewer rows give a study line too noisy to beat the mean of the others
+SHRINKAGES = (0.0, 10.0, 30.0, 100.0, 300.0, 1000.0, 3000.0)  # pseudo-rows of the mean line in a study's line
 LEVEL_COLUMNS = ("transcript__gc",)  # gene-level covariates for the level term, when present
 
 
@@ -112,6 +121,7 @@ class LgbmRankModel(RegressorMixin, BaseEstimator):
         relevance_levels: int = 16,
         inner_folds: int = 3,
         level_columns: tuple[str, ...] = LEVEL_COLUMNS,
+        line_shrinkage: float | str = "auto",
         n_jobs: int | None = None,
         random_state: int = 0,
     ) -> None:
@@ -125,6 +135,7 @@ class LgbmRankModel(RegressorMixin, BaseEstimator):
         self.relevance_levels = relevance_levels
         self.inner_folds = inner_folds
         self.level_columns = level_columns
+        self.line_shrinkage = line_shrinkage
         self.n_jobs = n_jobs
         self.random_state = random_state
 
@@ -221,20 +232,36 @@ class LgbmRankModel(RegressorMixin, BaseEstimator):
         scored = {k: v for k, v in self.inner_scores_.items() if not np.isnan(v)}
         self.chosen_ = max(scored, key=scored.get) if scored else candidates[0]
         self.scales_ = {m: scales[m] for m in choices[self.chosen_]}
-        oof = choice_oof[self.chosen_]
+        self.oof_ = choice_oof[self.chosen_]  # kept in memory (not saved) to refit the scale
+        self.fit_scale(X, y, studies if named_studies else None, folds)
+        self.boosters_ = {m: self._fit_one(m, matrix, y, rank_groups, studies) for m in self.scales_}
+        return self
+
+    def fit_scale(self, X: pd.DataFrame, y: np.ndarray, studies: np.ndarray | None,
+                  folds: list[tuple[np.ndarray, np.ndarray]]) -> None:
+        """The score → % remaining part from the inner out-of-fold score ``oof_``: the line shrinkage
+        (chosen when ``auto``), the lines and the level term."""
+        oof, named_studies = self.oof_, studies is not None
+        studies = studies if named_studies else np.zeros(len(y))
         everything = np.arange(len(y))
-        (self.slope_, self.intercept_), self.study_lines_ = _lines(oof, y, studies, everything, named_studies)
+        shrinkages = SHRINKAGES if self.line_shrinkage == "auto" else (float(self.line_shrinkage),)
+        self.shrinkage_inner_ = {}
+        if named_studies and len(shrinkages) > 1:
+            self.shrinkage_inner_ = {k: _lines_inner(oof, y, studies, folds, k) for k in shrinkages}
+            log.info("lgbm-rank: line shrinkage inner RMSE %s", self.shrinkage_inner_)
+        self.shrinkage_ = min(self.shrinkage_inner_, key=lambda k: (self.shrinkage_inner_[k], k)) \
+            if self.shrinkage_inner_ else shrinkages[0]
+        (self.slope_, self.intercept_), self.study_lines_ = _lines(oof, y, studies, everything, named_studies,
+                                                                   self.shrinkage_)
         self.level_, self.level_inner_ = None, {}
         if self.level_features_:
             values = X[self.level_features_].to_numpy(dtype=float)
-            self.level_inner_ = _level_inner(oof, y, studies, values, folds, named_studies)
+            self.level_inner_ = _level_inner(oof, y, studies, values, folds, named_studies, self.shrinkage_)
             log.info("lgbm-rank: level term inner within-study Pearson %.4f without, %.4f with",
                      self.level_inner_["without"], self.level_inner_["with"])
             if self.level_inner_["with"] > self.level_inner_["without"]:
                 base = _on_lines(oof, studies, (self.slope_, self.intercept_), self.study_lines_)
                 self.level_ = _fit_level(values, y - base, studies, everything)
-        self.boosters_ = {m: self._fit_one(m, matrix, y, rank_groups, studies) for m in self.scales_}
-        return self
 
     def predict(self, X: pd.DataFrame, studies: np.ndarray | None = None) -> np.ndarray:
         """Predicted % mRNA remaining for each row of ``X`` (read the order within a gene first);
@@ -260,6 +287,7 @@ class LgbmRankModel(RegressorMixin, BaseEstimator):
                  "inner_within_group": _nan_to_none(self.inner_within_group_),
                  "slope": self.slope_, "intercept": self.intercept_,
                  "study_lines": {k: list(v) for k, v in self.study_lines_.items()},
+                 "shrinkage": self.shrinkage_, "shrinkage_inner": _nan_to_none({str(k): v for k, v in self.shrinkage_inner_.items()}),
                  "level_features": self.level_features_, "level": self.level_, "level_inner": self.level_inner_}
         (folder / PARAMS_FILE).write_text(json.dumps(state, indent=1))
 
@@ -279,6 +307,8 @@ class LgbmRankModel(RegressorMixin, BaseEstimator):
         model.slope_, model.intercept_ = float(state["slope"]), float(state["intercept"])
         # Models saved before study lines existed have none: every study then reads the one line.
         model.study_lines_ = {k: (float(a), float(b)) for k, (a, b) in state.get("study_lines", {}).items()}
+        model.shrinkage_ = float(state.get("shrinkage", 0.0))
+        model.shrinkage_inner_ = _none_to_nan(state.get("shrinkage_inner", {}))
         model.level_features_ = state.get("level_features", [])
         model.level_, model.level_inner_ = state.get("level"), state.get("level_inner", {})
         return model
@@ -290,26 +320,32 @@ def _line(score: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     return float(slope), float(intercept)
 
 
-def _lines(score: np.ndarray, y: np.ndarray, studies: np.ndarray, rows: np.ndarray,
-           named_studies: bool) -> tuple[tuple[float, float], dict[str, tuple[float, float]]]:
-    """The one line over ``rows`` and, with ``named_studies``, a line per study of ≥ MIN_STUDY_ROWS of them."""
-    per_study = {}
+def _lines(score: np.ndarray, y: np.ndarray, studies: np.ndarray, rows: np.ndarray, named_studies: bool,
+           shrinkage: float = 0.0) -> tuple[tuple[float, float], dict[str, tuple[float, float]]]:
+    """The one line over ``rows`` and, with ``named_studies``, a line per study of ≥ MIN_STUDY_ROWS of them,
+    each shrunk toward the mean of those lines with weight n / (n + ``shrinkage``)."""
+    per_study, sizes = {}, {}
     if named_studies:
         for study, members in pd.Series(rows).groupby(studies[rows]):
             if len(members) >= MIN_STUDY_ROWS:
                 per_study[str(study)] = _line(score[members.to_numpy()], y[members.to_numpy()])
+                sizes[str(study)] = len(members)
+    if per_study and shrinkage > 0:
+        mean = np.mean(list(per_study.values()), axis=0)
+        per_study = {s: tuple(float(v) for v in mean + (np.asarray(line) - mean) * sizes[s] / (sizes[s] + shrinkage))
+                     for s, line in per_study.items()}
     return _line(score[rows], y[rows]), per_study
 
 
-def _on_lines(score: np.ndarray, studies: np.ndarray | None, line: tuple[float, float],
-              study_lines: dict[str, tuple[float, float]]) -> np.ndarray:
-    """``score`` on the % remaining scale: each row on its study's line, a study never seen on the mean
-    of the study lines (the one line when there are none), every row on the one line without studies."""
-    if studies is None:
-        return line[1] + line[0] * score
-    unseen = tuple(np.mean(list(study_lines.values()), axis=0)) if study_lines else line
-    lines = np.array([study_lines.get(str(s), unseen) for s in studies], dtype=float).reshape(-1, 2)
-    return lines[:, 1] + lines[:, 0] * score
+def _lines_inner(oof: np.ndarray, y: np.ndarray, studies: np.ndarray,
+                 folds: list[tuple[np.ndarray, np.ndarray]], shrinkage: float) -> float:
+    """Root-mean-square error of inner out-of-fold predictions on study lines shrunk by ``shrinkage``,
+    each fold's lines fitted on the other folds' rows (the folds' scales differ, as outer folds' do)."""
+    predicted = np.full(len(y), np.nan)
+    for train, test in folds:
+        line, study_lines = _lines(oof, y, studies, train, True, shrinkage)
+        predicted[test] = _on_lines(oof[test], studies[test], line, study_lines)
+    return float(np.sqrt(np.mean((y - predicted) ** 2)))
 
 
 def _fit_level(values: np.ndarray, residual: np.ndarray, studies: np.ndarray, rows: np.ndarray) -> dict:
@@ -332,25 +368,14 @@ def _fit_level(values: np.ndarray, residual: np.ndarray, studies: np.ndarray, ro
     return term
 
 
-def _centres(term: dict, studies: np.ndarray | None) -> np.ndarray:
-    if studies is None:
-        return np.asarray(term["unseen_centre"])
-    return np.array([term["centres"].get(str(s), term["unseen_centre"]) for s in studies], dtype=float)
-
-
-def _level_term(term: dict, values: np.ndarray, studies: np.ndarray | None) -> np.ndarray:
-    """The level term's % points per row (0 where a value is missing)."""
-    adjust = ((values - _centres(term, studies)) / term["scale"]) @ np.asarray(term["coef"])
-    return np.where(np.isnan(adjust), 0.0, adjust)
-
-
 def _level_inner(oof: np.ndarray, y: np.ndarray, studies: np.ndarray, values: np.ndarray,
-                 folds: list[tuple[np.ndarray, np.ndarray]], named_studies: bool) -> dict[str, float]:
+                 folds: list[tuple[np.ndarray, np.ndarray]], named_studies: bool,
+                 shrinkage: float = 0.0) -> dict[str, float]:
     """Within-study Pearson of the inner out-of-fold predictions without and with the level term, each
     fold's lines and term fitted on the other folds' rows."""
     without, with_level = np.full(len(y), np.nan), np.full(len(y), np.nan)
     for train, test in folds:
-        line, study_lines = _lines(oof, y, studies, train, named_studies)
+        line, study_lines = _lines(oof, y, studies, train, named_studies, shrinkage)
         seen = studies if named_studies else None
         term = _fit_level(values, y - _on_lines(oof, seen, line, study_lines), studies, train)
         without[test] = _on_lines(oof[test], seen[test] if named_studies else None, line, study_lines)
