@@ -115,11 +115,18 @@ def design_target(target: Target | str | Any, settings: DesignSettings | None = 
         scored = candidates if settings.score_rejected else candidates[candidates["passed"]]
         table = candidate_table(scored, target.sequence, target.record, target.gene, guide_pattern,
                                 passenger_pattern, settings.conditions)
-        efficacy = score_candidates(table, settings.model, target.record, settings.threads, workers, meanwhile,
+        seed_tm: list[object] = []
+
+        def also_seed_tm() -> None:  # this process's work while the feature processes compute
+            seed_tm.append(seed_duplex_tm(candidates["guide"]))
+            if meanwhile is not None:
+                meanwhile()
+
+        efficacy = score_candidates(table, settings.model, target.record, settings.threads, workers, also_seed_tm,
                                      pool)
     efficacy.index = scored.index  # the table is numbered afresh
     candidates = pd.concat([candidates, efficacy.reindex(candidates.index)], axis=1)
-    candidates["seed_tm"] = seed_duplex_tm(candidates["guide"])
+    candidates["seed_tm"] = seed_tm[0]
     candidates["seed_tm_ok"] = candidates["seed_tm"] < SEED_TM_MAX
     summary = None
     if index is not None:
