@@ -48,18 +48,23 @@ def test_a_long_target_split_over_three_processes_gives_the_one_process_files(tm
     assert b"long:1:21" in one["candidates.tsv"]
 
 
-@pytest.mark.parametrize("workers", [1, 2])
-def test_chunked_features_equal_one_pass_and_return_what_ran_meanwhile(monkeypatch, workers) -> None:
+def _one_pass(seed: int):
+    """A 160-nt random target's candidate table, two feature groups, and their features in one pass."""
     from rnakit.sirna.design.candidates import enumerate_candidates
     from rnakit.sirna.design.efficacy import Conditions, candidate_table
     from rnakit.sirna.features import compute_features
 
-    monkeypatch.setattr(chunks, "MIN_CHUNK_ROWS", 50)
-    rng = random.Random(7)
+    rng = random.Random(seed)
     target = "".join(rng.choice("ACGU") for _ in range(160))
     table = candidate_table(enumerate_candidates(target, [21]), target, "t", None, None, None, Conditions())
     groups = ["target", "thermo"]
-    expected = compute_features(table, groups, cache_dir=None, file="t")
+    return table, groups, compute_features(table, groups, cache_dir=None, file="t")
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_chunked_features_equal_one_pass_and_return_what_ran_meanwhile(monkeypatch, workers) -> None:
+    monkeypatch.setattr(chunks, "MIN_CHUNK_ROWS", 50)
+    table, groups, expected = _one_pass(7)
     features, waited = chunks.chunked_features(table, groups, "t", workers, meanwhile=lambda: "model")
     assert waited == "model"
     assert features.index.equals(expected.index)
@@ -91,19 +96,11 @@ def test_the_command_shares_one_target_over_its_workers(tmp_path, monkeypatch) -
 
 
 def test_workers_forked_before_the_rows_exist_give_one_pass_features(monkeypatch) -> None:
-    from rnakit.sirna.design.candidates import enumerate_candidates
-    from rnakit.sirna.design.efficacy import Conditions, candidate_table
-    from rnakit.sirna.features import compute_features
-
     monkeypatch.setattr(chunks, "MIN_CHUNK_ROWS", 50)
-    rng = random.Random(9)
-    target = "".join(rng.choice("ACGU") for _ in range(160))
-    table = candidate_table(enumerate_candidates(target, [21]), target, "t", None, None, None, Conditions())
-    groups = ["target", "thermo"]
-    expected = compute_features(table, groups, cache_dir=None, file="t")
+    table, groups, expected = _one_pass(9)
     with chunks.feature_workers(2, rows=99) as pool:
         assert pool is None  # too few rows to share: nothing forked
-    with chunks.feature_workers(2, rows=len(target)) as pool:
+    with chunks.feature_workers(2, rows=160) as pool:
         assert pool is not None
         for workers in (2, 1):  # two chunks, then one chunk sent to a worker (this process loads the model)
             features, waited = chunks.chunked_features(table, groups, "t", workers, lambda: "model", pool)
