@@ -84,7 +84,8 @@ def train_pooled(name: str, threads: int | None) -> dict:
         "metrics": {"strategy": "gene", "folds": 5, "seed": 0, "scored_on": POOLED_SCORED_ON,
                     "training": "pool minus every copy, gene and transcript of the held-out rows",
                     "overall": metrics, "overall_study_not_given": not_given},
-        "line_shrinkage": final.shrinkage_, "line_shrinkage_inner_rmse": {str(k): v for k, v in final.shrinkage_inner_.items()},
+        "line_shrinkage": final.shrinkage_, "line_shrinkage_inner_rmse": {
+            study: {str(k): v for k, v in rmse.items()} for study, rmse in final.shrinkage_inner_.items()},
         "study_lines": final.study_lines_, "level_term": final.level_, "level_term_inner": final.level_inner_,
     }
     with output_folder(SHIPPED_MODELS_DIR / name, command=RUN_COMMAND) as folder:

@@ -136,16 +136,20 @@ def test_study_lines_shrink_toward_their_mean_by_pseudo_rows():
     _, shrunk = _lines(score, y, studies, rows, True, shrinkage=40)
     assert shrunk["A"] == pytest.approx((2.5, 2.5))  # weight 40 / 80 on its own line
     assert shrunk["B"] == pytest.approx((3 + 1 * 0.75, 5 + 5 * 0.75))  # weight 120 / 160
+    _, per_study = _lines(score, y, studies, rows, True, shrinkage={"A": 1e6})
+    assert per_study["A"] == pytest.approx((3, 5), abs=1e-3) and per_study["B"] == pytest.approx((4, 10))
 
 
 def test_line_shrinkage_is_chosen_on_inner_folds_and_saved(tmp_path):
     X, y, gene, rank_groups, study = two_studies()
     model = LgbmRankModel(objective="rank", **SMALL).fit(X, y, groups=gene, rank_groups=rank_groups, studies=study)
-    assert set(model.shrinkage_inner_) == set(SHRINKAGES)
-    assert model.shrinkage_inner_[model.shrinkage_] == min(model.shrinkage_inner_.values())  # inner RMSE
+    assert set(model.shrinkage_) == {"A", "B"} == set(model.shrinkage_inner_)
+    for study, k in model.shrinkage_.items():  # each study's k has its rows' lowest inner RMSE
+        assert set(model.shrinkage_inner_[study]) == set(SHRINKAGES)
+        assert model.shrinkage_inner_[study][k] == min(model.shrinkage_inner_[study].values())
     model.save(tmp_path)
     loaded = LgbmRankModel.load(tmp_path)
-    assert loaded.shrinkage_ == model.shrinkage_
+    assert loaded.shrinkage_ == model.shrinkage_ and loaded.shrinkage_inner_ == model.shrinkage_inner_
     assert np.allclose(loaded.predict(X, studies=study), model.predict(X, studies=study))
 
 

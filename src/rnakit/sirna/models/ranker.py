@@ -21,12 +21,13 @@ model's.
 
 Each study of at least :data:`MIN_STUDY_ROWS` training rows also gets its own line, fitted to its
 rows' out-of-fold scores: its assay's level and spread, shrunk toward the mean of the study lines by
-``line_shrinkage`` pseudo-rows (weight n / (n + k); a study of few rows or a poor fit of its score, as a
-compilation of many assays has, moves most). ``"auto"`` picks k from :data:`SHRINKAGES` by the
-root-mean-square error of the inner out-of-fold predictions, each fold's lines fitted on the other
-folds' rows (ties: the least shrinkage). The error weighs both what lines are for (each assay's level,
-which Pearson across studies needs) and their cost (lines that differ from fold to fold lower the
-Pearson within a study); within-study Pearson alone would always pick the most shrinkage. ``predict(X, studies=...)`` uses a row's study
+``line_shrinkage`` pseudo-rows (weight n / (n + k)). ``"auto"`` picks each study's k from
+:data:`SHRINKAGES` by the root-mean-square error of the inner out-of-fold predictions of its rows, each
+fold's lines fitted on the other folds' rows (ties: the least shrinkage): a compilation of many assays,
+whose held-out genes sit anywhere, goes to the mean line; one assay keeps its own. The error weighs
+both what lines are for (each assay's level, which Pearson across studies needs) and their cost (lines
+that differ from fold to fold lower the Pearson within a study); within-study Pearson alone would
+always pick the most shrinkage. ``predict(X, studies=...)`` uses a row's study
 line when the study was seen, and for a study never seen the mean of the study lines (each assay one
 draw of a level, so a new assay is their average, not the row-weighted pool); without studies
 (``rnakit sirna design``) it uses the one line. Only the scale moves: the order within a study is the
@@ -71,7 +72,7 @@ MODEL_FILE = "lgbm_rank_{}.txt"  # one per objective in the model
 BLEND = "blend"  # every objective, each score divided by its inner spread, averaged
 PARAMS_FILE = "lgbm_rank.json"
 MIN_STUDY_ROWS = 30  # fewer rows give a study line too noisy to beat the mean of the others
-SHRINKAGES = (0.0, 10.0, 30.0, 100.0, 300.0, 1000.0, 3000.0)  # pseudo-rows of the mean line in a study's line
+SHRINKAGES = (0.0, 10.0, 30.0, 100.0, 300.0, 1000.0, 3000.0, 1e6)  # pseudo-rows of the mean line (1e6: in effect it)
 LEVEL_COLUMNS = ("transcript__gc",)  # gene-level covariates for the level term, when present
 
 
@@ -121,7 +122,7 @@ class LgbmRankModel(RegressorMixin, BaseEstimator):
         relevance_levels: int = 16,
         inner_folds: int = 3,
         level_columns: tuple[str, ...] = LEVEL_COLUMNS,
-        line_shrinkage: float | str = "auto",
+        line_shrinkage: float | str = "auto",  # or one k for every study
         n_jobs: int | None = None,
         random_state: int = 0,
     ) -> None:
@@ -244,13 +245,16 @@ class LgbmRankModel(RegressorMixin, BaseEstimator):
         oof, named_studies = self.oof_, studies is not None
         studies = studies if named_studies else np.zeros(len(y))
         everything = np.arange(len(y))
-        shrinkages = SHRINKAGES if self.line_shrinkage == "auto" else (float(self.line_shrinkage),)
-        self.shrinkage_inner_ = {}
-        if named_studies and len(shrinkages) > 1:
-            self.shrinkage_inner_ = {k: _lines_inner(oof, y, studies, folds, k) for k in shrinkages}
-            log.info("lgbm-rank: line shrinkage inner RMSE %s", self.shrinkage_inner_)
-        self.shrinkage_ = min(self.shrinkage_inner_, key=lambda k: (self.shrinkage_inner_[k], k)) \
-            if self.shrinkage_inner_ else shrinkages[0]
+        self.shrinkage_inner_, self.shrinkage_ = {}, {}
+        if named_studies and self.line_shrinkage == "auto":
+            errors = {k: _line_errors(oof, y, studies, folds, k) for k in SHRINKAGES}
+            for study, members in pd.Series(everything).groupby(studies):
+                rmse = {k: float(np.sqrt(np.mean(e[members.to_numpy()]))) for k, e in errors.items()}
+                self.shrinkage_inner_[str(study)] = rmse
+                self.shrinkage_[str(study)] = min(rmse, key=lambda k: (rmse[k], k))
+            log.info("lgbm-rank: line shrinkage per study %s", self.shrinkage_)
+        elif self.line_shrinkage != "auto":
+            self.shrinkage_ = {str(s): float(self.line_shrinkage) for s in np.unique(studies)}
         (self.slope_, self.intercept_), self.study_lines_ = _lines(oof, y, studies, everything, named_studies,
                                                                    self.shrinkage_)
         self.level_, self.level_inner_ = None, {}
@@ -287,7 +291,8 @@ class LgbmRankModel(RegressorMixin, BaseEstimator):
                  "inner_within_group": _nan_to_none(self.inner_within_group_),
                  "slope": self.slope_, "intercept": self.intercept_,
                  "study_lines": {k: list(v) for k, v in self.study_lines_.items()},
-                 "shrinkage": self.shrinkage_, "shrinkage_inner": _nan_to_none({str(k): v for k, v in self.shrinkage_inner_.items()}),
+                 "shrinkage": self.shrinkage_,
+                 "shrinkage_inner_rmse": {s: {str(k): v for k, v in r.items()} for s, r in self.shrinkage_inner_.items()},
                  "level_features": self.level_features_, "level": self.level_, "level_inner": self.level_inner_}
         (folder / PARAMS_FILE).write_text(json.dumps(state, indent=1))
 
@@ -307,8 +312,8 @@ class LgbmRankModel(RegressorMixin, BaseEstimator):
         model.slope_, model.intercept_ = float(state["slope"]), float(state["intercept"])
         # Models saved before study lines existed have none: every study then reads the one line.
         model.study_lines_ = {k: (float(a), float(b)) for k, (a, b) in state.get("study_lines", {}).items()}
-        model.shrinkage_ = float(state.get("shrinkage", 0.0))
-        model.shrinkage_inner_ = _none_to_nan(state.get("shrinkage_inner", {}))
+        model.shrinkage_ = state.get("shrinkage", {})
+        model.shrinkage_inner_ = {s: {float(k): v for k, v in r.items()} for s, r in state.get("shrinkage_inner_rmse", {}).items()}
         model.level_features_ = state.get("level_features", [])
         model.level_, model.level_inner_ = state.get("level"), state.get("level_inner", {})
         return model
@@ -321,31 +326,34 @@ def _line(score: np.ndarray, y: np.ndarray) -> tuple[float, float]:
 
 
 def _lines(score: np.ndarray, y: np.ndarray, studies: np.ndarray, rows: np.ndarray, named_studies: bool,
-           shrinkage: float = 0.0) -> tuple[tuple[float, float], dict[str, tuple[float, float]]]:
+           shrinkage: float | dict[str, float] = 0.0) -> tuple[tuple[float, float], dict[str, tuple[float, float]]]:
     """The one line over ``rows`` and, with ``named_studies``, a line per study of ≥ MIN_STUDY_ROWS of them,
-    each shrunk toward the mean of those lines with weight n / (n + ``shrinkage``)."""
+    each shrunk toward the mean of those lines with weight n / (n + k), k = ``shrinkage`` (per study when a
+    dict; 0 for a study it does not name)."""
     per_study, sizes = {}, {}
     if named_studies:
         for study, members in pd.Series(rows).groupby(studies[rows]):
             if len(members) >= MIN_STUDY_ROWS:
                 per_study[str(study)] = _line(score[members.to_numpy()], y[members.to_numpy()])
                 sizes[str(study)] = len(members)
-    if per_study and shrinkage > 0:
+    ks = shrinkage if isinstance(shrinkage, dict) else dict.fromkeys(per_study, shrinkage)
+    if per_study and any(ks.values()):
         mean = np.mean(list(per_study.values()), axis=0)
-        per_study = {s: tuple(float(v) for v in mean + (np.asarray(line) - mean) * sizes[s] / (sizes[s] + shrinkage))
+        per_study = {s: tuple(float(v) for v in mean + (np.asarray(line) - mean) * sizes[s] / (sizes[s] + ks.get(s, 0.0)))
                      for s, line in per_study.items()}
     return _line(score[rows], y[rows]), per_study
 
 
-def _lines_inner(oof: np.ndarray, y: np.ndarray, studies: np.ndarray,
-                 folds: list[tuple[np.ndarray, np.ndarray]], shrinkage: float) -> float:
-    """Root-mean-square error of inner out-of-fold predictions on study lines shrunk by ``shrinkage``,
-    each fold's lines fitted on the other folds' rows (the folds' scales differ, as outer folds' do)."""
+def _line_errors(oof: np.ndarray, y: np.ndarray, studies: np.ndarray,
+                 folds: list[tuple[np.ndarray, np.ndarray]], shrinkage: float) -> np.ndarray:
+    """Squared errors of inner out-of-fold predictions on study lines shrunk by ``shrinkage`` (every
+    study alike), each fold's lines fitted on the other folds' rows (the folds' scales differ, as outer
+    folds' do). A study's rows move only with its own line, so each study's k is chosen on its rows."""
     predicted = np.full(len(y), np.nan)
     for train, test in folds:
         line, study_lines = _lines(oof, y, studies, train, True, shrinkage)
         predicted[test] = _on_lines(oof[test], studies[test], line, study_lines)
-    return float(np.sqrt(np.mean((y - predicted) ** 2)))
+    return (y - predicted) ** 2
 
 
 def _fit_level(values: np.ndarray, residual: np.ndarray, studies: np.ndarray, rows: np.ndarray) -> dict:
