@@ -187,7 +187,7 @@ def test_train_and_predict_bad_inputs(tmp_path):
 
 @pytest.mark.parametrize("model, weights", [
     ("gru-baseline", "gru.safetensors"), ("seqnet", "seqnet.safetensors"), ("ensemble", "seqnet/seqnet.safetensors"),
-    ("gnn", "gnn.safetensors"), ("gnn4sirna", "gnn4sirna.safetensors"),
+    ("gnn", "seed2/gnn.safetensors"), ("gnn4sirna", "gnn4sirna.safetensors"),  # gnn: three seeds' networks
 ])
 def test_sequence_models_train_and_predict_through_the_cli(tmp_path, monkeypatch, model, weights):
     monkeypatch.setenv("RNAKIT_CACHE_DIR", str(tmp_path / "cache"))
