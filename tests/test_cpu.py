@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from rnakit.cli import app
 from rnakit.cpu import available_cores, model_threads
+from rnakit.sirna.models.lgbm_capi import TextBooster
 from tests.conftest import EXAMPLES
 
 runner = CliRunner()
@@ -48,19 +49,25 @@ def test_workers_together_never_get_more_threads_than_the_cores(monkeypatch, n_c
 
 @pytest.fixture
 def lightgbm_threads(monkeypatch) -> list:
-    """The threads of every LightGBM prediction (``num_threads``) and training (``n_jobs``) from now on."""
+    """The threads of every LightGBM prediction (``num_threads``; through the package or, as design scores,
+    through its C library) and training (``n_jobs``) from now on."""
     seen: list = []
-    predict, fit = lightgbm.Booster.predict, lightgbm.LGBMModel.fit
+    predict, fit, predict_capi = lightgbm.Booster.predict, lightgbm.LGBMModel.fit, TextBooster.predict
 
     def spy_predict(self, data, *args, **kwargs):
         seen.append(kwargs.get("num_threads"))
         return predict(self, data, *args, **kwargs)
+
+    def spy_predict_capi(self, matrix, num_threads=1):
+        seen.append(num_threads)
+        return predict_capi(self, matrix, num_threads)
 
     def spy_fit(self, *args, **kwargs):
         seen.append(self.n_jobs)
         return fit(self, *args, **kwargs)
 
     monkeypatch.setattr(lightgbm.Booster, "predict", spy_predict)
+    monkeypatch.setattr(TextBooster, "predict", spy_predict_capi)
     monkeypatch.setattr(lightgbm.LGBMModel, "fit", spy_fit)
     return seen
 
