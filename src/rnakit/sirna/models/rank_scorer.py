@@ -22,8 +22,9 @@ from rnakit.errors import InputFormatError
 from rnakit.sirna.models.encoding import encode
 from rnakit.sirna.models.lgbm_capi import TextBooster
 
-# As rnakit.sirna.models.ranker writes them (that module imports scikit-learn: not imported here).
-MODEL_FILE = "lgbm_rank_{}.txt"
+# The saved folder's files, as rnakit.sirna.models.ranker writes them (it imports these; not imported here,
+# as it imports scikit-learn).
+MODEL_FILE = "lgbm_rank_{}.txt"  # one per objective in the model
 PARAMS_FILE = "lgbm_rank.json"
 LISTWISE = frozenset({"lambdarank", "xendcg"})  # boosters whose output is higher for more potent rows
 
@@ -62,7 +63,7 @@ class RankScorer:
         matrix = encode(X, self.features, self.levels)
         threads = model_threads(self.n_jobs)
         # Each booster's output oriented (potent = low) and divided by its inner spread, then averaged.
-        score = np.mean([_oriented(b.predict(matrix, num_threads=threads), m) / self.scales[m]
+        score = np.mean([oriented(b.predict(matrix, num_threads=threads), m) / self.scales[m]
                          for m, b in self.boosters.items()], axis=0)
         predicted = on_lines(score, studies, self.line, self.study_lines)
         if self.level is not None:
@@ -70,7 +71,8 @@ class RankScorer:
         return predicted
 
 
-def _oriented(raw: np.ndarray, objective: str) -> np.ndarray:
+def oriented(raw: np.ndarray, objective: str) -> np.ndarray:
+    """A booster's output with potent rows low, whatever its objective."""
     return -raw if objective in LISTWISE else raw
 
 

@@ -59,18 +59,16 @@ from rnakit.cpu import model_threads
 from rnakit.errors import InputFormatError
 from rnakit.sirna.models.calibration import inner_folds
 from rnakit.sirna.models.encoding import encode, learn_levels
-# The arithmetic design reads a saved model with (no scikit-learn there): one copy of it.
+# The file names and arithmetic design reads a saved model with (no scikit-learn there): one copy of them.
+from rnakit.sirna.models.rank_scorer import LISTWISE, MODEL_FILE, PARAMS_FILE, oriented
 from rnakit.sirna.models.rank_scorer import level_centres as _centres, level_term as _level_term, on_lines as _on_lines
 from rnakit.sirna.models.saved import saved_params
 
 log = logging.getLogger(__name__)
 
 OBJECTIVES = ("regression", "standardised", "centred", "rank", "lambdarank", "xendcg")
-LISTWISE = frozenset({"lambdarank", "xendcg"})
 MIN_GROUP = 3  # a group of fewer rows has no order worth learning or scoring
-MODEL_FILE = "lgbm_rank_{}.txt"  # one per objective in the model
 BLEND = "blend"  # every objective, each score divided by its inner spread, averaged
-PARAMS_FILE = "lgbm_rank.json"
 MIN_STUDY_ROWS = 30  # fewer rows give a study line too noisy to beat the mean of the others
 SHRINKAGES = (0.0, 10.0, 30.0, 100.0, 300.0, 1000.0, 3000.0, 1e6)  # pseudo-rows of the mean line (1e6: in effect it)
 LEVEL_COLUMNS = ("transcript__gc",)  # gene-level covariates for the level term, when present
@@ -187,8 +185,7 @@ class LgbmRankModel(RegressorMixin, BaseEstimator):
         return model.booster_
 
     def _score(self, booster: lgb.Booster, objective: str, matrix: np.ndarray) -> np.ndarray:
-        raw = booster.predict(matrix, num_threads=model_threads(self.n_jobs))
-        return -raw if objective in LISTWISE else raw
+        return oriented(booster.predict(matrix, num_threads=model_threads(self.n_jobs)), objective)
 
     # -- fit / predict --------------------------------------------------------------------------
     def fit(self, X: pd.DataFrame, y: np.ndarray, groups: np.ndarray | None = None,
