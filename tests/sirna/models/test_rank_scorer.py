@@ -79,3 +79,24 @@ def test_scoring_the_shipped_model_imports_neither_scikit_learn_nor_the_lightgbm
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip().splitlines()[-1] == "[]"
     assert (UNMODIFIED / MODEL_FOLDER / "lgbm_rank.json").is_file()
+
+
+def test_a_process_parses_each_booster_text_once(tmp_path, monkeypatch):
+    from rnakit.sirna.models import lgbm_capi
+
+    parsed = []
+    handle = lgbm_capi._Handle
+    monkeypatch.setattr(lgbm_capi, "_Handle", lambda text, path: parsed.append(path) or handle(text, path))
+    monkeypatch.setattr(lgbm_capi, "_READ", type(lgbm_capi._READ)())
+    source = next(UNMODIFIED.glob("model/*.txt"))
+    copy = tmp_path / "copy.txt"
+    copy.write_bytes(source.read_bytes())
+    first, again, same_text = TextBooster(source), TextBooster(source), TextBooster(copy)
+    assert parsed == [str(source)]  # the same text, under any name, is parsed once
+    matrix = _random_matrix(50, first.num_features, seed=5)
+    del first  # the others still predict with the booster they share
+    assert np.array_equal(again.predict(matrix), same_text.predict(matrix))
+    copy.write_bytes(source.read_bytes() + b"\n")  # another text: parsed afresh
+    TextBooster(copy)
+    assert parsed == [str(source), str(copy)]
+
