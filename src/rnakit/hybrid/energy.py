@@ -201,15 +201,17 @@ def longest_other_helix(first: Sequence[str], second: Sequence[str], paired: np.
     width = max(max(map(len, first)), max(map(len, second)))
     top, bottom = _code_matrix(first, width), _code_matrix(second, width)
     c = np.asarray(paired, dtype=np.intp)
+    # A register pairs first nt i with second nt j at a fixed i + j: with second reversed (column
+    # width − 1 − j) it is a diagonal, so runs grow from one nt of first to the next, every register at once.
+    reversed_bottom = bottom[:, ::-1]
     rows = np.arange(len(c))
-    longest = np.zeros(len(c), dtype=np.intp)
-    for shift in range(1 - width, 2 * width - 1):  # register: first nt i with second nt c − 1 + shift − i
-        if shift == 0:
-            continue
-        run = np.zeros(len(c), dtype=np.intp)
-        for i in range(width):
-            j = c - 1 + shift - i
-            inside = (j >= 0) & (j < width)
-            run = np.where(inside & (PAIR[top[:, i], bottom[rows, np.clip(j, 0, width - 1)]] > 0), run + 1, 0)
-            np.maximum(longest, run, out=longest)
-    return longest
+    run = np.zeros((len(c), width + 1), dtype=np.int16)  # column k + 1: the run ending at reversed column k
+    longest = np.zeros(len(c), dtype=np.int16)
+    for i in range(width):
+        pairs = PAIR[top[:, i : i + 1], reversed_bottom] > 0
+        designed = i + width - c  # the designed register's column (i + j = paired − 1): never counted
+        inside = (designed >= 0) & (designed < width)
+        pairs[rows[inside], designed[inside]] = False
+        run[:, 1:] = np.where(pairs, run[:, :-1] + 1, 0)
+        np.maximum(longest, run.max(axis=1), out=longest)
+    return longest.astype(np.intp)
