@@ -223,6 +223,16 @@ def test_cache_round_trip(fasta, tmp_path, monkeypatch):
         load_or_build_index(changed, cache)
 
 
+def test_without_sites_the_19mer_arrays_are_neither_read_nor_kept(fasta, tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    built = load_or_build_index(fasta, cache, aligner="kmer", sites=False)  # built: the cache holds everything
+    assert len(built.kmer_codes) == len(built.kmer_tx) == 0 and len(built.seed_tx) > 0
+    monkeypatch.setattr(offtarget, "build_index", lambda path: pytest.fail("the cache was not read"))
+    cached = load_or_build_index(fasta, cache, aligner="kmer", sites=False)
+    assert len(cached.kmer_codes) == 0 and cached.names == built.names
+    assert_same_index(load_or_build_index(fasta, cache, aligner="kmer"), build_index(fasta))
+
+
 def test_corrupt_cache_is_rebuilt_and_default_dir(fasta, tmp_path, monkeypatch):
     monkeypatch.setenv("RNAKIT_CACHE_DIR", str(tmp_path / "home"))
     assert offtarget.default_index_dir() == tmp_path / "home" / "offtarget"

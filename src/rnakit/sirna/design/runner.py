@@ -187,10 +187,10 @@ def run_design(
         if step:
             step("transcriptome index")
         # Built (and cached) once, before any worker starts; kept for the records designed in this process.
-        index = _worker_index(str(transcriptome), settings.aligner, settings.threads)
-        if len(targets) > 1 and (dask_scheduler or workers > 1):
-            index = None
-            _INDEXES.clear()  # the workers load their own copy: this process keeps none
+        if len(targets) > 1 and (dask_scheduler or workers > 1):  # the workers load their own copy: not read here
+            load_or_build_index(transcriptome, aligner=settings.aligner, sites=False)
+        else:
+            index = _worker_index(str(transcriptome), settings.aligner, settings.threads)
     if len(targets) == 1:
         with output_folder(out, command=DESIGN_COMMAND) as scratch:
             design = design_target(targets[0], settings, index, step, workers, meanwhile=_report_writer)
