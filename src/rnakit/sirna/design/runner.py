@@ -188,6 +188,7 @@ def run_design(
             step("transcriptome index")
         # Built (and cached) once, before any worker starts; kept for the records designed in this process.
         if len(targets) > 1 and (dask_scheduler or workers > 1):  # the workers load their own copy: not read here
+            _INDEXES.clear()  # nor kept from an earlier run in this process
             load_or_build_index(transcriptome, aligner=settings.aligner, sites=False)
         else:
             index = _worker_index(str(transcriptome), settings.aligner, settings.threads)
