@@ -49,7 +49,8 @@ def test_a_long_target_split_over_three_processes_gives_the_one_process_files(tm
 
 
 def _one_pass(seed: int):
-    """A 160-nt random target's candidate table, two feature groups, and their features in one pass."""
+    """A 160-nt random target's candidate table, three feature groups (thermo between two others: a split
+    by group must put the columns back in order), and their features in one pass."""
     from rnakit.sirna.design.candidates import enumerate_candidates
     from rnakit.sirna.design.efficacy import Conditions, candidate_table
     from rnakit.sirna.features import compute_features
@@ -57,13 +58,27 @@ def _one_pass(seed: int):
     rng = random.Random(seed)
     target = "".join(rng.choice("ACGU") for _ in range(160))
     table = candidate_table(enumerate_candidates(target, [21]), target, "t", None, None, None, Conditions())
-    groups = ["target", "thermo"]
+    groups = ["rules", "thermo", "target"]
     return table, groups, compute_features(table, groups, cache_dir=None, file="t")
 
 
+def test_a_short_table_is_shared_out_by_group_a_long_one_by_rows() -> None:
+    groups = ["kmers", "rules", "target", "thermo"]
+    # The first process never runs numba's programme; the thermo rows go to the others.
+    assert chunks._tasks(3000, groups, 2) == [(0, 3000, ["kmers", "rules", "target"]), (0, 3000, ["thermo"])]
+    assert chunks._tasks(3000, groups, 3) == [(0, 3000, ["kmers", "rules", "target"]), (0, 1500, ["thermo"]),
+                                              (1500, 3000, ["thermo"])]
+    rows = chunks.GROUP_SPLIT_ROWS + 1
+    assert chunks._tasks(rows, groups, 2) == [(0, rows // 2, groups), (rows // 2, rows, groups)]
+    assert chunks._tasks(3000, ["thermo"], 2) == [(0, 1500, ["thermo"]), (1500, 3000, ["thermo"])]
+    assert chunks._tasks(3000, groups, 1) == [(0, 3000, groups)]
+
+
+@pytest.mark.parametrize("split_rows", [0, chunks.GROUP_SPLIT_ROWS])  # by rows, by group
 @pytest.mark.parametrize("workers", [1, 2])
-def test_chunked_features_equal_one_pass_and_return_what_ran_meanwhile(monkeypatch, workers) -> None:
+def test_chunked_features_equal_one_pass_and_return_what_ran_meanwhile(monkeypatch, workers, split_rows) -> None:
     monkeypatch.setattr(chunks, "MIN_CHUNK_ROWS", 50)
+    monkeypatch.setattr(chunks, "GROUP_SPLIT_ROWS", split_rows)
     table, groups, expected = _one_pass(7)
     features, waited = chunks.chunked_features(table, groups, "t", workers, meanwhile=lambda: "model")
     assert waited == "model"
@@ -95,8 +110,10 @@ def test_the_command_shares_one_target_over_its_workers(tmp_path, monkeypatch) -
         assert asked[-1] == expected
 
 
-def test_workers_forked_before_the_rows_exist_give_one_pass_features(monkeypatch) -> None:
+@pytest.mark.parametrize("split_rows", [0, chunks.GROUP_SPLIT_ROWS])
+def test_workers_forked_before_the_rows_exist_give_one_pass_features(monkeypatch, split_rows) -> None:
     monkeypatch.setattr(chunks, "MIN_CHUNK_ROWS", 50)
+    monkeypatch.setattr(chunks, "GROUP_SPLIT_ROWS", split_rows)
     table, groups, expected = _one_pass(9)
     with chunks.feature_workers(2, rows=99) as pool:
         assert pool is None  # too few rows to share: nothing forked

@@ -90,7 +90,7 @@ EFFICACY_COLUMNS = ["predicted_remaining_pct", "predicted_remaining_pct_raw", "p
 
 def score_candidates(table: pd.DataFrame, model: str, record: str, threads: int | None = None,
                      workers: int = 1, meanwhile: Callable[[], object] | None = None,
-                     pool: Executor | None = None) -> pd.DataFrame:
+                     pool: list[Executor] | None = None) -> pd.DataFrame:
     """``predicted_remaining_pct`` (at least 0), ``predicted_remaining_pct_raw`` (the model's value),
     ``predicted_knockdown_pct`` and REPORT_COLUMNS for every row (the model runs on ``threads`` CPU
     threads; None: the cores available to this process). With ``workers`` > 1 a long table's features
