@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
 import logging
+import os
+import sys
+import threading
 from typing import Annotated, Any, Optional
 
 import typer
@@ -78,5 +82,22 @@ def _root(
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point. After the command, the exit steps Python takes run (threads joined, exit
+    handlers, streams flushed), then the process ends without tearing the interpreter down: freeing every
+    module's objects (pandas, numpy) one by one took 0.15 s of a 3 s design."""
+    try:
+        app()
+        status: Any = 0
+    except SystemExit as exc:
+        status = exc.code
+    if status is not None and not isinstance(status, int):  # sys.exit("message"): printed, status 1
+        print(status, file=sys.stderr)
+        status = 1
+    threading._shutdown()  # type: ignore[attr-defined]  # what interpreter shutdown does first
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe or stream: nothing more can be said there
+            status = status or 120
+    os._exit(status or 0)
