@@ -122,3 +122,21 @@ def test_workers_forked_before_the_rows_exist_give_one_pass_features(monkeypatch
         for workers in (2, 1):  # two chunks, then one chunk sent to a worker (this process loads the model)
             features, waited = chunks.chunked_features(table, groups, "t", workers, lambda: "model", pool)
             assert waited == "model" and features.equals(expected)
+
+
+def test_the_first_process_of_a_split_by_group_never_loads_numba() -> None:
+    # Its groups (every one but NUMBA_GROUPS) and the group modules' import must leave numba unloaded.
+    import subprocess
+    import sys
+
+    code = ("import sys, random\nfrom rnakit.sirna.design import chunks\n"
+            "from rnakit.sirna.design.candidates import enumerate_candidates\n"
+            "from rnakit.sirna.design.efficacy import Conditions, candidate_table\n"
+            "from rnakit.sirna.features import compute_features, groups\n"
+            "rng = random.Random(1); target = ''.join(rng.choice('ACGU') for _ in range(120))\n"
+            "table = candidate_table(enumerate_candidates(target, [21]), target, 't', None, None, None, Conditions())\n"
+            "names = [g for g in groups() if g not in chunks.NUMBA_GROUPS]\n"
+            "compute_features(table, names, cache_dir=None, file='t')\n"
+            "print('numba' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip() == "False", done.stderr

@@ -10,7 +10,6 @@ from rnakit.sirna.features.registry import feature_group, per_unique_bulk
 from rnakit.sirna.features.site import SEED, site_regions
 from rnakit.thermo.nearest_neighbor import helix_dgs, melting_temperatures, stack_table
 from rnakit.hybrid.energy import longest_other_helix, paired_duplex_energies
-from rnakit.hybrid.search import duplex_energies
 from rnakit.thermo.vienna import duplex_mfe, fold_mfe
 
 CORE = 19  # guide 1–19 pairs with the passenger (and the target) in 19+2 and 21/23 designs
@@ -70,6 +69,9 @@ def _duplex_energies(pairs: list[str]) -> dict[str, np.ndarray]:
 
 
 def _target_energies(pairs: list[str]) -> dict[str, np.ndarray]:
+    # Imported here: it loads numba (0.2 CPU s), which a design's process computing the other groups never needs.
+    from rnakit.hybrid.search import duplex_energies
+
     guides, regions = zip(*(pair.split("&") for pair in pairs))
     return {"target_mfe": duplex_energies(guides, regions)}
 
