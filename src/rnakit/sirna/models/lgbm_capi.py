@@ -69,10 +69,12 @@ class _Handle:
         features = ctypes.c_int(0)
         _check(_library().LGBM_BoosterGetNumFeature(self.value, ctypes.byref(features)), path)
         self.num_features = features.value
+        # Held here: at interpreter teardown this module's globals may already be gone when __del__ runs.
+        self._free = _library().LGBM_BoosterFree
 
     def __del__(self) -> None:
-        if getattr(self, "value", None) is not None and self.value.value:
-            _library().LGBM_BoosterFree(self.value)
+        if getattr(self, "_free", None) is not None and self.value.value:
+            self._free(self.value)
 
 
 _READ: OrderedDict[str, _Handle] = OrderedDict()  # sha256 of a model file's text → its booster
