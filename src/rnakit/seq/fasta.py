@@ -16,7 +16,7 @@ def fasta_pairs(lines: Iterable[str]) -> Iterator[tuple[str, str]]:
     title = None
     parts: list[str] = []
     for line in lines:
-        if line[0] == ">":
+        if line.startswith(">"):  # not line[0]: a list of lines may hold empty ones
             if title is not None:
                 yield title, "".join(parts).replace(" ", "").replace("\r", "")
             title, parts = line[1:].rstrip(), []
