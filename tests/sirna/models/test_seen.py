@@ -4,7 +4,16 @@ import numpy as np
 import pandas as pd
 
 from rnakit.sirna.models.registry import model_class
-from rnakit.sirna.models.seen import LgbmSeenModel, out_of_fold_levels, seen_levels, target_keys, training_levels
+from rnakit.sirna.models.seen import (
+    LgbmSeenModel,
+    local_levels,
+    out_of_fold_levels,
+    out_of_fold_local_levels,
+    seen_levels,
+    site_deviations,
+    target_keys,
+    training_levels,
+)
 
 
 def synthetic(targets: int = 10, per_target: int = 30, seed: int = 0):
@@ -50,3 +59,36 @@ def test_lgbm_seen_learns_seen_levels_and_round_trips(tmp_path):
     again = LgbmSeenModel.load(tmp_path / "m")
     np.testing.assert_array_equal(again.predict(X[test]), seen.predict(X[test]))
     assert model_class("lgbm-seen") is LgbmSeenModel
+
+
+def test_local_levels_are_hand_computed_shrunk_neighbour_deviations():
+    keys = np.array(["a", "a", "a", "a", "b"])
+    positions, y = np.array([100.0, 105.0, 130.0, np.nan, 7.0]), np.array([10.0, 20.0, 60.0, 30.0, 50.0])
+    sites = site_deviations(keys, positions, y)
+    # target a's mean is 30 over all its rows (the unsited one too); its sited rows sorted by position
+    assert sites == {"a": ([100.0, 105.0, 130.0], [-20.0, -10.0, 30.0]), "b": ([7.0], [0.0])}
+    local = local_levels(sites, np.array(["a", "a", "a", "new", "a"]), np.array([102.0, 130.0, 200.0, 100.0, np.nan]),
+                         window=10, prior_rows=2.0)
+    assert local[0] == (-20.0 - 10.0) / (2 + 2.0) and local[1] == 30.0 / (1 + 2.0)
+    assert np.isnan(local[2:]).all()  # no neighbour within 10 nt, a new target, no position
+    # Out of fold: a row's own label never reaches its own local level.
+    changed = y.copy()
+    changed[0] = 1000.0
+    before = out_of_fold_local_levels(y, keys, positions, 5, 10, 2.0, seed=0)
+    assert out_of_fold_local_levels(changed, keys, positions, 5, 10, 2.0, seed=0)[0] == before[0]
+
+
+def test_lgbm_seen_local_level_learns_site_neighbourhoods_and_round_trips(tmp_path):
+    # remaining = a smooth function of the site's place along its transcript (neighbouring sites agree),
+    # which no feature of the row itself shows: only the local level can carry it.
+    rng = np.random.default_rng(1)
+    X, _, transcript = synthetic(targets=6, per_target=80)
+    position = rng.uniform(0, 2000, len(X)).round()
+    y = 50 + 25 * np.sin(position / 60.0 + np.arange(len(X)) // 80) + rng.normal(0, 2, len(X))
+    X = X.assign(**{"target__site_position": position})
+    test = np.arange(len(y)) % 5 == 0
+    plain = LgbmSeenModel(local_window=0, n_jobs=1).fit(X[~test], y[~test])
+    local = LgbmSeenModel(n_jobs=1).fit(X[~test], y[~test])  # the default window, 10 nt
+    assert np.corrcoef(local.predict(X[test]), y[test])[0, 1] > np.corrcoef(plain.predict(X[test]), y[test])[0, 1] + 0.2
+    local.save(tmp_path / "m")
+    np.testing.assert_array_equal(LgbmSeenModel.load(tmp_path / "m").predict(X[test]), local.predict(X[test]))
