@@ -71,13 +71,10 @@ def training_levels(y: np.ndarray, keys: np.ndarray, folds: int, prior_rows: flo
 
 def site_deviations(keys: np.ndarray, positions: np.ndarray, y: np.ndarray) -> dict[str, tuple[list, list]]:
     """Per target, its sited rows' positions (sorted) and deviations from the target's mean % remaining."""
-    sites: dict[str, tuple[list, list]] = {}
-    for key in np.unique(keys):
-        rows = keys == key
-        sited = rows & ~np.isnan(positions)
-        order = np.argsort(positions[sited], kind="stable")
-        sites[str(key)] = (positions[sited][order].tolist(), (y[sited] - y[rows].mean())[order].tolist())
-    return sites
+    frame = pd.DataFrame({"key": keys.astype(str), "position": positions, "y": y})
+    frame["deviation"] = frame["y"] - frame.groupby("key")["y"].transform("mean")
+    sited = frame.dropna(subset=["position"]).sort_values(["key", "position"], kind="stable")
+    return {key: (rows["position"].tolist(), rows["deviation"].tolist()) for key, rows in sited.groupby("key", sort=False)}
 
 
 def local_levels(sites: dict[str, tuple[list, list]], keys: np.ndarray, positions: np.ndarray, window: int,
