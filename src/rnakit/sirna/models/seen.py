@@ -82,17 +82,16 @@ def local_levels(sites: dict[str, tuple[list, list]], keys: np.ndarray, position
     """Each row's shrunk mean deviation of ``sites``' rows of its target within ``window`` nt of its
     position: sum / (count + prior_rows); NaN for a new target, no position or no neighbour."""
     out = np.full(len(keys), np.nan)
-    tables = {}
-    for i, (key, position) in enumerate(zip(keys, positions)):
-        if np.isnan(position) or str(key) not in sites:
+    names = np.asarray(keys).astype(str)
+    for key, rows in pd.Series(names).groupby(names).indices.items():  # each target's rows at once
+        if key not in sites:
             continue
-        if key not in tables:
-            where, deviation = sites[str(key)]
-            tables[key] = (np.asarray(where, dtype=float), np.concatenate([[0.0], np.cumsum(deviation)]))
-        where, sums = tables[key]
-        lo, hi = np.searchsorted(where, position - window, "left"), np.searchsorted(where, position + window, "right")
-        if hi > lo:
-            out[i] = (sums[hi] - sums[lo]) / (hi - lo + prior_rows)
+        where, deviation = np.asarray(sites[key][0], dtype=float), sites[key][1]
+        sums = np.concatenate([[0.0], np.cumsum(deviation)])
+        at = positions[rows]
+        lo, hi = np.searchsorted(where, at - window, "left"), np.searchsorted(where, at + window, "right")
+        found = (hi > lo) & ~np.isnan(at)
+        out[rows[found]] = (sums[hi[found]] - sums[lo[found]]) / (hi[found] - lo[found] + prior_rows)
     return out
 
 
