@@ -26,7 +26,8 @@ its peak resident memory is its own. Cases:
   synthetic transcriptome, screened against all of it (``--aligner`` each of ``--transcriptome-aligners``:
   ``auto`` by default, which for 8 records or more is ``kmer``, rnakit's own search with its batch suffix table,
   about 10× less CPU per strand than ``bowtie``, which keeps the 19-mer arrays out of memory), on a
-  local Dask cluster of 1 and of 2 single-threaded workers (``--dask-workers``; ``--threads 1``, so bowtie
+  local Dask cluster of 1 and of 2 single-threaded workers (``--dask-workers``; configured as WORKER_CONFIG:
+  Dask's profiler off, no MALLOC_TRIM_THRESHOLD_; ``--threads 1``, so bowtie
   and LightGBM run on one thread per worker), the sizes alternated ``--rounds`` times (medians): records per
   minute over the whole command, and in steady state (from the first record committed to the last, as a
   long run spends nearly all its time), the 2-worker rates as multiples of the 1-worker ones, the
@@ -210,7 +211,7 @@ def transcriptome_rows(transcriptome: Path, records: int, dask_workers: list[int
     rows: list[dict] = []
     for (aligner, n), measured in runs.items():
         row = {"case": "transcriptome (Dask)", "aligner": aligner, "dask_workers": n, "records": records,
-               "rounds": rounds}
+               "rounds": rounds, "dask_config": WORKER_CONFIG}
         failed = [m["error"] for m in measured if "error" in m]
         if failed:
             rows.append({**row, "error": failed[0]})
@@ -234,14 +235,25 @@ def mean_length(fasta: Path) -> float:
     return sum(lengths) / len(lengths)
 
 
+# The local cluster's workers as advised for long design runs (Dask's worker settings, which rnakit, a client, cannot set):
+# Dask's statistical profiler off (it samples the task thread every 10 ms: 0.02-0.04 CPU s per record on the
+# worker's event-loop thread) and the nanny's MALLOC_TRIM_THRESHOLD_ not set (with it glibc maps and unmaps every
+# large array afresh: 0.02 CPU s of system time per record); 4-6 % of a worker's CPU per record together.
+WORKER_CONFIG = {"distributed.worker.profile.enabled": False,
+                 "distributed.nanny.pre-spawn-environ": {"OMP_NUM_THREADS": 1, "MKL_NUM_THREADS": 1,
+                                                         "OPENBLAS_NUM_THREADS": 1}}
+
+
 def transcriptome_run(transcriptome: Path, targets: Path, records: int, workers: int, aligner: str, out: Path) -> dict:
     """One ``rnakit sirna design --all-records`` run on a fresh local Dask cluster of ``workers`` processes."""
-    from dask.distributed import Client, LocalCluster  # optional dependency: only these rows need it
+    import dask  # optional dependency: only these rows need it
+    from dask.distributed import Client, LocalCluster
 
     from rnakit.outputs import MARKER
 
     rnakit = str(Path(sys.executable).with_name("rnakit"))
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+    with dask.config.set(WORKER_CONFIG), \
+            LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
             Client(cluster) as client:
         command = [rnakit, "sirna", "design", str(targets), "--all-records", "--transcriptome", str(transcriptome),
                    "--dask-scheduler", cluster.scheduler_address, "--aligner", aligner, "--threads", "1", "-q", "-o", str(out)]
