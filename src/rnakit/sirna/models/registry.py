@@ -24,6 +24,7 @@ MODELS: dict[str, str] = {
     "lgbm-rank": "rnakit.sirna.models.ranker:LgbmRankModel",
     "lgbm-gene": "rnakit.sirna.models.gene:LgbmGeneModel",
     "lgbm-seen": "rnakit.sirna.models.seen:LgbmSeenModel",
+    "lgbm-assay": "rnakit.sirna.models.assay:LgbmAssayModel",
     "gru-baseline": "rnakit.sirna.models.gru:GruBaselineModel",
     "seqnet": "rnakit.sirna.models.seqnet:SeqNetModel",
     "ensemble": "rnakit.sirna.models.ensemble:EnsembleModel",

@@ -1,0 +1,129 @@
+"""``lgbm-assay``: ``lgbm`` plus the out-of-fold level of the row's assay (issue 17, SAIS duplex folds).
+
+A duplex held out of training still comes from a publication, gene and set of conditions (concentration,
+hours, transfection, cell line) that training rows were measured in, and one experiment's read-outs
+share a level (its assay, its control, its dose). ``lgbm`` sees the gene and publication as categories,
+hidden on half its rows, and the conditions as separate columns; this model adds the level of each
+combination directly, one column per key of :data:`ASSAY_KEYS`: the key's mean % remaining shrunk
+towards the overall mean by ``prior_rows`` pseudo-rows.
+
+A training row's level comes from the other folds' rows of its key, the ``level_folds`` folds grouped
+by ``groups`` (the duplex in a duplex-held-out benchmark), so it never holds the row's own label nor
+another measurement of the same duplex, as a held-out duplex's level would not; it is hidden on a
+``level_dropout`` share of rows so the trees also learn the case of a key never seen. A predicted row
+reads the level of all training rows of its key, missing for a new key. With gene-held-out groups every
+training row's key is new to its other folds, so the columns are missing throughout and the model is
+``lgbm`` (same features, no usable level).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.model_selection import GroupKFold
+from sklearn.utils.validation import check_is_fitted
+
+from rnakit.errors import InputFormatError
+from rnakit.sirna.features.registry import SEPARATOR
+from rnakit.sirna.models.level import shrunk_means
+from rnakit.sirna.models.lgbm import LgbmEfficacyModel
+from rnakit.sirna.models.saved import saved_params
+
+STATE_FILE = "lgbm_assay.json"
+LGBM_FOLDER = "lgbm"
+_CONDITIONS = ("conditions__log10_concentration_nm", "conditions__hours", "conditions__transfection",
+               "conditions__cell_line")
+#: Level column name → the feature columns whose values make its key (a missing column counts as missing).
+ASSAY_KEYS: dict[str, tuple[str, ...]] = {
+    f"assay{SEPARATOR}experiment": ("identity__publication", "identity__gene", *_CONDITIONS),
+    f"assay{SEPARATOR}gene_conditions": ("identity__gene", *_CONDITIONS),
+    f"assay{SEPARATOR}publication_gene": ("identity__publication", "identity__gene"),
+}
+
+
+def assay_keys(X: pd.DataFrame, columns: tuple[str, ...]) -> np.ndarray:
+    """Each row's key: its values of ``columns`` joined ("nan" for a missing value or column)."""
+    keys = None
+    for column in columns:
+        values = X[column].astype(object) if column in X.columns else pd.Series(np.nan, index=X.index, dtype=object)
+        values = values.map(str).where(values.notna(), "nan")  # categories as text, missing as "nan"
+        keys = values if keys is None else keys + "|" + values
+    return np.asarray(keys, dtype=str)
+
+
+def grouped_oof_levels(y: np.ndarray, keys: np.ndarray, groups: np.ndarray, folds: int,
+                       prior_rows: float) -> np.ndarray:
+    """Each row's key level from the rows of the other folds (grouped by ``groups``); NaN when they hold
+    none of its key, and everywhere when there are fewer than two groups."""
+    level = np.full(len(y), np.nan)
+    n_folds = min(folds, len(np.unique(groups)))
+    if n_folds < 2:
+        return level
+    for train, test in GroupKFold(n_folds).split(y, groups=groups):
+        means = shrunk_means(y[train], keys[train], float(np.mean(y[train])), prior_rows)
+        level[test] = [means.get(k, np.nan) for k in keys[test]]
+    return level
+
+
+class LgbmAssayModel(RegressorMixin, BaseEstimator):
+    """``lgbm`` on the feature columns plus the assay levels (see the module docstring)."""
+
+    uses_features = True
+    table_columns: tuple[str, ...] = ()
+
+    # Chosen on three inner duplex folds of SAIS duplex outer fold 0's training rows (score 0.770 -> 0.776).
+    def __init__(self, prior_rows: float = 5.0, level_dropout: float = 0.2, level_folds: int = 5,
+                 n_jobs: int | None = None, random_state: int = 0) -> None:
+        self.prior_rows = prior_rows
+        self.level_dropout = level_dropout
+        self.level_folds = level_folds
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+
+    def _matrix(self, X: pd.DataFrame, levels: dict[str, np.ndarray]) -> pd.DataFrame:
+        return X[[c for c in X.columns if SEPARATOR in c]].assign(**levels)
+
+    def fit(self, X: pd.DataFrame, y: np.ndarray, groups: np.ndarray | None = None) -> "LgbmAssayModel":
+        """Fit on the feature columns ``X`` and % remaining ``y``; ``groups`` keep the levels out of fold."""
+        y = np.asarray(y, dtype=float)
+        groups = np.arange(len(y)) if groups is None else np.asarray(groups)
+        hidden = np.random.default_rng(self.random_state).random(len(y)) < self.level_dropout
+        self.levels_, columns = {}, {}
+        for name, key_columns in ASSAY_KEYS.items():
+            keys = assay_keys(X, key_columns)
+            columns[name] = np.where(hidden, np.nan, grouped_oof_levels(y, keys, groups, self.level_folds,
+                                                                        self.prior_rows))
+            self.levels_[name] = shrunk_means(y, keys, float(np.mean(y)), self.prior_rows)
+        self.lgbm_ = LgbmEfficacyModel(n_jobs=self.n_jobs, random_state=self.random_state)
+        self.lgbm_.fit(self._matrix(X, columns), y, groups=groups)
+        return self
+
+    def predict(self, X: pd.DataFrame) -> np.ndarray:
+        """Predicted % mRNA remaining for each row of ``X``."""
+        check_is_fitted(self)
+        columns = {name: np.array([self.levels_[name].get(k, np.nan) for k in assay_keys(X, key_columns)], dtype=float)
+                   for name, key_columns in ASSAY_KEYS.items()}
+        self.lgbm_.n_jobs = self.n_jobs
+        return self.lgbm_.predict(self._matrix(X, columns))
+
+    def save(self, folder: Path) -> None:
+        """``lgbm``'s booster(s) in a subfolder (LightGBM text) and the assay levels as JSON."""
+        folder.mkdir(parents=True, exist_ok=True)
+        self.lgbm_.save(folder / LGBM_FOLDER)
+        (folder / STATE_FILE).write_text(json.dumps({"params": self.get_params(), "levels": self.levels_}, indent=1))
+
+    @classmethod
+    def load(cls, folder: Path) -> "LgbmAssayModel":
+        """Read a model written by :meth:`save`."""
+        try:
+            state = json.loads((folder / STATE_FILE).read_text())
+            levels = {str(name): {str(k): float(v) for k, v in means.items()} for name, means in state["levels"].items()}
+        except (OSError, ValueError, KeyError, AttributeError) as exc:
+            raise InputFormatError(f"not a readable lgbm-assay model folder ({exc})", file=str(folder)) from None
+        model = cls(**saved_params(cls, state["params"]))
+        model.lgbm_, model.levels_ = LgbmEfficacyModel.load(folder / LGBM_FOLDER), levels
+        return model
