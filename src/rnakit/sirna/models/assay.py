@@ -13,7 +13,8 @@ another measurement of the same duplex, as a held-out duplex's level would not; 
 ``level_dropout`` share of rows so the trees also learn the case of a key never seen. A predicted row
 reads the level of all training rows of its key, missing for a new key. With gene-held-out groups every
 training row's key is new to its other folds, so the columns are missing throughout and the model is
-``lgbm`` (same features, no usable level).
+``lgbm`` (same features, no usable level). For the same reason a final model wants duplex groups
+(``rnakit sirna train --cv duplex``): under ``--cv gene`` or ``none`` the final fit's groups are genes.
 """
 
 from __future__ import annotations
