@@ -1,8 +1,12 @@
 """lgbm-seen and gnn's seen level: a seen target's level learnt out of fold, never from a row's own label."""
 
+import json
+
 import numpy as np
 import pandas as pd
+import pytest
 
+from rnakit.errors import ValueRangeError
 from rnakit.sirna.models.registry import model_class
 from rnakit.sirna.models.seen import (
     LgbmSeenModel,
@@ -87,8 +91,32 @@ def test_lgbm_seen_local_level_learns_site_neighbourhoods_and_round_trips(tmp_pa
     y = 50 + 25 * np.sin(position / 60.0 + np.arange(len(X)) // 80) + rng.normal(0, 2, len(X))
     X = X.assign(**{"target__site_position": position})
     test = np.arange(len(y)) % 5 == 0
-    plain = LgbmSeenModel(local_window=0, n_jobs=1).fit(X[~test], y[~test])
-    local = LgbmSeenModel(n_jobs=1).fit(X[~test], y[~test])  # the default window, 10 nt
+    plain = LgbmSeenModel(local_window=0, seeds=1, n_jobs=1).fit(X[~test], y[~test])
+    local = LgbmSeenModel(seeds=1, n_jobs=1).fit(X[~test], y[~test])  # the default window, 10 nt
     assert np.corrcoef(local.predict(X[test]), y[test])[0, 1] > np.corrcoef(plain.predict(X[test]), y[test])[0, 1] + 0.2
     local.save(tmp_path / "m")
     np.testing.assert_array_equal(LgbmSeenModel.load(tmp_path / "m").predict(X[test]), local.predict(X[test]))
+
+
+def test_lgbm_seen_seeds_average_single_seed_models_and_round_trip(tmp_path):
+    X, y, _ = synthetic(targets=5, per_target=20)
+    test = np.arange(len(y)) % 4 == 0
+    bagged = LgbmSeenModel(seeds=3, n_jobs=1, random_state=5).fit(X[~test], y[~test])
+    singles = [LgbmSeenModel(seeds=1, n_jobs=1, random_state=5 + i).fit(X[~test], y[~test]) for i in range(3)]
+    expected = np.mean([m.predict(X[test]) for m in singles], axis=0)
+    np.testing.assert_allclose(bagged.predict(X[test]), expected, rtol=1e-12)
+    bagged.save(tmp_path / "m")
+    assert sorted(p.name for p in (tmp_path / "m").iterdir() if p.is_dir()) == ["lgbm", "lgbm_1", "lgbm_2"]
+    np.testing.assert_array_equal(LgbmSeenModel.load(tmp_path / "m").predict(X[test]), bagged.predict(X[test]))
+
+
+def test_lgbm_seen_loads_a_single_booster_folder_and_rejects_no_seeds(tmp_path):
+    X, y, _ = synthetic(targets=4, per_target=15)
+    one = LgbmSeenModel(seeds=1, n_jobs=1).fit(X, y)
+    one.save(tmp_path / "m")
+    state = json.loads((tmp_path / "m" / "lgbm_seen.json").read_text())
+    del state["boosters"], state["params"]["seeds"]  # as written before the seeds option
+    (tmp_path / "m" / "lgbm_seen.json").write_text(json.dumps(state))
+    np.testing.assert_array_equal(LgbmSeenModel.load(tmp_path / "m").predict(X), one.predict(X))
+    with pytest.raises(ValueRangeError, match="seeds"):
+        LgbmSeenModel(seeds=0).fit(X, y)
