@@ -36,7 +36,7 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
-from rnakit.sirna.crossstudy import dataset_cv, leave_one_study_out
+from rnakit.sirna.crossstudy import dataset_cv, leave_one_study_out, with_pool_transcripts
 from rnakit.sirna.datasets.pooled import pooled_unmodified, unmodified_labelled
 from rnakit.sirna.features import compute_features, default_cache_dir
 from rnakit.sirna.features.registry import SEPARATOR
@@ -124,6 +124,7 @@ def run_pooled(target: str, strategy: str | None, folds: int | None, args: argpa
         else:
             table = load_table(target)
             table = table[unmodified_labelled(table)].reset_index(drop=True)
+            table = with_pool_transcripts(pooled.table, table)  # as the pool lends its own rows theirs
             features = _columns_of(compute_features(table, groups, cache_dir=default_cache_dir(), file=target), read)
             metrics = dataset_cv(pooled, pool_features, table, features, make, folds, args.seed, strategy)
             plain = metrics.pop("study_not_given", None)

@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from rnakit.outputs import output_folder
-from rnakit.sirna.crossstudy import dataset_cv, fit_pooled
+from rnakit.sirna.crossstudy import dataset_cv, fit_pooled, with_pool_transcripts
 from rnakit.sirna.datasets.pooled import (
     DEFAULT_SETS,
     pooled_unmodified,
@@ -69,7 +69,7 @@ def train_pooled(name: str, threads: int | None) -> dict:
         return model_class(POOLED_MODEL)(n_jobs=threads, random_state=0)
 
     scored = load_table(POOLED_SCORED_ON)
-    scored = scored[unmodified_labelled(scored)].reset_index(drop=True)
+    scored = with_pool_transcripts(pool, scored[unmodified_labelled(scored)].reset_index(drop=True))
     scored_features = compute_features(scored, feature_groups, cache_dir=cache, file=POOLED_SCORED_ON).drop(columns="id")
     metrics = dataset_cv(pooled, features, scored, scored_features, make, n_folds=5, seed=0)
     not_given = metrics.pop("study_not_given", None)  # design's case: no study, the one line

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rnakit.sirna.crossstudy import dataset_cv, held_out_rows, leave_one_study_out, studies_of
+from rnakit.sirna.crossstudy import dataset_cv, held_out_rows, leave_one_study_out, studies_of, with_pool_transcripts
 from rnakit.sirna.datasets.pooled import pool_tables
 from tests.sirna.test_pooled import made
 
@@ -116,6 +116,29 @@ def test_studies_of_names_the_pool_study_that_holds_each_row_or_its_copy():
         {"guide": random_core(np.random.default_rng(9)), "gene": "G0", "remaining_pct": 1.0},  # in no set
     ])
     assert studies_of(pool, test).tolist() == ["huesken2005:P1", "huesken2005:P1", None]
+
+
+def test_held_out_rows_without_a_transcript_get_their_pool_copys():
+    rng = np.random.default_rng(3)
+    cores = [random_core(rng) for _ in range(4)]
+    target = "GG" + "".join(rng.choice(list(BASES), 40)) + "CC"
+    pool = pool_tables({"huesken2005": made("huesken2005", [
+        {"guide": cores[0], "gene": "G0", "transcript": target, "remaining_pct": 1.0},
+        {"guide": cores[1], "gene": "G1", "transcript": "AAAA", "remaining_pct": 2.0},
+        {"guide": cores[2], "gene": "G2", "remaining_pct": 3.0},  # the pool has no transcript to lend
+    ])}).table
+    test = made("ichihara2007", [
+        {"guide": cores[0] + "uu", "gene": "g0", "remaining_pct": 10.0},  # a copy (3' overhang, lower case gene)
+        {"guide": cores[1], "gene": "OTHER", "remaining_pct": 20.0},  # another gene name: the core's only transcript
+        {"guide": cores[0], "gene": "G0", "transcript": "CCCC", "remaining_pct": 30.0},  # its own is kept
+        {"guide": cores[2], "gene": "G2", "remaining_pct": 40.0},
+        {"guide": cores[3], "gene": "G3", "remaining_pct": 50.0},  # in no set
+    ])
+    lent = with_pool_transcripts(pool, test)
+    assert lent["transcript"].tolist()[:3] == [target, "AAAA", "CCCC"]
+    assert lent["transcript"].iloc[3] is None and lent["transcript"].iloc[4] is None  # as canonical tables mark it
+    # Only the transcript moves: labels, genes and accessions (what folds are keyed on) stay the test's.
+    assert lent.drop(columns="transcript").equals(test.drop(columns="transcript"))
 
 
 class StudyRecorder(Recorder):

@@ -47,10 +47,28 @@ def held_out_rows(pool: pd.DataFrame, test: pd.DataFrame, genes_too: bool = True
 def studies_of(pool: pd.DataFrame, test: pd.DataFrame) -> np.ndarray:
     """The pool study that measured each ``test`` row: that of the pool row with its 19-nt core and
     gene, else the only study its core has in the pool, else None (no pool row holds it)."""
+    return _pool_values(pool, test, "study")
+
+
+def with_pool_transcripts(pool: pd.DataFrame, test: pd.DataFrame) -> pd.DataFrame:
+    """``test`` with each row that has no transcript given its pool row's (found as :func:`studies_of`
+    finds its study): the pool lends its rows the transcripts of their copies in other sets, and design
+    always has the target, so a held-out row is scored with the target context its pool copy has.
+    Labels and fold keys (gene, accession) are untouched."""
+    own = test["transcript"].to_numpy(dtype=object)
+    # None, not NaN, where nothing is lent: canonical tables mark a missing sequence so.
+    lent = np.where(pd.isna(own), _pool_values(pool, test, "transcript"), own)
+    return test.assign(transcript=pd.Series(lent, index=test.index, dtype=object))
+
+
+def _pool_values(pool: pd.DataFrame, test: pd.DataFrame, column: str) -> np.ndarray:
+    """Each ``test`` row's ``column`` in the pool: that of the pool row with its 19-nt core and gene,
+    else the only value its core has there, else None (pool rows without a value are passed over)."""
+    held = pool[pool[column].notna()]
     cores = guide_core(test["guide"]).to_numpy()
     genes = test["gene"].astype("string").str.strip().str.upper().replace(GENE_ALIASES).to_numpy()
-    by_core_gene = pool.drop_duplicates(["core", "gene_key"]).set_index(["core", "gene_key"])["study"].to_dict()
-    per_core = pool.groupby("core")["study"].agg(lambda s: s.iloc[0] if s.nunique() == 1 else None).to_dict()
+    by_core_gene = held.drop_duplicates(["core", "gene_key"]).set_index(["core", "gene_key"])[column].to_dict()
+    per_core = held.groupby("core")[column].agg(lambda s: s.iloc[0] if s.nunique() == 1 else None).to_dict()
     return np.array([by_core_gene.get((c, g), per_core.get(c)) for c, g in zip(cores, genes)], dtype=object)
 
 
