@@ -27,7 +27,7 @@ its peak resident memory is its own. Cases:
   ``auto`` by default, which for 8 records or more is ``kmer``, rnakit's own search with its batch suffix table,
   about 10× less CPU per strand than ``bowtie``, which keeps the 19-mer arrays out of memory), on a
   local Dask cluster of 1 and of 2 single-threaded workers (``--dask-workers``; configured as WORKER_CONFIG:
-  Dask's profiler off, no MALLOC_TRIM_THRESHOLD_; ``--threads 1``, so bowtie
+  Dask's profiler off, no MALLOC_TRIM_THRESHOLD_, rarer diagnostics; ``--threads 1``, so bowtie
   and LightGBM run on one thread per worker), the sizes alternated ``--rounds`` times (medians): records per
   minute over the whole command, and in steady state (from the first record committed to the last, as a
   long run spends nearly all its time), the 2-worker rates as multiples of the 1-worker ones, the
@@ -238,10 +238,13 @@ def mean_length(fasta: Path) -> float:
 # The local cluster's workers as advised for long design runs (Dask's worker settings, which rnakit, a client, cannot set):
 # Dask's statistical profiler off (it samples the task thread every 10 ms: 0.02-0.04 CPU s per record on the
 # worker's event-loop thread) and the nanny's MALLOC_TRIM_THRESHOLD_ not set (with it glibc maps and unmaps every
-# large array afresh: 0.02 CPU s of system time per record); 4-6 % of a worker's CPU per record together.
+# large array afresh: 0.02 CPU s of system time per record); 4-6 % of a worker's CPU per record together. Its
+# event loop's diagnostics wake less often (ticks 20 ms -> 1 s, system monitor 0.5 -> 2 s): that thread's CPU
+# falls from 1 % of the wall time to 0.5 %.
 WORKER_CONFIG = {"distributed.worker.profile.enabled": False,
                  "distributed.nanny.pre-spawn-environ": {"OMP_NUM_THREADS": 1, "MKL_NUM_THREADS": 1,
-                                                         "OPENBLAS_NUM_THREADS": 1}}
+                                                         "OPENBLAS_NUM_THREADS": 1},
+                 "distributed.admin.tick.interval": "1s", "distributed.admin.system-monitor.interval": "2s"}
 
 
 def transcriptome_run(transcriptome: Path, targets: Path, records: int, workers: int, aligner: str, out: Path) -> dict:
