@@ -5,8 +5,9 @@ import pandas as pd
 import pytest
 
 from rnakit.errors import InputFormatError
-from rnakit.sirna.models.assay import ASSAY_KEYS, LgbmAssayModel, assay_keys, grouped_oof_levels
+from rnakit.sirna.models.assay import ASSAY_KEYS, LgbmAssayModel, assay_keys
 from rnakit.sirna.models.registry import model_class
+from rnakit.sirna.models.seen import out_of_fold_levels
 
 
 def synthetic(experiments: int = 8, per_experiment: int = 40, seed: int = 0):
@@ -27,13 +28,13 @@ def test_keys_and_grouped_out_of_fold_levels():
     assert list(assay_keys(X, ("identity__publication", "identity__gene", "conditions__hours"))) == ["p|A|nan", "q|nan|nan"]
     y, keys = np.array([10.0, 20.0, 30.0, 40.0, 90.0]), np.array(["a", "a", "a", "a", "b"])
     groups = np.array([0, 0, 1, 2, 3])  # rows 0 and 1 are one duplex
-    level = grouped_oof_levels(y, keys, groups, folds=4, prior_rows=0.0)
+    level = out_of_fold_levels(y, keys, folds=4, prior_rows=0.0, seed=0, groups=groups)
     # rows 0-1 see rows 2-3 only (35), row 2 sees 0, 1, 3 (70/3), row 3 sees 0-2 (20); b has no other row
     assert level[:4].tolist() == [35.0, 35.0, 70 / 3, 20.0] and np.isnan(level[4])
     changed = y.copy()
     changed[:2] = 1000.0  # a duplex's own labels never reach its level
-    assert grouped_oof_levels(changed, keys, groups, 4, 0.0)[:2].tolist() == [35.0, 35.0]
-    assert np.isnan(grouped_oof_levels(y, keys, np.zeros(5), 4, 0.0)).all()  # one group: no other fold
+    assert out_of_fold_levels(changed, keys, 4, 0.0, 0, groups=groups)[:2].tolist() == [35.0, 35.0]
+    assert np.isnan(out_of_fold_levels(y, keys, 4, 0.0, 0, groups=np.zeros(5))).all()  # one group: no other fold
 
 
 def test_lgbm_assay_learns_seen_levels_and_round_trips(tmp_path):

@@ -27,7 +27,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, RegressorMixin
-from sklearn.model_selection import GroupKFold
 from sklearn.utils.validation import check_is_fitted
 
 from rnakit.errors import InputFormatError
@@ -35,6 +34,7 @@ from rnakit.sirna.features.registry import SEPARATOR
 from rnakit.sirna.models.level import shrunk_means
 from rnakit.sirna.models.lgbm import LgbmEfficacyModel
 from rnakit.sirna.models.saved import saved_params
+from rnakit.sirna.models.seen import out_of_fold_levels, seen_levels
 
 STATE_FILE = "lgbm_assay.json"
 LGBM_FOLDER = "lgbm"
@@ -56,20 +56,6 @@ def assay_keys(X: pd.DataFrame, columns: tuple[str, ...]) -> np.ndarray:
         values = values.map(str).where(values.notna(), "nan")  # categories as text, missing as "nan"
         keys = values if keys is None else keys + "|" + values
     return np.asarray(keys, dtype=str)
-
-
-def grouped_oof_levels(y: np.ndarray, keys: np.ndarray, groups: np.ndarray, folds: int,
-                       prior_rows: float) -> np.ndarray:
-    """Each row's key level from the rows of the other folds (grouped by ``groups``); NaN when they hold
-    none of its key, and everywhere when there are fewer than two groups."""
-    level = np.full(len(y), np.nan)
-    n_folds = min(folds, len(np.unique(groups)))
-    if n_folds < 2:
-        return level
-    for train, test in GroupKFold(n_folds).split(y, groups=groups):
-        means = shrunk_means(y[train], keys[train], float(np.mean(y[train])), prior_rows)
-        level[test] = [means.get(k, np.nan) for k in keys[test]]
-    return level
 
 
 class LgbmAssayModel(RegressorMixin, BaseEstimator):
@@ -99,8 +85,8 @@ class LgbmAssayModel(RegressorMixin, BaseEstimator):
         self.levels_, columns = {}, {}
         for name, key_columns in ASSAY_KEYS.items():
             keys = assay_keys(X, key_columns)
-            columns[name] = np.where(hidden, np.nan, grouped_oof_levels(y, keys, groups, self.level_folds,
-                                                                        self.prior_rows))
+            columns[name] = np.where(hidden, np.nan, out_of_fold_levels(y, keys, self.level_folds, self.prior_rows,
+                                                                        self.random_state, groups=groups))
             self.levels_[name] = shrunk_means(y, keys, float(np.mean(y)), self.prior_rows)
         self.lgbm_ = LgbmEfficacyModel(n_jobs=self.n_jobs, random_state=self.random_state)
         self.lgbm_.fit(self._matrix(X, columns), y, groups=groups)
@@ -109,7 +95,7 @@ class LgbmAssayModel(RegressorMixin, BaseEstimator):
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         """Predicted % mRNA remaining for each row of ``X``."""
         check_is_fitted(self)
-        columns = {name: np.array([self.levels_[name].get(k, np.nan) for k in assay_keys(X, key_columns)], dtype=float)
+        columns = {name: seen_levels(self.levels_[name], assay_keys(X, key_columns))
                    for name, key_columns in ASSAY_KEYS.items()}
         self.lgbm_.n_jobs = self.n_jobs
         return self.lgbm_.predict(self._matrix(X, columns))

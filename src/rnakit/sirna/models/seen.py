@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, RegressorMixin
-from sklearn.model_selection import KFold
+from sklearn.model_selection import GroupKFold, KFold
 from sklearn.utils.validation import check_is_fitted
 
 from rnakit.errors import InputFormatError, ValueRangeError
@@ -55,10 +55,20 @@ def target_keys(X: pd.DataFrame) -> np.ndarray:
     return group_keys(X, SplitStrategy.gene).to_numpy(dtype=str)
 
 
-def out_of_fold_levels(y: np.ndarray, keys: np.ndarray, folds: int, prior_rows: float, seed: int) -> np.ndarray:
-    """Each row's target level from the other folds' rows of its target (NaN when they hold none)."""
+def out_of_fold_levels(y: np.ndarray, keys: np.ndarray, folds: int, prior_rows: float, seed: int,
+                       groups: np.ndarray | None = None) -> np.ndarray:
+    """Each row's key level from the other folds' rows of its key (NaN when they hold none). The folds are
+    shuffled rows, or with ``groups`` grouped by them (a group's rows never reach each other's level; all
+    NaN with fewer than two groups)."""
     level = np.full(len(y), np.nan)
-    for train, test in KFold(min(folds, len(y)), shuffle=True, random_state=seed).split(y):
+    if groups is None:
+        splits = KFold(min(folds, len(y)), shuffle=True, random_state=seed).split(y)
+    else:
+        n_folds = min(folds, len(np.unique(groups)))
+        if n_folds < 2:
+            return level
+        splits = GroupKFold(n_folds).split(y, groups=groups)
+    for train, test in splits:
         means = shrunk_means(y[train], keys[train], float(np.mean(y[train])), prior_rows)
         level[test] = [means.get(k, np.nan) for k in keys[test]]
     return level
