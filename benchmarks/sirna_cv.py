@@ -52,7 +52,7 @@ MODELS = {
     "gru-baseline": lambda args: model_class("gru-baseline")(max_epochs=args.gru_epochs, n_jobs=args.threads, random_state=args.seed),
     "gbm-plain": lambda args: LgbmEfficacyModel(low_weight=1.0, calibrate=False, n_jobs=args.threads, random_state=args.seed),
     **{name: (lambda args, name=name: model_class(name)(n_jobs=args.threads, random_state=args.seed))
-       for name in ("lgbm", "lgbm-cal", "lgbm-level", "lgbm-gene", "lgbm-seen", "lgbm-assay", "seqnet", "ensemble", "gnn", "gnn4sirna")},
+       for name in ("lgbm", "lgbm-cal", "lgbm-level", "lgbm-gene", "lgbm-seen", "lgbm-assay", "lgbm-gene-assay", "seqnet", "ensemble", "gnn", "gnn4sirna")},
 }
 PLAN = [("huesken2005", "random", 10), ("huesken2005", "gene", 5),
         ("sais_sirna_2024", "gene", 5), ("sais_sirna_2024", "duplex", 5),

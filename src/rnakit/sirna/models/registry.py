@@ -25,6 +25,7 @@ MODELS: dict[str, str] = {
     "lgbm-gene": "rnakit.sirna.models.gene:LgbmGeneModel",
     "lgbm-seen": "rnakit.sirna.models.seen:LgbmSeenModel",
     "lgbm-assay": "rnakit.sirna.models.assay:LgbmAssayModel",
+    "lgbm-gene-assay": "rnakit.sirna.models.gene_assay:LgbmGeneAssayModel",
     "gru-baseline": "rnakit.sirna.models.gru:GruBaselineModel",
     "seqnet": "rnakit.sirna.models.seqnet:SeqNetModel",
     "ensemble": "rnakit.sirna.models.ensemble:EnsembleModel",
