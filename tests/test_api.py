@@ -128,11 +128,56 @@ def test_design_gives_one_answer_from_the_cli_the_web_app_and_python(client, tmp
     assert written == (tmp_path / "cli" / "candidates.tsv").read_text()
 
 
-def test_design_with_out_also_writes_the_cli_files(tmp_path, gapdh):
-    table = rnakit.design(gapdh[2][:400], top=2, out=tmp_path / "d")
-    written = pd.read_csv(tmp_path / "d" / "candidates.tsv", sep="\t")
-    assert written["guide"].tolist() == table["guide"].tolist()
-    assert (tmp_path / "d" / "report.html").is_file()
+def test_design_with_out_designs_once_and_writes_the_cli_files(tmp_path, monkeypatch):
+    from rnakit.sirna.design import design, job, runner
+
+    calls = []
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return design.design_target(*args, **kwargs)
+
+    for module in (job, runner):  # every caller of the design core
+        monkeypatch.setattr(module, "design_target", counted)
+    table = rnakit.design(example_target(), top=3, length="19", out=tmp_path / "python")
+    assert len(calls) == 1
+    run_cli("sirna", "design", "--example", "--top", "3", "--length", "19", "-o", str(tmp_path / "cli"), "--quiet")
+    assert len(calls) == 2
+    files = sorted(p.name for p in (tmp_path / "cli").iterdir())
+    assert sorted(p.name for p in (tmp_path / "python").iterdir()) == files
+    for name in ("candidates.tsv", "top.fasta", "sites.bed", "design.json", "report.html"):
+        assert (tmp_path / "python" / name).read_bytes() == (tmp_path / "cli" / name).read_bytes(), name
+    written = table.to_csv(sep="\t", index=False, float_format="%.4g", lineterminator="\n")
+    assert written == (tmp_path / "python" / "candidates.tsv").read_text()
+
+
+def test_design_with_out_never_writes_over_its_input(tmp_path, gapdh):
+    fasta = tmp_path / "target.fa"
+    fasta.write_text(f">{gapdh[0]}\n{gapdh[2][:300]}\n")
+    with pytest.raises(Exception, match="target.fa"):
+        rnakit.design(fasta, top=2, out=tmp_path)
+    assert fasta.read_text().startswith(f">{gapdh[0]}")
+
+
+def test_design_of_several_records_with_out_designs_each_once(tmp_path, gapdh, monkeypatch):
+    from rnakit.sirna.design import design, job, runner
+
+    calls = []
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return design.design_target(*args, **kwargs)
+
+    for module in (job, runner):
+        monkeypatch.setattr(module, "design_target", counted)
+    sequence = gapdh[2]
+    table = rnakit.design([sequence[:400], sequence[400:800]], top=2, length="19", workers=1, out=tmp_path / "d")
+    assert len(calls) == 2
+    for record in ("target_1", "target_2"):
+        written = (tmp_path / "d" / record / "candidates.tsv").read_text()
+        own = table[table["record"] == record].drop(columns="record")
+        assert own.to_csv(sep="\t", index=False, float_format="%.4g", lineterminator="\n") == written
+    assert (tmp_path / "d" / "summary.tsv").is_file()
 
 
 # --- the request's command line, read back by the CLI ---------------------------------------------------

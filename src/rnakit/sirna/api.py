@@ -37,8 +37,8 @@ def _is_path(value: Any) -> bool:
 def design(target: Any = None, transcriptome: str | os.PathLike[str] | None = None, **options: Any) -> pd.DataFrame:
     """Design siRNAs for ``target``: a FASTA path, a sequence string, FASTA text, a Biopython
     ``SeqRecord``, or a list of them. ``options`` are :class:`DesignRequest`'s fields (``top=10``,
-    ``length="19..21"``, ``pattern="esc-sais"``, ``out="design"`` to also write the CLI's files, …; the
-    returned table is then computed a second time in this process, so ``out`` doubles the work).
+    ``length="19..21"``, ``pattern="esc-sais"``, ``out="design"`` to also write the CLI's files, from the
+    same design, …).
 
     Returns every candidate with candidates.tsv's columns, ``chosen`` marking the top ones, ``rank``
     their order (with several targets, a first column ``record``)::
@@ -56,8 +56,6 @@ def design(target: Any = None, transcriptome: str | os.PathLike[str] | None = No
     else:
         request = DesignRequest.from_dict({**options, "transcriptome": transcriptome})
         targets = targets_from(target, record=request.record)
-    if request.out is not None:
-        job.run(request, targets)
     return job.candidates(request, targets)
 
 

@@ -191,9 +191,9 @@ def test_local_processes_share_the_cores_out(tmp_path, monkeypatch, options, thr
         def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
             return None
 
-    def spy(target, settings, transcriptome, folder, run):
+    def spy(target, settings, transcriptome, folder, run, keep=False):
         given.append(settings.threads)
-        return design_into(target, settings, transcriptome, folder, run)
+        return design_into(target, settings, transcriptome, folder, run, keep)
 
     monkeypatch.setattr(design_runner, "ProcessPoolExecutor", InProcessPool)
     monkeypatch.setattr(design_runner, "_design_into", spy)

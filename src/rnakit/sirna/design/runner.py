@@ -12,7 +12,7 @@ import os
 import shutil
 import signal
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, replace
 from pathlib import Path
@@ -98,26 +98,28 @@ def _report_writer() -> Callable[[Design, Path], None]:
 
 
 def _design_batch(targets: list[Target], settings: DesignSettings, transcriptome: str | None, folders: list[str],
-                  run: str = "") -> Iterator[dict]:
+                  run: str = "", keep: bool = False) -> Iterator[tuple[dict, pd.DataFrame | None]]:
     """Worker: design ``targets`` in turn, each committed into its folder as it finishes (the summary row
-    of each is yielded then), their candidates' near-perfect matches searched first in one call."""
+    of each is yielded then, with its candidate table if ``keep``), their candidates' near-perfect matches
+    searched first in one call."""
     index = None
     if transcriptome:
         index = with_sites_searched(_worker_index(transcriptome, settings.aligner, settings.threads),
                                     [target.sequence for target in targets])
     for target, folder in zip(targets, folders):
-        yield _design_into(target, settings, index, folder, run)
+        yield _design_into(target, settings, index, folder, run, keep)
 
 
-def _design_list(*arguments: object) -> list[dict]:
+def _design_list(*arguments: object) -> list[tuple[dict, pd.DataFrame | None]]:
     """:func:`_design_batch` as one task's result (a Dask task or a local process's)."""
     return list(_design_batch(*arguments))  # type: ignore[arg-type]
 
 
 def _design_into(target: Target, settings: DesignSettings, index: TranscriptomeIndex | None, folder: str,
-                 run: str = "") -> dict:
+                 run: str = "", keep: bool = False) -> tuple[dict, pd.DataFrame | None]:
     """Design one target, write its files in the output's scratch folder, seal them (marker with the run's
-    settings digest ``run`` and the summary row) and rename the folder into place as ``folder``."""
+    settings digest ``run`` and the summary row) and rename the folder into place as ``folder``; the
+    summary row, and the candidate table if ``keep`` (else None: not sent back from a worker for nothing)."""
     design = design_target(target, settings, index)
     row = json.loads(json.dumps(summary_row(design), default=_json_scalar))  # as a resumed run reads it back
     place = Path(folder)
@@ -131,7 +133,7 @@ def _design_into(target: Target, settings: DesignSettings, index: TranscriptomeI
         install_folder(scratch, place)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    return row
+    return row, design.candidates if keep else None
 
 
 def _json_scalar(value: object) -> object:
@@ -155,7 +157,7 @@ def run_design(
     targets: list[Target], settings: DesignSettings, out: Path, *, transcriptome: Path | None = None,
     workers: int = 1, dask_scheduler: str | None = None, step: Step | None = None,
     done: Callable[[dict], None] | None = None, force: bool = False, target_files: Sequence[Path] = (),
-    skipped: Callable[[int], None] | None = None,
+    skipped: Callable[[int], None] | None = None, tables: dict[int, pd.DataFrame] | None = None,
 ) -> list[dict]:
     """Design every target into ``out`` (one target: its files directly; several: one folder each
     plus summary.tsv). ``out`` may not hold ``target_files`` (the FASTA the targets came from) or the
@@ -169,6 +171,9 @@ def run_design(
     many), and the folder's marker and summary.tsv appear only when every record is done; until then
     its :data:`rnakit.outputs.PARTIAL` file says it is unfinished and holds the settings. An unfinished
     run with other settings is refused unless ``force`` (then it starts afresh).
+
+    ``tables``, when given, receives each designed target's candidate table by its position in ``targets``
+    (``rnakit.design(out=…)`` returns them): records a killed run finished are not designed, so not there.
     """
     if dask_scheduler:
         require("dask", "rnakit sirna design --dask-scheduler")  # before any work
@@ -196,13 +201,17 @@ def run_design(
         with output_folder(out, command=DESIGN_COMMAND) as scratch:
             design = design_target(targets[0], settings, index, step, workers, meanwhile=_report_writer)
             _report_writer()(design, scratch)
-            return [summary_row(design)]
-    return _run_resumable(targets, settings, out, transcriptome, run, state, workers, dask_scheduler, done, skipped)
+        if tables is not None:
+            tables[0] = design.candidates
+        return [summary_row(design)]
+    return _run_resumable(targets, settings, out, transcriptome, run, state, workers, dask_scheduler, done, skipped,
+                          tables)
 
 
 def _run_resumable(targets: list[Target], settings: DesignSettings, out: Path, transcriptome: Path | None,
                    run: dict, state: dict | None, workers: int, dask_scheduler: str | None,
-                   done: Callable[[dict], None] | None, skipped: Callable[[int], None] | None) -> list[dict]:
+                   done: Callable[[dict], None] | None, skipped: Callable[[int], None] | None,
+                   tables: dict[int, pd.DataFrame] | None = None) -> list[dict]:
     """Many targets into ``out``, one committed folder each, skipping those a killed run finished."""
     out.mkdir(parents=True, exist_ok=True)
     resuming = state is not None and state.get("digest") == run["digest"]
@@ -229,9 +238,11 @@ def _run_resumable(targets: list[Target], settings: DesignSettings, out: Path, t
     todo = [i for i in range(len(targets)) if i not in rows]
     folders = [str(out / names[i]) for i in todo]
     source = str(transcriptome) if transcriptome else None
-    for i, row in _run_many([targets[i] for i in todo], settings, source, folders, run["digest"], workers,
-                            dask_scheduler):
+    for i, row, table in _run_many([targets[i] for i in todo], settings, source, folders, run["digest"], workers,
+                                   dask_scheduler, keep=tables is not None):
         rows[todo[i]] = row
+        if tables is not None:
+            tables[todo[i]] = table
         if done:
             done(row)
 
@@ -274,9 +285,11 @@ def _remove_empty_parents(folder: Path, top: Path) -> None:
 
 
 def _run_many(targets: list[Target], settings: DesignSettings, transcriptome: str | None, folders: list[str],
-              run: str, workers: int, dask_scheduler: str | None) -> Iterator[tuple[int, dict]]:
+              run: str, workers: int, dask_scheduler: str | None,
+              keep: bool = False) -> Iterator[tuple[int, dict, pd.DataFrame | None]]:
     """Design every target (Dask, local processes, or in turn), in batches of consecutive records (see
-    MAX_BATCH): (position, summary row) as each finishes (with Dask or processes, as its batch finishes)."""
+    MAX_BATCH): (position, summary row, candidate table if ``keep``) as each finishes (with Dask or
+    processes, as its batch finishes)."""
     n = len(targets)
     if not n:
         return
@@ -284,7 +297,10 @@ def _run_many(targets: list[Target], settings: DesignSettings, transcriptome: st
         settings = replace(settings, threads=model_threads(settings.threads, min(workers, n)))
 
     def task(batch: range) -> tuple:
-        return [targets[i] for i in batch], settings, transcriptome, [folders[i] for i in batch], run
+        return [targets[i] for i in batch], settings, transcriptome, [folders[i] for i in batch], run, keep
+
+    def numbered(batch: range, results: Iterable[tuple[dict, pd.DataFrame | None]]) -> Iterator[tuple]:
+        return ((i, row, table) for i, (row, table) in zip(batch, results))
 
     with contextlib.ExitStack() as stack:
         if dask_scheduler:
@@ -295,17 +311,17 @@ def _run_many(targets: list[Target], settings: DesignSettings, transcriptome: st
             batches = _batches(n, sum(client.nthreads().values()))
             futures = {client.submit(_design_list, *task(batch), pure=False): batch for batch in batches}
             for future in as_completed(futures):
-                yield from zip(futures[future], future.result())
+                yield from numbered(futures[future], future.result())
         elif workers > 1:
             # Not forked: a child forked after LightGBM ran here on several OpenMP threads deadlocks in LightGBM.
             pool = ProcessPoolExecutor(max_workers=min(workers, n), mp_context=multiprocessing.get_context("forkserver"))
             stack.callback(pool.shutdown, wait=True, cancel_futures=True)  # Ctrl-C: queued records never start
             pending = {pool.submit(_design_list, *task(batch)): batch for batch in _batches(n, min(workers, n))}
             for future in concurrent.futures.as_completed(pending):
-                yield from zip(pending[future], future.result())
+                yield from numbered(pending[future], future.result())
         else:
             for batch in _batches(n, 0):
-                yield from zip(batch, _design_batch(*task(batch)))
+                yield from numbered(batch, _design_batch(*task(batch)))
 
 
 def _batches(n: int, slots: int) -> list[range]:
