@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import stats
-from sklearn.metrics import roc_auc_score
 
 from rnakit.errors import ValueRangeError
 
@@ -66,6 +64,9 @@ def evaluate(y_true: ArrayLike, y_pred: ArrayLike) -> dict[str, float]:
     AUC ranks rows by −prediction (lower predicted remaining = more likely effective) against
     truth < 30; NaN when the truth has a single class.
     """
+    from scipy import stats  # here, not at the top: calibrating a prediction imports this module's threshold
+    from sklearn.metrics import roc_auc_score
+
     truth, pred = _as_pair(y_true, y_pred)
     errors = truth - pred
     actual = truth < EFFECTIVE_THRESHOLD

@@ -1,6 +1,6 @@
 """The prediction-only path design scores with: LightGBM's C library called directly, and the saved
-lgbm-rank model read without scikit-learn, give the same values as the lightgbm package and
-LgbmRankModel, bit for bit."""
+lgbm-rank and lgbm models read without scikit-learn, give the same values as the lightgbm package,
+LgbmRankModel and LgbmEfficacyModel, bit for bit."""
 
 import subprocess
 import sys
@@ -11,12 +11,14 @@ import pytest
 
 from rnakit.errors import InputFormatError
 from rnakit.sirna.models.lgbm_capi import TextBooster
+from rnakit.sirna.models.lgbm_scorer import LgbmScorer
 from rnakit.sirna.models.rank_scorer import RankScorer
 from rnakit.sirna.models.registry import MODEL_FOLDER, load_model
 from rnakit.sirna.models.shipped import SHIPPED_MODELS_DIR
 
 lgb = pytest.importorskip("lightgbm")
 UNMODIFIED = SHIPPED_MODELS_DIR / "unmodified"
+DEFAULT = SHIPPED_MODELS_DIR / "default"  # lgbm, with a gate: the competition chemistry's model
 
 
 def _random_matrix(rows: int, columns: int, seed: int) -> np.ndarray:
@@ -65,20 +67,52 @@ def test_rank_scorer_predicts_as_the_shipped_lgbm_rank_model():
     assert np.array_equal(lean.predict(frame, studies), full.predict(frame, studies))
 
 
-def test_rank_scorer_refuses_a_folder_without_its_state(tmp_path):
-    with pytest.raises(InputFormatError, match="lgbm-rank") as error:
-        RankScorer.load(tmp_path)
+def test_lgbm_scorer_predicts_as_the_shipped_default_model():
+    full, _ = load_model(DEFAULT, threads=1)
+    lean, manifest = load_model(DEFAULT, threads=1, predict_only=True)
+    assert isinstance(lean, LgbmScorer) and manifest["model"] == "lgbm"
+    assert full.gate_booster_ is not None and full.shift_ != 0.0  # the gate and the shift are exercised
+    numeric = [name for name in full.features_ if name not in full.levels_]
+    frame = pd.DataFrame(_random_matrix(300, len(numeric), seed=6), columns=numeric)
+    rng = np.random.default_rng(7)
+    for name, levels in full.levels_.items():  # categorical columns: known levels, and one never seen
+        frame[name] = rng.choice([*levels, "never seen"], size=len(frame))
+    frame = frame[full.features_]
+    expected = full.predict(frame)
+    assert np.array_equal(lean.predict(frame), expected)
+    # The gate decides some rows' side of 30: a scorer without it would differ.
+    assert ((expected == 29.0) | (expected == 30.0)).any()
+
+
+@pytest.mark.parametrize("scorer, name", [(RankScorer, "lgbm-rank"), (LgbmScorer, "lgbm")])
+def test_scorers_refuse_a_folder_without_their_state(tmp_path, scorer, name):
+    with pytest.raises(InputFormatError, match=f"not a readable {name} model folder") as error:
+        scorer.load(tmp_path)
     assert str(tmp_path) in str(error.value)
 
 
-def test_scoring_the_shipped_model_imports_neither_scikit_learn_nor_the_lightgbm_package():
+@pytest.mark.parametrize("model", ["unmodified", "default"])
+def test_scoring_a_shipped_model_imports_neither_scikit_learn_nor_the_lightgbm_package(model):
     code = ("import sys; from rnakit.sirna.models.registry import load_model; "
             "from rnakit.sirna.models.shipped import SHIPPED_MODELS_DIR; "
-            "load_model(SHIPPED_MODELS_DIR / 'unmodified', 1, predict_only=True); "
-            "print(sorted(m for m in ('sklearn', 'lightgbm') if m in sys.modules))")
+            f"load_model(SHIPPED_MODELS_DIR / {model!r}, 1, predict_only=True); "
+            "print(sorted(m for m in ('sklearn', 'lightgbm', 'scipy') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip().splitlines()[-1] == "[]"
     assert (UNMODIFIED / MODEL_FOLDER / "lgbm_rank.json").is_file()
+
+
+@pytest.mark.parametrize("options", ["", ", pattern='esc-sais', length='23'"], ids=["unmodified", "pattern"])
+def test_a_design_imports_neither_scikit_learn_nor_the_lightgbm_package_nor_scipy_stats(options):
+    # numba (the guide-target duplex) imports SciPy's top package itself; scipy.stats is metrics' only.
+    code = ("import sys, rnakit; from rnakit.sirna.design.options import example_target; "
+            "from rnakit.seq.fasta import read_fasta_records; "
+            "sequence = read_fasta_records(example_target())[0][2][:300]; "
+            f"table = rnakit.design(sequence, top=2, threads=1{options}); "
+            "assert table['predicted_remaining_pct'].notna().any(); "
+            "print(sorted(m for m in ('sklearn', 'lightgbm', 'scipy.stats') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "[]"
 
 
 def test_a_process_parses_each_booster_text_once(tmp_path, monkeypatch):

@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 
 import numpy as np
-from sklearn.model_selection import GroupKFold, KFold
 
 from rnakit.sirna.metrics import EFFECTIVE_THRESHOLD, competition_score
 
@@ -28,6 +27,8 @@ def inner_folds(n: int, groups: np.ndarray | None, k: int, random_state: int,
     if groups is not None and not grouped:
         log.warning("%s: %d group(s) are too few for %d grouped inner folds; folds are random rows",
                     owner, len(np.unique(groups)), k)
+    from sklearn.model_selection import GroupKFold, KFold  # training only: predicting needs no scikit-learn
+
     splitter = GroupKFold(k) if grouped else KFold(k, shuffle=True, random_state=random_state)
     return list(splitter.split(np.zeros(n), None, groups if grouped else None))
 

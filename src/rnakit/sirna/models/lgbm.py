@@ -29,13 +29,11 @@ from rnakit.errors import InputFormatError
 from rnakit.sirna.metrics import EFFECTIVE_THRESHOLD
 from rnakit.sirna.models.calibration import calibrated, choose_calibration, fit_calibration, inner_folds
 from rnakit.sirna.models.encoding import encode, learn_levels, mask_identity
+from rnakit.sirna.models.lgbm_scorer import GATE_FILE, MODEL_FILE, PARAMS_FILE
 from rnakit.sirna.models.saved import saved_params
 
 log = logging.getLogger(__name__)
 
-MODEL_FILE = "lgbm.txt"
-GATE_FILE = "lgbm_gate.txt"
-PARAMS_FILE = "lgbm.json"
 
 
 class LgbmEfficacyModel(RegressorMixin, BaseEstimator):

@@ -21,6 +21,7 @@ from rnakit.cpu import model_threads
 from rnakit.errors import InputFormatError
 from rnakit.sirna.models.encoding import encode
 from rnakit.sirna.models.lgbm_capi import TextBooster
+from rnakit.sirna.models.scorer import FolderScorer
 
 # The saved folder's files, as rnakit.sirna.models.ranker writes them (it imports these; not imported here,
 # as it imports scikit-learn).
@@ -29,11 +30,8 @@ PARAMS_FILE = "lgbm_rank.json"
 LISTWISE = frozenset({"lambdarank", "xendcg"})  # boosters whose output is higher for more potent rows
 
 
-class RankScorer:
+class RankScorer(FolderScorer):
     """``predict(X, studies=None)`` of a saved lgbm-rank model folder (see the module docstring)."""
-
-    uses_features = True
-    table_columns: tuple[str, ...] = ()
 
     def __init__(self, folder: Path, n_jobs: int | None = None) -> None:
         try:
@@ -46,17 +44,7 @@ class RankScorer:
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise InputFormatError(f"not a readable lgbm-rank model folder ({exc})", file=str(folder)) from None
         self.boosters = {m: TextBooster(folder / MODEL_FILE.format(m)) for m in self.scales}
-        self.n_jobs = n_jobs
-
-    @classmethod
-    def load(cls, folder: Path) -> RankScorer:
-        """Read the model ``LgbmRankModel.save`` wrote into ``folder``."""
-        return cls(folder)
-
-    def set_params(self, n_jobs: int | None = None) -> RankScorer:
-        """Run on ``n_jobs`` threads (None: the cores available), as estimators' ``set_params`` does."""
-        self.n_jobs = n_jobs
-        return self
+        super().__init__(folder, n_jobs)
 
     def predict(self, X: pd.DataFrame, studies: np.ndarray | None = None) -> np.ndarray:
         """Predicted % mRNA remaining for each row of ``X``; ``studies`` as in ``LgbmRankModel.predict``."""

@@ -33,7 +33,8 @@ MODELS: dict[str, str] = {
     "gnn4sirna": "rnakit.sirna.models.gnn4sirna:Gnn4sirnaModel",
 }
 #: Lighter classes that predict from a saved model folder (no training code: design's imports stay small).
-SCORERS: dict[str, str] = {"lgbm-rank": "rnakit.sirna.models.rank_scorer:RankScorer"}
+SCORERS: dict[str, str] = {"lgbm-rank": "rnakit.sirna.models.rank_scorer:RankScorer",
+                           "lgbm": "rnakit.sirna.models.lgbm_scorer:LgbmScorer"}
 MANIFEST = "manifest.json"
 MODEL_FOLDER = "model"
 RUN_COMMAND = "rnakit sirna train"  # the writer named in a run folder's marker (rnakit.outputs)
