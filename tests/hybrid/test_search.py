@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 import RNA
 
 from rnakit.errors import SequenceError, ValueRangeError
-from rnakit.hybrid.search import DUPLEXFOLD_OPTIONS, SearchOptions, duplex_energy, hybridise
+from rnakit.hybrid.search import DUPLEXFOLD_OPTIONS, SearchOptions, duplex_energies, duplex_energy, hybridise
 from rnakit.seq.alphabet import reverse_complement_rna
 
 LET7A = "UGAGGUAGUAGGUUGUAUAGUU"
@@ -61,6 +62,31 @@ def test_equals_viennarna_duplexfold_on_random_pairs():
         expected = RNA.duplexfold(target, query).energy
         assert duplex_energy(query, target) == pytest.approx(expected, abs=1e-9), (query, target)
         assert RNA.duplexfold(query, target).energy == pytest.approx(expected, abs=1e-9)
+
+
+def test_batch_equals_viennarna_pair_by_pair_whatever_the_spelling():
+    # duplex_energies checks clean batches at once and others strand by strand: the same energies either
+    # way, each ViennaRNA's duplexfold of the normalised pair (lowercase, T, blanks)
+    rng = random.Random(11)
+    queries = [random_rna(rng.randint(1, 25), rng) for _ in range(120)]
+    targets = [random_rna(rng.randint(1, 40), rng) for _ in range(120)]
+    expected = [RNA.duplexfold(t, q).energy for q, t in zip(queries, targets)]
+    assert duplex_energies(queries, targets).tolist() == pytest.approx(expected, abs=1e-9)
+    spelled = [t.lower() if k % 2 else t.replace("U", "T") for k, t in enumerate(targets)]
+    expected = [RNA.duplexfold(t.upper().replace("T", "U"), q).energy for q, t in zip(queries, spelled)]
+    assert duplex_energies([q + " " for q in queries], spelled).tolist() == pytest.approx(expected, abs=1e-9)
+    assert duplex_energies([], []).tolist() == []
+
+
+@pytest.mark.parametrize("queries, targets, message", [
+    (["ACGU", "ACGX"], ["ACGU", "ACGU"], "record query: column 'query': letter 'X' at position 4"),
+    (["ACGU", ""], ["ACGU", "ACGU"], "record query: column 'query': empty sequence"),
+    (["ACGU", "A" * 1001], ["ACGU", "ACGU"], "1001 nt is longer than the 1,000 nt allowed"),
+    (["ACGU"], ["ACGN-"], "record target: column 'target': letter '-' at position 5"),
+])
+def test_batch_names_the_bad_strand(queries, targets, message):
+    with pytest.raises(SequenceError, match=re.escape(message)):
+        duplex_energies(queries, targets)
 
 
 def test_backtracked_pairs_match_viennarna():

@@ -209,13 +209,13 @@ def _fill_each(targets, target_ends, queries, query_ends, max_internal, max_bulg
     return best
 
 
-def best_energies(targets: list[np.ndarray], queries: list[np.ndarray], tables: EnergyTables, *,
-                  max_internal: int = MAXLOOP, max_bulge: int = MAXLOOP) -> np.ndarray:
+def best_energies(targets: tuple[np.ndarray, np.ndarray], queries: tuple[np.ndarray, np.ndarray],
+                  tables: EnergyTables, *, max_internal: int = MAXLOOP, max_bulge: int = MAXLOOP) -> np.ndarray:
     """:func:`best_duplex`'s energy (kcal/mol, inf when nothing pairs) for each (target, query) pair,
-    in one compiled loop: no per-pair Python work, for the many short pairs of siRNA features."""
-    if not targets:
+    in one compiled loop: no per-pair Python work, for the many short pairs of siRNA features.
+    ``targets``/``queries``: codes and ends as :func:`rnakit.hybrid.energy.encode_joined` gives them."""
+    if not len(targets[1]):
         return np.empty(0)
-    ends = [np.cumsum([len(codes) for codes in side]) for side in (targets, queries)]
-    best = _fill_each(np.concatenate(targets), ends[0], np.concatenate(queries), ends[1], max_internal, max_bulge,
+    best = _fill_each(targets[0], targets[1], queries[0], queries[1], max_internal, max_bulge,
                       *_table_arguments(tables))
     return np.where(best >= INF, math.inf, best / 100.0)

@@ -10,7 +10,7 @@ import numpy as np
 
 from rnakit.errors import SequenceError, ValueRangeError
 from rnakit.hybrid.duplex import best_duplex, best_energies
-from rnakit.hybrid.energy import MAXLOOP, encode, turner2004
+from rnakit.hybrid.energy import MAXLOOP, encode, encode_joined, turner2004
 from rnakit.hybrid.hit import Hit
 from rnakit.hybrid.options import MAX_QUERY_LENGTH, MAX_TARGET_LENGTH, QUERY_LETTERS, TARGET_LETTERS, SearchOptions
 from rnakit.seq.alphabet import validate_rna
@@ -57,6 +57,17 @@ def hybridise(
     return hits
 
 
+def _checked_codes(sequences: Sequence[str], field: str, *, longest: int,
+                   letters: frozenset[str]) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`encode_joined` of the sequences as :func:`check_sequence` returns them. Sequences already in
+    ``letters`` (uppercase, no T) are returned unchanged by it, so those are checked at once, as one set of
+    letters; otherwise each is checked in turn, for the one-line error naming it."""
+    sequences = list(sequences)
+    if not (all(0 < len(s) <= longest for s in sequences) and set("".join(sequences)) <= letters):
+        sequences = [check_sequence(s, field, field, longest=longest, letters=letters) for s in sequences]
+    return encode_joined(sequences)
+
+
 def duplex_energies(queries: Sequence[str], targets: Sequence[str]) -> np.ndarray:
     """MFE (kcal/mol) of intermolecular pairs only of each (query, target) pair, exactly as
     ``RNA.duplexfold`` computes it (0.0 when nothing pairs), all pairs in one compiled loop.
@@ -64,10 +75,8 @@ def duplex_energies(queries: Sequence[str], targets: Sequence[str]) -> np.ndarra
     The one guide–target hybridisation energy in rnakit: siRNA features call this too.
     """
     options = DUPLEXFOLD_OPTIONS
-    query_codes = [encode(check_sequence(q, "query", "query", longest=options.max_query_length, letters=QUERY_LETTERS))
-                   for q in queries]
-    target_codes = [encode(check_sequence(t, "target", "target", longest=MAX_TARGET_LENGTH, letters=TARGET_LETTERS))
-                    for t in targets]
+    query_codes = _checked_codes(queries, "query", longest=options.max_query_length, letters=QUERY_LETTERS)
+    target_codes = _checked_codes(targets, "target", longest=MAX_TARGET_LENGTH, letters=TARGET_LETTERS)
     energies = best_energies(target_codes, query_codes, turner2004(), max_internal=options.max_internal,
                              max_bulge=options.max_bulge)
     return np.where(np.isinf(energies), 0.0, energies)
