@@ -21,7 +21,6 @@ from rnakit.cli.lncrna import lncrna_app
 from rnakit.cli.serve import serve_command
 from rnakit.cli.sirna import sirna_app
 from rnakit.errors import RnakitError
-from rnakit.requests import RequestError
 
 
 class _UserErrorsAsOneLine(TyperGroup):
@@ -30,11 +29,8 @@ class _UserErrorsAsOneLine(TyperGroup):
     def invoke(self, ctx: typer.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except RequestError as error:  # the request names its field; the command line names the flag
+        except RnakitError as error:  # the library names parameters (a request its fields); here, their flags
             print_error(error.for_cli())
-            raise typer.Exit(1) from None
-        except RnakitError as error:
-            print_error(str(error))
             raise typer.Exit(1) from None
         except OSError as error:
             if error.filename is None:  # not about a file: a fault of rnakit's, keep the traceback
