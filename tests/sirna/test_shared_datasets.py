@@ -10,7 +10,7 @@ from functools import cache
 import pandas as pd
 import pytest
 
-from rnakit.seq.alphabet import RNA_LETTERS
+from rnakit.seq.alphabet import RNA_LETTERS, reverse_complement_rna
 from rnakit.sirna.datasets import get_info, load_dataset, registry
 from rnakit.sirna.validate import validate_table
 from tests.conftest import shared_data_or_skip
@@ -132,3 +132,19 @@ def test_subsets_are_labelled():
     assert table("ensirna")["subset"].value_counts().to_dict() == {"train": 2252, "valid": 564, "test": 702, "patent": 232}
     assert table("sdg_supplements")["subset"].value_counts().to_dict() == {"shabalina": 269, "martinelli": 253, "monopoli": 20}
     assert table("gnn4sirna")["subset"].value_counts().to_dict() == {"dataset_1": 2816, "dataset_2": 702}
+
+
+def test_efficacydb_egfp_rows_target_the_egfp_orf_not_the_genome_record():
+    # The shared FASTA gives EGFP a 3.7 Mb genome record (NZ_CP024869); the reader cuts it to the
+    # EGFP ORF, which must equal GNN4siRNA's EGFP mRNA and hold every EGFP guide's site.
+    egfp = table("sirnaefficacydb").query("gene == 'EGFP'")
+    gnn_egfp = table("gnn4sirna").query("subset == 'dataset_2'")["transcript"].iloc[0]
+    assert len(egfp) == 702
+    assert set(egfp["transcript"]) == {gnn_egfp}
+    assert len(gnn_egfp) == 720 and gnn_egfp.startswith("AUG") and gnn_egfp.endswith("UAA")
+    assert all(reverse_complement_rna(guide[:19]) in gnn_egfp for guide in egfp["guide"])
+
+
+def test_no_shared_set_joins_a_genome_sized_transcript():
+    for name in ("sirnaefficacydb", "huesken2005", "ichihara2007", "sdg_supplements", "ensirna", "gnn4sirna"):
+        assert table(name)["transcript"].dropna().str.len().max() < 50_000, name

@@ -22,15 +22,28 @@ REFERENCE_SCORES = {
 }
 
 
+#: Records of that FASTA that are not transcripts → the region the rows' assay expressed (0-based, end
+#: exclusive). NZ_CP024869 is a 3.7 Mb bacterial genome carrying an EGFP cassette; its rows (Katoh & Suzuki
+#: 2007) knock down EGFP expressed in HeLa cells, whose mRNA holds none of the bacterial flanks. Their
+#: target is the EGFP ORF, stop codon included (720 nt, the sequence GNN4siRNA gives for the same rows),
+#: so sites, their distance from the start codon and the transcript's composition describe that mRNA.
+EXPRESSED_REGIONS = {"NZ_CP024869": (2_934_424, 2_935_144)}
+
+
 def transcripts_by_accession(data_dir: Path) -> dict[str, str]:
     """RNA transcripts by accession from siRNAEfficacyDB's FASTA beside this folder (empty if absent).
 
-    siRNAEfficacyDB re-tabulates these same sets and ships their NCBI transcripts.
+    siRNAEfficacyDB re-tabulates these same sets and ships their NCBI transcripts; a record of
+    EXPRESSED_REGIONS is cut to its expressed region.
     """
     fasta = data_dir / "sirnaefficacydb" / "mrna_transcripts.fasta"
     if not fasta.is_file():
         return {}
-    return {accession: seq.upper().replace("T", "U") for accession, seq in read_fasta(fasta).items()}
+    transcripts = {accession: seq.upper().replace("T", "U") for accession, seq in read_fasta(fasta).items()}
+    for accession, (start, end) in EXPRESSED_REGIONS.items():
+        if accession in transcripts:
+            transcripts[accession] = transcripts[accession][start:end]
+    return transcripts
 
 
 def read_mysara_sheet(path: Path, *, source: str, publication: str, cell_line: str | None = None) -> pd.DataFrame:
