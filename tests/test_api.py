@@ -225,49 +225,6 @@ def test_request_errors_name_the_field_and_the_cli_names_the_flag():
         PredictRequest().check()
 
 
-def _cli_error(*args: object) -> str:
-    """The one line a failing command prints (exit status 1)."""
-    result = cli.invoke(app, [str(a) for a in args])
-    assert result.exit_code == 1, result.output
-    lines = [line for line in result.output.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("error:"), result.output
-    return lines[0]
-
-
-def test_library_errors_name_python_parameters_and_the_cli_names_its_flags(tmp_path, gapdh):
-    two = tmp_path / "two.fa"
-    two.write_text(f">a\n{gapdh[2][:200]}\n>b\n{gapdh[2][200:400]}\n")
-    with pytest.raises(InputFormatError, match=r"2 records: choose one with `record=ID` or design all with "
-                                               r"`all_records=True`$"):
-        rnakit.design(two)
-    line = _cli_error("sirna", "design", two, "-o", tmp_path / "out")
-    assert line.endswith("2 records: choose one with --record ID or design all with --all-records")
-
-    with pytest.raises(RequestError, match=r"^field 'pattern': .* blunt at the guide's 5' end; use `length=23` "
-                                           r"`overhang=2` \(asked: `length=21` `overhang=2`\)$"):
-        rnakit.design(gapdh[2][:200], pattern="esc-sais")
-    line = _cli_error("sirna", "design", "--example", "--pattern", "esc-sais", "-o", tmp_path / "out")
-    assert "option '--modification-pattern': " in line
-    assert line.endswith("use --length 23 --overhang 2 (asked: --length 21 --overhang 2)")
-
-    table = tmp_path / "mine.csv"
-    table.write_text("antisense,left\nUUCGAAGUAUUCCGCGUACGU,40\n")
-    with pytest.raises(InputFormatError, match="no column mapping given: pass `guide_col` "
-                                               r"\(and `passenger_col`, `label_col`, … as needed\)$"):
-        rnakit.load_table(table)
-    line = _cli_error("sirna", "predict", "--data", table, "--model", "default", "-o", tmp_path / "p.csv")
-    assert line.endswith("pass --guide-col (and --passenger-col, --label-col, … as needed)") and "`" not in line
-
-
-def test_cli_text_turns_parameters_into_flags():
-    from rnakit.errors import cli_text
-
-    assert cli_text("use `length=23` `overhang=2`, `all_records=True` or `guide_col`") == \
-        "use --length 23 --overhang 2, --all-records or --guide-col"
-    assert cli_text("see `pattern`", {"pattern": "--modification-pattern"}) == "see --modification-pattern"
-    assert cli_text("no parameter here: 'x' = 1") == "no parameter here: 'x' = 1"
-
-
 # --- load_table, predict, train ----------------------------------------------------------------------
 
 def test_load_table_reads_a_dataframe_as_it_reads_a_file(tmp_path):

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 import rnakit
 from rnakit.cli import app
-from rnakit.errors import InputFormatError, SequenceError, cli_text
+from rnakit.errors import InputFormatError, SequenceError
 from rnakit.hybrid import HybridRequest, hybridise
 from rnakit.hybrid.formats import TSV_COLUMNS
 from rnakit.lncrna import CodingRequest, LncrnaFilterRequest, coding_potential
@@ -127,7 +127,7 @@ def test_json_round_trip(request_):
     (HybridRequest, {"helix": "8,2"}, "helix", "--helix", "helix 8,2 must satisfy 1 ≤ FROM ≤ TO"),
     (HybridRequest, {"p_values": "3utr_fly"}, "p_values", "--p-values",
      "unknown mode or parameter set '3utr_fly' (known: none, calibrate, 3utr_human)"),
-    (HybridRequest, {"evd": "1,2", "p_values": "calibrate"}, "evd", "--evd", "give one of `p_values` and `evd`, not both"),
+    (HybridRequest, {"evd": "1,2", "p_values": "calibrate"}, "evd", "--evd", "give one of --p-values and --evd, not both"),
     (HybridRequest, {"hits": "many"}, "hits", "--hits", "'many' is not a whole number"),
     (LncrnaFilterRequest, {"transcripts": "a.gtf", "annotation": "b.gtf", "out": "o", "min_exons": 0},
      "min_exons", "--min-exons", "must be ≥ 1, not 0"),
@@ -137,7 +137,7 @@ def test_errors_name_the_field_and_the_cli_its_flag(cls, values, field, flag, de
     with pytest.raises(RequestError) as caught:
         cls.from_dict(values)
     assert str(caught.value) == f"field '{field}': {detail}"
-    assert caught.value.for_cli() == f"option '{flag}': {cli_text(detail)}"  # flags for parameters
+    assert caught.value.for_cli() == f"option '{flag}': {detail}"
 
 
 # --- one request, three doors --------------------------------------------------------------------

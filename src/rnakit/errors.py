@@ -6,30 +6,6 @@ expected, so the CLI can print it as one line and exit non-zero without a traceb
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
-
-#: How a message names a parameter the user can change: ```name``` or ```name=value``` (Python's
-#: spelling, shown as is); the command line shows its flag instead (:func:`cli_text`).
-_PARAMETER = re.compile(r"`([a-z][a-z0-9_]*)(?:=([^`]*))?`")
-
-
-def flag_of(name: str) -> str:
-    """The flag a parameter gets unless its request says otherwise: ``max_af`` → ``--max-af``."""
-    return "--" + name.replace("_", "-")
-
-
-def cli_text(message: str, flags: Mapping[str, str] | None = None) -> str:
-    """``message`` as the command line shows it: each ```name```/```name=value``` as the flag
-    (``flags[name]``, else :func:`flag_of`) and its value (none for ``=True``)."""
-
-    def flag(match: re.Match[str]) -> str:
-        name, value = match.groups()
-        shown = (flags or {}).get(name, flag_of(name))
-        return shown if value in (None, "True") else f"{shown} {value}"
-
-    return _PARAMETER.sub(flag, message)
-
 
 class RnakitError(Exception):
     """Base class for every error caused by a user's input or request."""
@@ -59,10 +35,6 @@ class RnakitError(Exception):
         if self.column is not None:
             where.append(f"column '{self.column}'" + (f" ({self.field})" if self.field not in (None, self.column) else ""))
         return f"{': '.join(where)}: {self.detail}" if where else self.detail
-
-    def for_cli(self) -> str:
-        """The message as the command line shows it: flags where it names parameters."""
-        return cli_text(str(self))
 
 
 class InputFormatError(RnakitError):

@@ -43,7 +43,7 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
-from rnakit.errors import RnakitError, cli_text, flag_of
+from rnakit.errors import RnakitError
 
 R = TypeVar("R", bound="Request")
 
@@ -72,7 +72,12 @@ class RequestError(RnakitError):
 
     def for_cli(self) -> str:
         """The message as the command line shows it: the field's flag instead of its name."""
-        return cli_text(self.labelled(f"option '{self.flags.get(self.name, flag_of(self.name))}'"), self.flags)
+        return self.labelled(f"option '{self.flags.get(self.name, flag_of(self.name))}'")
+
+
+def flag_of(name: str) -> str:
+    """The flag a field gets unless its request says otherwise: ``max_af`` → ``--max-af``."""
+    return "--" + name.replace("_", "-")
 
 
 def parse_ints(text: str) -> tuple[int, ...]:

@@ -68,7 +68,7 @@ def test_protein_coding_by_biotype_cds_or_id_list(tmp_path):
     assert {t.id for t in protein_coding_transcripts(annotation)} == {"bt", "cds"}
     assert {t.id for t in protein_coding_transcripts(annotation, {"listed"})} == {"bt", "cds", "listed"}
     bare = {"listed": annotation["listed"]}
-    with pytest.raises(InputFormatError, match="no protein-coding information.*`coding_ids`"):
+    with pytest.raises(InputFormatError, match="no protein-coding information.*--coding-ids"):
         protein_coding_transcripts(bare, file="ref.gtf")
     with pytest.raises(InputFormatError, match="none of the 1 coding ids"):
         protein_coding_transcripts(bare, {"other"})

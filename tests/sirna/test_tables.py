@@ -118,7 +118,7 @@ def test_generic_reader_errors(tmp_path):
         load_table(path, ColumnOptions(guide_col="g", label_col="lbl"))
     with pytest.raises(ValueRangeError, match="unknown label kind 'percent'"):
         load_table(path, ColumnOptions(guide_col="g", label_col="y", label_kind="percent"))
-    with pytest.raises(InputFormatError, match="pass `guide_col`"):
+    with pytest.raises(InputFormatError, match="pass --guide-col"):
         load_table(path)
     with pytest.raises(InputFormatError, match="not both"):
         load_table(path, ColumnOptions(guide_col="g", transcript_col="y", context_col="y"))

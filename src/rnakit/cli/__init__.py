@@ -21,6 +21,7 @@ from rnakit.cli.lncrna import lncrna_app
 from rnakit.cli.serve import serve_command
 from rnakit.cli.sirna import sirna_app
 from rnakit.errors import RnakitError
+from rnakit.requests import RequestError
 
 
 class _UserErrorsAsOneLine(TyperGroup):
@@ -29,8 +30,11 @@ class _UserErrorsAsOneLine(TyperGroup):
     def invoke(self, ctx: typer.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except RnakitError as error:  # the library names parameters (a request its fields); here, their flags
+        except RequestError as error:  # the request names its field; the command line names the flag
             print_error(error.for_cli())
+            raise typer.Exit(1) from None
+        except RnakitError as error:
+            print_error(str(error))
             raise typer.Exit(1) from None
         except OSError as error:
             if error.filename is None:  # not about a file: a fault of rnakit's, keep the traceback

@@ -91,9 +91,9 @@ class HybridRequest(Request):
             if self.evd[1] <= 0:
                 raise self.error(f"scale {self.evd[1]:g} must be > 0", "evd")
             if self.p_values != "none":
-                raise self.error("give one of `p_values` and `evd`, not both", "evd")
+                raise self.error(f"give one of {self.FLAGS['p_values']} and {self.FLAGS['evd']}, not both", "evd")
         if self.p_cutoff is not None and self.evd is None and self.p_values == "none":
-            raise self.error("a p-value cut-off needs p-values (`p_values` or `evd`)",
+            raise self.error(f"a p-value cut-off needs p-values ({self.FLAGS['p_values']} or {self.FLAGS['evd']})",
                              "p_cutoff")
         if self.format not in FORMATS:
             raise self.error(f"unknown format {self.format!r} (known: {', '.join(FORMATS)})", "format")

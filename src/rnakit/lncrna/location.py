@@ -81,7 +81,7 @@ def protein_coding_transcripts(
     if not coding:
         raise InputFormatError(
             "the annotation has no protein-coding information (no protein_coding biotype, no CDS lines): "
-            "pass `coding_ids` with a FASTA or list of its coding transcript ids", file=file)
+            "pass --coding-ids with a FASTA or list of its coding transcript ids", file=file)
     return coding
 
 

@@ -65,7 +65,7 @@ def parse_mod_tokens(
             if token not in MOD_TOKENS:
                 raise ValueRangeError(
                     f"unknown modification token {token!r} at token {position} "
-                    "(not in the competition vocabulary; use `allow_unknown_mods=True` to keep it)",
+                    "(not in the competition vocabulary; use --allow-unknown-mods to keep it)",
                     file=file, row=row, column=column,
                 )
     return tokens

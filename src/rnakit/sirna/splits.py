@@ -105,7 +105,7 @@ def group_keys(table: pd.DataFrame, strategy: SplitStrategy | str) -> pd.Series:
     _require(table, ["group"])
     missing = int(table["group"].isna().sum())
     if missing:
-        raise ValueRangeError(f"cannot split by group: {missing} row(s) have no group (see `group_col`)")
+        raise ValueRangeError(f"cannot split by group: {missing} row(s) have no group (see --group-col)")
     return table["group"].astype(str)
 
 

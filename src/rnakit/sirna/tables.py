@@ -36,10 +36,10 @@ def read_generic(path: str | os.PathLike[str], options: ColumnOptions, frame: pd
     raw = frame if frame is not None else read_delimited(path)
     if options.guide_col is None:
         raise InputFormatError(
-            "cannot tell which column holds the guide (antisense) strand: pass `guide_col`", file=file
+            "cannot tell which column holds the guide (antisense) strand: pass --guide-col", file=file
         )
     if options.transcript_col and options.context_col:
-        raise InputFormatError("give `transcript_col` or `context_col`, not both", file=file)
+        raise InputFormatError("give --transcript-col or --context-col, not both", file=file)
     kind = check_label_kind(options.label_kind, file=file)
     mapping = {
         "guide": options.guide_col, "passenger": options.passenger_col,
@@ -95,14 +95,14 @@ def load_table(
         if looks_like_competition_file(list(raw.columns)):
             return read_competition(path, allow_unknown_mods=allow_unknown_mods, frame=raw)
         raise InputFormatError(
-            "not the competition format and no column mapping given: pass `guide_col` "
-            "(and `passenger_col`, `label_col`, … as needed)",
+            "not the competition format and no column mapping given: pass --guide-col "
+            "(and --passenger-col, --label-col, … as needed)",
             file=str(source),
         )
     if str(source) in registry():
         if options.given():
             raise InputFormatError(
-                "column options (`guide_col`, …) apply to files, not to registered datasets", file=str(source)
+                "column options (--guide-col, …) apply to files, not to registered datasets", file=str(source)
             )
         return load_dataset(str(source), data_dir)
     raise InputFormatError(

@@ -52,7 +52,7 @@ def test_idt_notation_by_hand():
 def test_a_pattern_that_does_not_fit_the_layout_is_refused_in_one_line():
     check_pattern_layout("esc", (23,), 2)
     check_pattern_layout("unmodified-dTdT", (21,), 2)
-    with pytest.raises(ValueRangeError, match=r"'esc' spells a 23-nt guide and a 21-nt passenger blunt .*`length=23` `overhang=2`"):
+    with pytest.raises(ValueRangeError, match=r"'esc' spells a 23-nt guide and a 21-nt passenger blunt .*--length 23 --overhang 2"):
         check_pattern_layout("esc", (21,), 2)
     with pytest.raises(ValueRangeError, match="passenger longer than its guide"):
         check_pattern_layout("N N ; N N N", (2,), 0)

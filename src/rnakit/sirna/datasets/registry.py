@@ -77,7 +77,7 @@ def dataset_folder(name: str, data_dir: str | os.PathLike[str] | None = None) ->
     base = Path(data_dir) if data_dir is not None else default_data_dir()
     if base is None:
         raise DatasetNotFoundError(
-            f"no data directory for dataset {name!r}: set {DATA_DIR_ENV} or pass `data_dir`"
+            f"no data directory for dataset {name!r}: set {DATA_DIR_ENV} or pass --data-dir"
         )
     folder = base / info.folder
     missing = [f for f in info.files if not (folder / f).is_file()]

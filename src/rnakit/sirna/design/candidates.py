@@ -28,10 +28,10 @@ def check_lengths(lengths: list[int], overhang: int) -> None:
     """Guide lengths must lie in 19–23 and leave a core of ≥ 15 bp after the overhang."""
     for length in lengths:
         if length not in GUIDE_LENGTHS:
-            raise ValueRangeError(f"guide length {length} is outside 19–23", column="length")
+            raise ValueRangeError(f"guide length {length} is outside 19–23", column="--length")
     if not 0 <= overhang <= 4 or min(lengths) - overhang < 15:
         raise ValueRangeError(f"overhang {overhang} must be 0–4 nt and leave a core of at least 15 bp",
-                              column="overhang")
+                              column="--overhang")
 
 
 def enumerate_candidates(target: str, lengths: list[int], overhang: int = DEFAULT_OVERHANG,

@@ -68,14 +68,14 @@ class FilterSettings:
     def __post_init__(self) -> None:
         if not 0 <= self.gc_min <= self.gc_max <= 1:
             raise ValueRangeError(f"GC range {self.gc_min:g}–{self.gc_max:g} must satisfy 0 ≤ min ≤ max ≤ 1",
-                                  column="gc")
+                                  column="--gc")
         if self.variant_max_af is not None and not 0 <= self.variant_max_af <= 1:
-            raise ValueRangeError(f"allele frequency {self.variant_max_af:g} must lie in 0–1", column="max_af")
+            raise ValueRangeError(f"allele frequency {self.variant_max_af:g} must lie in 0–1", column="--max-af")
         if self.conserved_max_mismatches is not None and not 0 <= self.conserved_max_mismatches <= 2:
             raise ValueRangeError(f"{self.conserved_max_mismatches} mismatches: conservation is counted up to 2",
-                                  column="require_conserved")
+                                  column="--require-conserved")
         if not -50 <= self.seed_tm_max <= 100:  # NaN fails too
-            raise ValueRangeError(f"seed Tm {self.seed_tm_max:g} °C must lie in −50–100", column="max_seed_tm")
+            raise ValueRangeError(f"seed Tm {self.seed_tm_max:g} °C must lie in −50–100", column="--max-seed-tm")
 
 
 def filter_rules(settings: FilterSettings) -> dict[str, str]:

@@ -26,7 +26,7 @@ __all__ = ["candidates", "request_targets", "run"]
 def request_targets(request: DesignRequest) -> tuple[list[Target], Path]:
     """The targets ``request`` names (its FASTA, or the bundled example) and the file they came from."""
     if request.example == (request.target is not None):
-        raise InputFormatError("give a target FASTA or `example=True` (not both)")
+        raise InputFormatError("give a target FASTA or --example (not both)")
     path = example_target() if request.example else request.target
     assert path is not None
     return read_targets(path, record=request.record, all_records=request.all_records), path

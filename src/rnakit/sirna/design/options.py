@@ -40,10 +40,10 @@ def check_pattern_layout(pattern: str, lengths: tuple[int, ...], overhang: int) 
     if set(lengths) == {g} and (p == g or p == g - overhang):
         return
     spelt = f"a {g}-nt guide" + ("" if passenger is None else f" and a {p}-nt passenger")
-    fix = f" blunt at the guide's 5' end; use `length={g}` `overhang={g - p}`" if p < g else \
-        f"; use `length={g}`" if p == g else " (a passenger longer than its guide is not a layout rnakit designs)"
-    raise ValueRangeError(f"pattern {pattern!r} spells {spelt}{fix} (asked: `length={','.join(map(str, lengths))}` "
-                          f"`overhang={overhang}`)", column="pattern")
+    fix = f" blunt at the guide's 5' end; use --length {g} --overhang {g - p}" if p < g else \
+        f"; use --length {g}" if p == g else " (a passenger longer than its guide is not a layout rnakit designs)"
+    raise ValueRangeError(f"pattern {pattern!r} spells {spelt}{fix} (asked: --length {','.join(map(str, lengths))} "
+                          f"--overhang {overhang})", column="--modification-pattern")
 
 
 def filter_settings(gc: tuple[float, float], skipped: set[str], *, max_seed_tm: float | None = None,
@@ -66,8 +66,8 @@ def check_coverage_options(isoforms: Path | None, species: tuple[Path, ...]) -> 
     """The isoform and species files are FASTA (read now, before any work) and name distinct species."""
     names = [species_name(path) for path in species]
     if len(set(names)) < len(names):
-        raise ValueRangeError(f"two `conserved_in` files give one column name ({', '.join(names)})",
-                              column="conserved_in")
+        raise ValueRangeError(f"two --conserved-in files give one column name ({', '.join(names)})",
+                              column="--conserved-in")
     for path in (*([isoforms] if isoforms is not None else []), *species):
         if not read_fasta_records(path):
             raise InputFormatError("no FASTA record", file=str(path))

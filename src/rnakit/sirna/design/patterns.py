@@ -59,7 +59,7 @@ class StrandPattern:
         """The strand's competition tokens; its length must equal the pattern's nucleotide count."""
         if len(sequence) != self.nucleotides:
             raise ValueRangeError(f"pattern has {self.nucleotides} nucleotides but the strand has {len(sequence)}",
-                                  column="pattern")
+                                  column="--modification-pattern")
         bases = iter(sequence)
         tokens = []
         for token in self.tokens:
@@ -75,13 +75,13 @@ class StrandPattern:
 def _strand(text: str, which: str) -> StrandPattern:
     tokens = tuple(text.split())
     if not tokens:
-        raise ValueRangeError(f"the {which} pattern is empty", column="pattern")
+        raise ValueRangeError(f"the {which} pattern is empty", column="--modification-pattern")
     for position, token in enumerate(tokens, start=1):
         if token not in _SPELL and token not in MOD_TOKENS:
             raise ValueRangeError(
                 f"{which} pattern token {position} {token!r} is neither a nucleotide form "
                 f"({', '.join(_SPELL)}), a vocabulary nucleotide (dT, u, Af …) nor a link/cap "
-                f"({', '.join(sorted(_LITERAL))})", column="pattern")
+                f"({', '.join(sorted(_LITERAL))})", column="--modification-pattern")
     return StrandPattern(tokens)
 
 
@@ -94,7 +94,7 @@ def parse_pattern(text: str) -> tuple[StrandPattern, StrandPattern | None]:
     """(guide pattern, passenger pattern or None) from a name in NAMED_PATTERNS or ``'GUIDE ; PASSENGER'``."""
     parts = pattern_text(text).split(";")
     if len(parts) > 2:
-        raise ValueRangeError("a pattern has at most two parts, guide ; passenger", column="pattern")
+        raise ValueRangeError("a pattern has at most two parts, guide ; passenger", column="--modification-pattern")
     guide = _strand(parts[0], "guide")
     passenger = _strand(parts[1], "passenger") if len(parts) == 2 else None
     return guide, passenger

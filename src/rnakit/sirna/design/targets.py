@@ -62,7 +62,7 @@ def read_targets(path: Path, *, record: str | None = None, all_records: bool = F
             known = ", ".join(r[0] for r in records[:5]) + (" …" if len(records) > 5 else "")
             raise InputFormatError(f"no record {record!r} (records: {known})", file=file)
     elif len(records) > 1 and not all_records:
-        raise InputFormatError(f"{len(records)} records: choose one with `record=ID` or design all with `all_records=True`",
+        raise InputFormatError(f"{len(records)} records: choose one with --record ID or design all with --all-records",
                                file=file)
     else:
         chosen = records
