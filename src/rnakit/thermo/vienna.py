@@ -39,4 +39,7 @@ def unpaired_probabilities(sequence: str, max_length: int) -> np.ndarray:
     Local folding with window PLFOLD_WINDOW and span PLFOLD_SPAN; shape (len+1, max_length+1).
     """
     rows = RNA.pfl_fold_up(sequence, max_length, PLFOLD_WINDOW, PLFOLD_SPAN)
-    return np.asarray([list(row) + [np.nan] * (max_length + 1 - len(row)) for row in rows], dtype=float)
+    width = max_length + 1
+    if all(len(row) == width for row in rows):  # ViennaRNA's usual answer: no row to pad
+        return np.array(rows, dtype=float)
+    return np.asarray([list(row) + [np.nan] * (width - len(row)) for row in rows], dtype=float)

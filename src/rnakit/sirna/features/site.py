@@ -39,6 +39,11 @@ def _located(guide: str, sequence: str) -> SiteMatch:
     return _locate(guide, sequence)
 
 
+#: The last table's inputs and answer: the feature groups of a design (thermo's site regions, target)
+#: each locate the rows of one table. One tuple, so that a thread reads a matching pair.
+_last: tuple[tuple, pd.DataFrame] | None = None
+
+
 def locate_rows(table: pd.DataFrame) -> pd.DataFrame:
     """Per row: ``reference`` ('transcript', 'context' or None), ``status``, 0-based ``position``
     and ``mismatches``.
@@ -46,8 +51,19 @@ def locate_rows(table: pd.DataFrame) -> pd.DataFrame:
     The transcript is used when present, else the context window. Rows whose site is not found
     (status absent or swapped) keep position and mismatches NaN.
     """
+    global _last
+    inputs = tuple(tuple(table[column].tolist()) for column in ("guide", "transcript", "context"))
+    last = _last
+    if last is not None and last[0] == inputs:  # the same strings (mostly the same objects: quick to compare)
+        return last[1].set_axis(table.index)
+    located = _locate_all(*inputs).set_axis(table.index)
+    _last = (inputs, located)
+    return located
+
+
+def _locate_all(guides: tuple, transcripts: tuple, contexts: tuple) -> pd.DataFrame:
     references, statuses, positions, mismatches = [], [], [], []
-    for guide, transcript, context in zip(table["guide"], table["transcript"], table["context"]):
+    for guide, transcript, context in zip(guides, transcripts, contexts):
         sequence, where = (transcript, "transcript") if isinstance(transcript, str) else (context, "context")
         if not isinstance(sequence, str) or not isinstance(guide, str):
             references.append(None)
@@ -60,10 +76,7 @@ def locate_rows(table: pd.DataFrame) -> pd.DataFrame:
         statuses.append(match.status)
         positions.append(np.nan if match.position is None else float(match.position))
         mismatches.append(np.nan if match.mismatches is None else float(match.mismatches))
-    return pd.DataFrame(
-        {"reference": references, "status": statuses, "position": positions, "mismatches": mismatches},
-        index=table.index,
-    )
+    return pd.DataFrame({"reference": references, "status": statuses, "position": positions, "mismatches": mismatches})
 
 
 def target_sequences(table: pd.DataFrame) -> pd.Series:
@@ -76,7 +89,7 @@ def site_regions(table: pd.DataFrame) -> pd.Series:
     sites = locate_rows(table)
     references = target_sequences(table)
     regions = [
-        ref[max(0, int(pos) - FLANK) : int(pos) + SITE_LENGTH + FLANK] if not np.isnan(pos) else np.nan
-        for ref, pos in zip(references, sites["position"])
+        ref[max(0, int(pos) - FLANK) : int(pos) + SITE_LENGTH + FLANK] if pos == pos else np.nan  # pos == pos: not NaN
+        for ref, pos in zip(references.tolist(), sites["position"].tolist())
     ]
     return pd.Series(regions, index=table.index, dtype="object")

@@ -10,7 +10,6 @@ from concurrent.futures import ProcessPoolExecutor
 import numpy as np
 import pandas as pd
 
-from rnakit.seq.composition import gc_fraction
 from rnakit.seq.orf import longest_orf
 from rnakit.sirna.features.registry import feature_group
 from rnakit.sirna.features.site import SITE_LENGTH, locate_rows, target_sequences
@@ -55,7 +54,7 @@ def site_accessibility(reference: str, positions: tuple[int, ...]) -> dict[int, 
     return result
 
 
-def _accessibility_jobs(references: pd.Series, sites: pd.DataFrame) -> dict[str, dict[int, tuple[float, float]]]:
+def _accessibility_jobs(references: list, sites: pd.DataFrame) -> dict[str, dict[int, tuple[float, float]]]:
     wanted: dict[str, set[int]] = {}
     for reference, position in zip(references, sites["position"]):
         if isinstance(reference, str) and not np.isnan(position):
@@ -71,30 +70,38 @@ def _accessibility_jobs(references: pd.Series, sites: pd.DataFrame) -> dict[str,
 _cds = functools.lru_cache(maxsize=4096)(longest_orf)
 
 
-def _row_features(reference: str, where: str, site: tuple, access: dict) -> dict[str, float]:
-    status, position, mismatches = site
-    values = dict.fromkeys(COLUMNS, np.nan)
-    values["site_found"] = float(status in ("exact", "mismatch"))
-    if np.isnan(position):
-        return values
-    p = int(position)
-    values["site_exact"] = float(status == "exact")
-    values["site_mismatches"] = mismatches
-    values["site_position"] = float(p)
-    values["site_relative_position"] = p / len(reference)
-    if where == "transcript":  # a context window has no start codon to measure from
-        cds = _cds(reference)
-        if cds is not None:
-            values["distance_to_start_codon"] = float(p - cds[0])
-            values["region_5utr"] = float(p + SITE_LENGTH <= cds[0])
-            values["region_3utr"] = float(p >= cds[1])
-            values["region_cds"] = float(not values["region_5utr"] and not values["region_3utr"])
-    upstream = reference[max(0, p - FLANK_GC) : p]
-    downstream = reference[p + SITE_LENGTH : p + SITE_LENGTH + FLANK_GC]
-    values["flank5_gc"] = gc_fraction(upstream)
-    values["flank3_gc"] = gc_fraction(downstream)
-    values["site_unpaired"], values["seed_unpaired"] = access.get(p, (np.nan, np.nan))
-    return values
+def _gc_fractions(cumulative: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """:func:`rnakit.seq.composition.gc_fraction` of each ``[start, end)`` stretch from G/C prefix sums:
+    the same int / int division, so the same floats (NaN for an empty stretch)."""
+    lengths = ends - starts
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(lengths > 0, (cumulative[ends] - cumulative[starts]) / lengths, np.nan)
+
+
+def _fill_sites(values: dict[str, np.ndarray], rows: np.ndarray, reference: str, where: str,
+                sites: pd.DataFrame, access: dict[int, tuple[float, float]]) -> None:
+    """The columns of ``rows`` (all with a site in ``reference``, searched there as ``where``)."""
+    positions = sites["position"].to_numpy()[rows]
+    starts = positions.astype(np.int64)
+    length = len(reference)
+    values["site_exact"][rows] = sites["status"].to_numpy()[rows] == "exact"
+    values["site_mismatches"][rows] = sites["mismatches"].to_numpy()[rows]
+    values["site_position"][rows] = positions
+    values["site_relative_position"][rows] = positions / length
+    cds = _cds(reference) if where == "transcript" else None  # a context window has no start codon
+    if cds is not None:
+        utr5, utr3 = starts + SITE_LENGTH <= cds[0], starts >= cds[1]
+        values["distance_to_start_codon"][rows] = starts - cds[0]
+        values["region_5utr"][rows] = utr5
+        values["region_3utr"][rows] = utr3
+        values["region_cds"][rows] = ~utr5 & ~utr3
+    letters = np.frombuffer(reference.encode("ascii", "replace"), dtype=np.uint8)  # one byte per letter
+    cumulative = np.concatenate(([0], np.cumsum((letters == ord("G")) | (letters == ord("C")))))
+    values["flank5_gc"][rows] = _gc_fractions(cumulative, np.maximum(starts - FLANK_GC, 0), starts)
+    after = np.minimum(starts + SITE_LENGTH, length)
+    values["flank3_gc"][rows] = _gc_fractions(cumulative, after, np.minimum(starts + SITE_LENGTH + FLANK_GC, length))
+    unpaired = np.array([access.get(p, (np.nan, np.nan)) for p in starts.tolist()], dtype=float).reshape(-1, 2)
+    values["site_unpaired"][rows], values["seed_unpaired"][rows] = unpaired[:, 0], unpaired[:, 1]
 
 
 @feature_group(
@@ -105,22 +112,22 @@ def _row_features(reference: str, where: str, site: tuple, access: dict) -> dict
 )
 def target(table: pd.DataFrame) -> pd.DataFrame:
     sites = locate_rows(table)
-    references = target_sequences(table)
+    references = target_sequences(table).tolist()
     accessibility = _accessibility_jobs(references, sites)
-    cache: dict[tuple, dict[str, float]] = {}
-    rows = []
-    located = zip(sites["status"], sites["position"], sites["mismatches"])
-    for reference, where, site in zip(references, sites["reference"], located):
-        if not isinstance(reference, str):
-            rows.append(dict.fromkeys(COLUMNS, np.nan))
-            continue
-        key = (reference, where, site)
-        if key not in cache:
-            cache[key] = _row_features(reference, where, site, accessibility.get(reference, {}))
-        rows.append(cache[key])
-    frame = pd.DataFrame(rows, index=table.index, columns=COLUMNS, dtype="float64")
+    values = {column: np.full(len(table), np.nan) for column in COLUMNS}
+    # A row with a target sequence says whether its site was found there; one without has only NaN.
+    has_reference = np.array([isinstance(reference, str) for reference in references], dtype=bool)
+    found = sites["status"].isin(("exact", "mismatch")).to_numpy(dtype=float)
+    values["site_found"] = np.where(has_reference, found, np.nan)
+    # Rows with a site, by the sequence it lies in (and how that sequence was chosen): one pass each.
+    groups: dict[tuple[str, str], list[int]] = {}
+    for row, (reference, where, position) in enumerate(zip(references, sites["reference"], sites["position"].tolist())):
+        if position == position and isinstance(reference, str):  # position == position: not NaN
+            groups.setdefault((reference, where), []).append(row)
+    for (reference, where), rows in groups.items():
+        _fill_sites(values, np.array(rows), reference, where, sites, accessibility.get(reference, {}))
+    frame = pd.DataFrame(values, index=table.index, columns=COLUMNS, dtype="float64")
     missing = int((sites["reference"].notna() & sites["position"].isna()).sum())
     if missing:
         log.warning("target: %d row(s) with a target sequence have no site there (features NaN)", missing)
     return frame
-

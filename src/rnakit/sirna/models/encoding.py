@@ -28,15 +28,21 @@ def encode(frame: pd.DataFrame, features: list[str], levels: dict[str, list[str]
         raise InputFormatError(
             f"the data lacks {len(missing)} feature(s) the model needs (first: {', '.join(missing[:5])})"
         )
-    columns = []
-    for name in features:
-        values = frame[name]
+    matrix = np.empty((len(frame), len(features)))
+    # float64 columns (nearly all) are taken in one block: to_numeric would give them back unchanged, and
+    # a column at a time costs more than the model's prediction on a design's few thousand rows.
+    dtypes = dict(zip(frame.columns, frame.dtypes))
+    plain = [i for i, name in enumerate(features) if name not in levels and dtypes[name] == np.float64]
+    if plain:
+        matrix[:, plain] = frame[[features[i] for i in plain]].to_numpy(dtype=float)
+    for i in sorted(set(range(len(features))) - set(plain)):
+        name, values = features[i], frame[features[i]]
         if name in levels:
             index = {level: code for code, level in enumerate(levels[name])}
-            columns.append(np.array([index.get(str(v), np.nan) if pd.notna(v) else np.nan for v in values], dtype=float))
+            matrix[:, i] = [index.get(str(v), np.nan) if pd.notna(v) else np.nan for v in values]
         else:
-            columns.append(pd.to_numeric(values, errors="coerce").to_numpy(dtype=float))
-    return np.column_stack(columns) if columns else np.empty((len(frame), 0))
+            matrix[:, i] = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+    return matrix
 
 
 def mask_identity(frame: pd.DataFrame, fraction: float, seed: int) -> pd.DataFrame:
