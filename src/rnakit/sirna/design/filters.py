@@ -100,22 +100,24 @@ def filter_rules(settings: FilterSettings) -> dict[str, str]:
 
 def seed_duplex_tm(guides: pd.Series | list[str]) -> np.ndarray:
     """Tm (°C) of each guide's seed (2–8) with its complement at siDirect 2's 0.1 M Na+."""
-    seeds = [g[SEED[0] - 1 : SEED[1]] for g in guides]
+    # tolist: a design's string columns iterate a cell at a time otherwise (thousands of rows)
+    seeds = [g[SEED[0] - 1 : SEED[1]] for g in (guides.tolist() if isinstance(guides, pd.Series) else guides)]
     return np.asarray(melting_temperatures(seeds), dtype=float) + salt_shift(SEED_SODIUM_M)
 
 
 def apply_filters(candidates: pd.DataFrame, settings: FilterSettings) -> pd.DataFrame:
     """``pass_<filter>`` per enabled filter, ``passed`` and ``first_failure`` ('' when passed)."""
     checks: dict[str, np.ndarray] = {}
+    guides = candidates["guide"].tolist()
     if settings.gc:
-        gc = np.array([gc_fraction(g[:CORE]) for g in candidates["guide"]])
+        gc = np.array([gc_fraction(g[:CORE]) for g in guides])
         checks["gc"] = (gc >= settings.gc_min - 1e-9) & (gc <= settings.gc_max + 1e-9)
     if settings.runs:
         run = re.compile(r"([ACGU])\1{%d,}" % (settings.run_length - 1))
-        checks["runs"] = np.array([run.search(g) is None for g in candidates["guide"]])
+        checks["runs"] = np.array([run.search(g) is None for g in guides])
     if settings.gc_stretch:
         stretch = re.compile(r"[GC]{%d,}" % (settings.gc_stretch_max + 1))
-        checks["gc_stretch"] = np.array([stretch.search(s) is None for s in candidates["site"]])
+        checks["gc_stretch"] = np.array([stretch.search(s) is None for s in candidates["site"].tolist()])
     start = candidates["start"].to_numpy()
     end = candidates["end"].to_numpy()
     if settings.start_codon and settings.cds is not None:

@@ -56,8 +56,8 @@ def site_accessibility(reference: str, positions: tuple[int, ...]) -> dict[int, 
 
 def _accessibility_jobs(references: list, sites: pd.DataFrame) -> dict[str, dict[int, tuple[float, float]]]:
     wanted: dict[str, set[int]] = {}
-    for reference, position in zip(references, sites["position"]):
-        if isinstance(reference, str) and not np.isnan(position):
+    for reference, position in zip(references, sites["position"].tolist()):
+        if isinstance(reference, str) and position == position:  # position == position: not NaN
             wanted.setdefault(reference, set()).add(int(position))
     jobs = list(wanted.items())
     if len(jobs) > 1:
@@ -121,7 +121,8 @@ def target(table: pd.DataFrame) -> pd.DataFrame:
     values["site_found"] = np.where(has_reference, found, np.nan)
     # Rows with a site, by the sequence it lies in (and how that sequence was chosen): one pass each.
     groups: dict[tuple[str, str], list[int]] = {}
-    for row, (reference, where, position) in enumerate(zip(references, sites["reference"], sites["position"].tolist())):
+    located = zip(references, sites["reference"].tolist(), sites["position"].tolist())  # lists: quicker than cells
+    for row, (reference, where, position) in enumerate(located):
         if position == position and isinstance(reference, str):  # position == position: not NaN
             groups.setdefault((reference, where), []).append(row)
     for (reference, where), rows in groups.items():
