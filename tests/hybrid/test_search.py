@@ -9,6 +9,8 @@ import pytest
 import RNA
 
 from rnakit.errors import SequenceError, ValueRangeError
+from rnakit.hybrid.duplex import _interior, loop_floor
+from rnakit.hybrid.energy import MAXLOOP, turner2004
 from rnakit.hybrid.search import DUPLEXFOLD_OPTIONS, SearchOptions, duplex_energies, duplex_energy, hybridise
 from rnakit.seq.alphabet import reverse_complement_rna
 
@@ -62,6 +64,39 @@ def test_equals_viennarna_duplexfold_on_random_pairs():
         expected = RNA.duplexfold(target, query).energy
         assert duplex_energy(query, target) == pytest.approx(expected, abs=1e-9), (query, target)
         assert RNA.duplexfold(query, target).energy == pytest.approx(expected, abs=1e-9)
+
+
+def test_designed_guides_against_their_sites_equal_viennarna():
+    # A designed guide pairs fully with its site, so one row's loops dominate and the programme skips the
+    # rows that cannot beat them: the energies must still be duplexfold's, on random, AU-rich, GC-rich and
+    # repetitive targets, with the overhang matching the target or not.
+    rng = random.Random(5)
+    guides, regions = [], []
+    for letters in ("ACGU", "AAUUGC", "GGCCAU", "AU", "GC"):
+        for _ in range(40):
+            unit = "".join(rng.choice(letters) for _ in range(rng.choice([2, 3, 7, 40])))
+            target = (unit * 40)[:60] if len(unit) < 40 else unit + "".join(rng.choice(letters) for _ in range(20))
+            start = rng.randint(4, len(target) - 25)
+            guide = reverse_complement_rna(target[start:start + 21])
+            guides.append(guide if rng.random() < 0.5 else guide[:19] + "UU")
+            regions.append(target[start - 4:start + 25])
+    expected = [RNA.duplexfold(region, guide).energy for guide, region in zip(guides, regions)]
+    assert duplex_energies(guides, regions).tolist() == pytest.approx(expected, abs=1e-9)
+
+
+def test_loop_floor_is_below_every_loop():
+    tables = turner2004()
+    floor = loop_floor(tables)
+    rng = random.Random(3)
+    for n1 in range(MAXLOOP + 1):
+        for n2 in range(MAXLOOP + 1 - n1):
+            for _ in range(20):
+                outer, inner = rng.randint(1, 6), rng.randint(1, 6)
+                si1, sj1, sp1, sq1 = (rng.randint(1, 4) for _ in range(4))
+                loop = _interior(n1, n2, outer, inner, si1, sj1, sp1, sq1, tables.stack, tables.bulge,
+                                 tables.internal, tables.int11, tables.int21, tables.int22, tables.mismatch_interior,
+                                 tables.mismatch_1n, tables.mismatch_23, tables.ninio, tables.terminal_au)
+                assert loop >= floor[n1], (n1, n2)
 
 
 def test_batch_equals_viennarna_pair_by_pair_whatever_the_spelling():

@@ -13,6 +13,7 @@ cannot vectorise without materialising every (cell, loop) combination.
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -75,13 +76,13 @@ def _interior(n1, n2, outer, inner, si1, sj1, sp1, sq1, stack, bulge, internal, 
 @njit(cache=True, nogil=True)  # nogil: a search runs targets in threads (hybrid search --threads)
 def _fill(target, query, allowed, max_internal, max_bulge, helix_from, helix_to, pair, rtype, family, size_part,
           stack, bulge, internal, int11, int21, int22, mm_i, mm_1n, mm_23, mm_ext, dangle5, dangle3, ninio,
-          terminal_au, duplex_init, back_k, back_l):
+          terminal_au, duplex_init, floor, back_k, back_l):
     """Fill the table; return (best energy, i, j) of the best complete duplex (energy INF if none).
 
     ``target``/``query`` are codes padded with 0 at both ends; ``allowed[i]`` says whether target
     nucleotide i may pair (earlier hits are masked out). ``back_k``/``back_l`` receive, per cell,
     the previous pair (0 when the duplex starts there). Helix positions are 1-based query
-    positions, 0 for none.
+    positions, 0 for none. ``floor[n1]``: no loop with n1 unpaired target nts adds less (:func:`loop_floor`).
     """
     m = target.shape[0] - 2
     n = query.shape[0] - 2
@@ -89,6 +90,14 @@ def _fill(target, query, allowed, max_internal, max_bulge, helix_from, helix_to,
     # outer[k, l, f]: c[k, l] plus the loop family f's term for (k, l) as the outer pair
     outer_part = np.full((m + 2, n + 2, 3), INF, dtype=np.int32)
     inner_part = np.zeros(3, dtype=np.int32)
+    # The loops below visit only the cells of a row that end a duplex (c < INF), listed once the row is
+    # done: the others would give candidates of INF or more, never chosen, and are most of the cells.
+    ending = np.empty((m + 2, n + 2), dtype=np.int32)  # row k: its columns l with c[k, l] < INF, increasing
+    endings = np.zeros(m + 2, dtype=np.int32)  # how many
+    before = np.zeros((m + 2, n + 2), dtype=np.int32)  # before[k, j]: how many of them are <= j
+    # after[k, j]: the lowest c[k, l] with l > j. A row whose loops cannot beat the energy found so far
+    # (after + floor >= energy; ties keep the earlier choice) is skipped: same result, far fewer loops.
+    after = np.full((m + 2, n + 2), INF, dtype=np.int32)
     longest_side = max(max_internal, max_bulge)
     best, best_i, best_j = INF, 0, 0
     for i in range(1, m + 1):
@@ -111,7 +120,10 @@ def _fill(target, query, allowed, max_internal, max_bulge, helix_from, helix_to,
                 if not allowed[k]:
                     break  # a loop may not reach into a masked stretch either
                 n1 = i - k - 1
-                for l in range(j + 1, n + 1):
+                if after[k, j] + floor[n1] >= energy:
+                    continue
+                for e in range(before[k, j], endings[k]):
+                    l = ending[k, e]
                     n2 = l - j - 1
                     if n1 + n2 > MAXLOOP:
                         break
@@ -131,10 +143,7 @@ def _fill(target, query, allowed, max_internal, max_bulge, helix_from, helix_to,
                     if f >= 0:
                         candidate = outer_part[k, l, f] + size_part[n1, n2] + inner_part[f]
                     else:
-                        previous = c[k, l]
-                        if previous >= INF:
-                            continue
-                        candidate = previous + _interior(n1, n2, pair[target[k], query[l]], inner, target[k + 1],
+                        candidate = c[k, l] + _interior(n1, n2, pair[target[k], query[l]], inner, target[k + 1],
                                                          query[l - 1], sp1, sq1, stack, bulge, internal, int11,
                                                          int21, int22, mm_i, mm_1n, mm_23, ninio, terminal_au)
                     if candidate < energy:
@@ -153,6 +162,15 @@ def _fill(target, query, allowed, max_internal, max_bulge, helix_from, helix_to,
             total = energy + _exterior(mm_ext, dangle5, dangle3, terminal_au, inner, sj1, si1 if i < m else 0)
             if total < best:
                 best, best_i, best_j = total, i, j
+        for l in range(1, n + 1):
+            if c[i, l] < INF:
+                ending[i, endings[i]] = l
+                endings[i] += 1
+            before[i, l] = endings[i]
+        lowest = INF
+        for l in range(n, -1, -1):
+            after[i, l] = lowest
+            lowest = min(lowest, c[i, l])
     return best, best_i, best_j
 
 
@@ -186,13 +204,50 @@ def _table_arguments(t: EnergyTables) -> tuple:
     family, size_part = t.loop_families
     return (PAIR, REVERSE_TYPE, family, size_part, t.stack, t.bulge, t.internal, t.int11, t.int21, t.int22,
             t.mismatch_interior, t.mismatch_1n, t.mismatch_23, t.mismatch_exterior, t.dangle5, t.dangle3, t.ninio,
-            t.terminal_au, t.duplex_init)
+            t.terminal_au, t.duplex_init, loop_floor(t))
+
+
+@njit(cache=True)
+def _loop_minimum(n1, n2, stack, bulge, internal, int11, int21, int22, mm_i, mm_1n, mm_23, ninio, terminal_au):
+    """The lowest ``_interior`` energy of an n1 × n2 loop over every pair type and neighbouring nucleotide."""
+    lowest = INF
+    for outer in range(1, 8):
+        for inner in range(1, 8):
+            for si1 in range(5):
+                for sj1 in range(5):
+                    for sp1 in range(5):
+                        for sq1 in range(5):
+                            lowest = min(lowest, _interior(n1, n2, outer, inner, si1, sj1, sp1, sq1, stack, bulge,
+                                                           internal, int11, int21, int22, mm_i, mm_1n, mm_23, ninio,
+                                                           terminal_au))
+    return lowest
+
+
+@functools.lru_cache(maxsize=8)
+def loop_floor(tables: EnergyTables) -> np.ndarray:
+    """Per n1 (unpaired target nts of a loop): a lower bound of what any loop with n1 such nts adds to
+    the energy of its outer pair's duplex, over every n2, pair type and neighbour (dcal/mol)."""
+    family, size_part = tables.loop_families
+    t = tables
+    # A family's loop adds size_part plus an outer-pair and an inner-pair term from the same table.
+    term = [min(0, t.terminal_au), int(t.mismatch_1n[1:].min()), int(t.mismatch_interior[1:].min())]
+    floor = np.full(MAXLOOP + 1, INF, dtype=np.int64)
+    for n1 in range(MAXLOOP + 1):
+        for n2 in range(MAXLOOP + 1 - n1):
+            f = family[n1, n2]
+            if f >= 0:
+                lowest = int(size_part[n1, n2]) + 2 * term[f]
+            else:
+                lowest = _loop_minimum(n1, n2, t.stack, t.bulge, t.internal, t.int11, t.int21, t.int22,
+                                       t.mismatch_interior, t.mismatch_1n, t.mismatch_23, t.ninio, t.terminal_au)
+            floor[n1] = min(floor[n1], lowest)
+    return floor
 
 
 @njit(cache=True)
 def _fill_each(targets, target_ends, queries, query_ends, max_internal, max_bulge, pair, rtype, family, size_part,
                stack, bulge, internal, int11, int21, int22, mm_i, mm_1n, mm_23, mm_ext, dangle5, dangle3, ninio,
-               terminal_au, duplex_init):
+               terminal_au, duplex_init, floor):
     """``_fill``'s best energy for each (target, query) pair of the concatenated, padded code arrays."""
     best = np.empty(len(target_ends), dtype=np.int64)
     target_start = query_start = 0
@@ -204,7 +259,7 @@ def _fill_each(targets, target_ends, queries, query_ends, max_internal, max_bulg
         allowed = np.ones(target.shape[0], dtype=np.bool_)
         best[r] = _fill(target, query, allowed, max_internal, max_bulge, 0, 0, pair, rtype, family, size_part, stack,
                         bulge, internal, int11, int21, int22, mm_i, mm_1n, mm_23, mm_ext, dangle5, dangle3, ninio,
-                        terminal_au, duplex_init, back_k, back_l)[0]
+                        terminal_au, duplex_init, floor, back_k, back_l)[0]
         target_start, query_start = target_ends[r], query_ends[r]
     return best
 
