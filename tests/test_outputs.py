@@ -210,6 +210,19 @@ def test_a_resealed_but_damaged_manifest_is_one_line(trained_run, tmp_path):
     assert "unreadable manifest" in one_line_error(_predict(copy, tmp_path))
 
 
+def test_a_resealed_model_state_missing_an_entry_is_one_line(trained_run, tmp_path):
+    # As a folder written by another rnakit version would be: its marker fits, its state lacks a key.
+    from rnakit.outputs import seal_folder
+
+    copy = _copy(trained_run, tmp_path)
+    state_file = copy / "model" / "lgbm.json"
+    state = json.loads(state_file.read_text())
+    state_file.write_text(json.dumps({key: value for key, value in state.items() if key != "params"}))
+    seal_folder(copy, "rnakit sirna train")
+    line = one_line_error(_predict(copy, tmp_path))
+    assert "saved lgbm model is not one rnakit" in line and "'params'" in line and str(copy / "model") in line
+
+
 def test_shipped_models_are_sealed():
     from rnakit.sirna.runs import SHIPPED_MODELS, resolve_model_dir
 

@@ -101,5 +101,11 @@ def load_model(folder: Path, threads: int | None = None, predict_only: bool = Fa
         raise InputFormatError("the manifest names no model", file=str(path))
     name = manifest["model"]
     estimator = _imported(SCORERS[name], name) if predict_only and name in SCORERS else model_class(name)
-    model = estimator.load(folder / MODEL_FOLDER)
+    try:
+        model = estimator.load(folder / MODEL_FOLDER)
+    except (KeyError, TypeError, AttributeError) as exc:
+        # A sealed folder whose saved state lacks what this version reads (another version wrote it, or it
+        # was edited and sealed again): one line, whichever model class it is.
+        raise InputFormatError(f"the saved {name} model is not one rnakit {__version__} can read "
+                               f"({type(exc).__name__}: {exc})", file=str(folder / MODEL_FOLDER)) from None
     return model.set_params(n_jobs=threads), manifest
