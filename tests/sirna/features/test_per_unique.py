@@ -4,6 +4,7 @@ import tracemalloc
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from rnakit.sirna.features.registry import per_unique
 
@@ -18,11 +19,12 @@ def test_values_follow_their_input_and_missing_gives_nan():
     assert np.isnan(result.loc[11]).all()
 
 
-def test_rows_sharing_one_long_transcript_need_no_copy_per_row():
+@pytest.mark.parametrize("dtype", [None, object])  # pandas' own choice of string dtype, and a design table's
+def test_rows_sharing_one_long_transcript_need_no_copy_per_row(dtype):
     # A design's rows all hold the same long transcript; mapping rows through the strings themselves
     # once allocated a fixed-width copy per row (2,000 rows x 20 kb x 4 bytes = 160 MB here).
     transcript = "ACGU" * 5000
-    values = pd.Series([transcript] * 2000)
+    values = pd.Series([transcript] * 2000, dtype=dtype)
     tracemalloc.start()
     try:
         result = per_unique(values, lambda s: {"gc": 0.5}, ["gc"])

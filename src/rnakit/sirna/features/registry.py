@@ -89,6 +89,23 @@ def per_unique(values: pd.Series, compute: Callable[[str], dict[str, float]], co
     return per_unique_bulk(values, each, columns)
 
 
+def _object_codes(values: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """pd.factorize's codes (-1 for missing) and distinct values of an object column, found with a dict:
+    Python keeps a string's hash, so a design's one transcript object, held by every row, is hashed once,
+    where factorize hashes it again on every row (4.0 -> 0.3 ms for a 1,804-row design table)."""
+    codes = np.empty(len(values), dtype=np.intp)
+    index: dict[str, int] = {}
+    for row, value in enumerate(values.tolist()):
+        if not isinstance(value, str) and pd.isna(value):
+            codes[row] = -1
+            continue
+        code = index.get(value)
+        if code is None:
+            code = index[value] = len(index)
+        codes[row] = code
+    return codes, list(index)
+
+
 def per_unique_bulk(values: pd.Series, compute: Callable[[list[str]], Mapping[str, Sequence[float]] | np.ndarray],
                     columns: list[str]) -> pd.DataFrame:
     """:func:`per_unique` for a ``compute`` that takes every distinct value at once (vectorised or
@@ -97,8 +114,11 @@ def per_unique_bulk(values: pd.Series, compute: Callable[[list[str]], Mapping[st
     # Rows are mapped to their distinct value by integer codes: re-indexing by the values themselves
     # can copy every row's string into one fixed-width array (quadratic memory for a design's rows,
     # which all hold the same long transcript).
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    distinct = list(uniques)
+    if values.dtype == object:
+        codes, distinct = _object_codes(values)
+    else:  # string dtypes: listing them would make a Python string per row
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        distinct = list(uniques)
     frame = pd.DataFrame(compute(distinct) if distinct else {}, columns=columns)
     table = np.vstack([frame.to_numpy(dtype="float64"), np.full((1, len(columns)), np.nan)])
     return pd.DataFrame(table[codes], index=values.index, columns=columns)

@@ -10,13 +10,10 @@ only for models that name it.
 
 from __future__ import annotations
 
-import math
-
-import numpy as np
 import pandas as pd
 
 from rnakit.seq.composition import gc_fraction
-from rnakit.sirna.features.registry import feature_group
+from rnakit.sirna.features.registry import feature_group, per_unique
 
 COLUMNS = ["gc"]
 
@@ -28,15 +25,4 @@ COLUMNS = ["gc"]
     optional=True,
 )
 def transcript(table: pd.DataFrame) -> pd.DataFrame:
-    # per_unique's values, each distinct transcript looked up in a dict: a design's rows all hold one long
-    # transcript object, whose hash Python keeps, while factorizing the column hashes it again on every row.
-    gc: dict[str, float] = {}
-    values = []
-    for value in table["transcript"].tolist():
-        if not isinstance(value, str) and pd.isna(value):
-            values.append(math.nan)
-            continue
-        if value not in gc:
-            gc[value] = gc_fraction(value.upper())
-        values.append(gc[value])
-    return pd.DataFrame({"gc": np.array(values, dtype="float64")}, index=table.index, columns=COLUMNS)
+    return per_unique(table["transcript"], lambda t: {"gc": gc_fraction(t.upper())}, COLUMNS)
