@@ -64,6 +64,9 @@ def parse_variant(text: str) -> tuple[str, dict]:
 
 def run(args: argparse.Namespace) -> list[dict]:
     variants = dict(parse_variant(v) for v in args.variant)
+    wrong = [f for f in args.outer or [] if not 0 <= f < args.outer_folds]
+    if wrong:  # a fold that does not exist would hold nothing out: every row would train
+        raise SystemExit(f"error: --outer {wrong[0]}: outer folds are 0 to {args.outer_folds - 1}")
     table = load_table(args.data)
     if args.pooled:
         pooled = pooled_unmodified()
