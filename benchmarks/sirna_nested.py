@@ -34,6 +34,7 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
+from rnakit.errors import RnakitError
 from rnakit.files import json_safe
 from rnakit.sirna.crossstudy import dataset_cv, held_out_rows, with_pool_transcripts
 from rnakit.sirna.datasets.pooled import pooled_unmodified, unmodified_labelled
@@ -67,6 +68,14 @@ def run(args: argparse.Namespace) -> list[dict]:
     wrong = [f for f in args.outer or [] if not 0 <= f < args.outer_folds]
     if wrong:  # a fold that does not exist would hold nothing out: every row would train
         raise SystemExit(f"error: --outer {wrong[0]}: outer folds are 0 to {args.outer_folds - 1}")
+    try:  # an unknown model, or one whose extra is not installed, before any data is read
+        estimator = model_class(args.model)
+    except RnakitError as exc:
+        raise SystemExit(f"error: {exc}") from None
+    for name, params in variants.items():  # a misspelt argument, before the first fit
+        unknown = sorted(set(params) - set(estimator().get_params()))
+        if unknown:
+            raise SystemExit(f"error: --variant {name}: {args.model} has no argument {unknown[0]!r}")
     table = load_table(args.data)
     if args.pooled:
         pooled = pooled_unmodified()
