@@ -12,8 +12,8 @@ folds, seed 0, the same folds as ``sirna_cv.py``) gets its own ``--inner-folds``
 over its training rows, each variant is fitted and scored on them, and the table shows each variant's
 gain over the first one per outer fold. The outer test rows are only ever left out: with ``--pooled``
 (the public unmodified sets, :mod:`rnakit.sirna.datasets.pooled`) every pool row sharing an outer test
-row's 19-nt core, gene, accession or transcript leaves the pool first, and each inner fold then leaves
-out its own the same way (:func:`rnakit.sirna.crossstudy.dataset_cv`). Run the outer folds themselves
+row's 19-nt core (with gene folds also its gene, accession or transcript) leaves the pool first, and
+each inner fold then leaves out its own the same way (:func:`rnakit.sirna.crossstudy.dataset_cv`). Run the outer folds themselves
 (``sirna_cv.py``) only once a setting has been chosen here.
 
 A variant is ``NAME=JSON``: keyword arguments of the model's constructor. Metrics: ``within`` (mean
@@ -76,10 +76,16 @@ def run(args: argparse.Namespace) -> list[dict]:
         unknown = sorted(set(params) - set(estimator().get_params()))
         if unknown:
             raise SystemExit(f"error: --variant {name}: {args.model} has no argument {unknown[0]!r}")
-    table = load_table(args.data)
+    if args.pooled and args.split not in ("gene", "random"):
+        raise SystemExit(f"error: --pooled folds are gene or random, not {args.split!r}")
+    try:
+        table = load_table(args.data)
+    except RnakitError as exc:
+        raise SystemExit(f"error: {exc}") from None
     if args.pooled:
         pooled = pooled_unmodified()
-        groups = POOLED_GROUPS + LEVEL_GROUPS
+        # As sirna_cv.py's pooled rows: only lgbm-rank reads the transcript group (for its level term alone).
+        groups = POOLED_GROUPS + (LEVEL_GROUPS if args.model == "lgbm-rank" else [])
         pool_features = _columns_of(compute_features(pooled.table, groups, cache_dir=default_cache_dir(),
                                                      file="pool").drop(columns="id"), groups)
         table = with_pool_transcripts(pooled.table, table[unmodified_labelled(table)].reset_index(drop=True))
@@ -92,8 +98,9 @@ def run(args: argparse.Namespace) -> list[dict]:
     for fold in args.outer or range(args.outer_folds):
         train = np.flatnonzero(outer != fold)
         inner_table, inner_features = table.iloc[train].reset_index(drop=True), features.iloc[train]
-        if args.pooled:  # the outer test rows' copies, genes and transcripts leave the pool before anything else
-            keep = np.flatnonzero(~held_out_rows(pooled.table, table.iloc[np.flatnonzero(outer == fold)]))
+        if args.pooled:  # the outer test rows' copies (gene folds: genes, transcripts too) leave the pool first
+            test = table.iloc[np.flatnonzero(outer == fold)]
+            keep = np.flatnonzero(~held_out_rows(pooled.table, test, genes_too=args.split == "gene"))
             fold_pool = replace(pooled, table=pooled.table.iloc[keep])
         for name, params in variants.items():
             def make(params: dict = params) -> object:
@@ -149,7 +156,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", required=True, help="a model name (rnakit sirna train --model)")
     parser.add_argument("--variant", action="append", required=True,
                         help="NAME=JSON constructor arguments; repeat; the first is the reference")
-    parser.add_argument("--pooled", action="store_true", help="train on the pooled public unmodified sets minus held-out rows")
+    parser.add_argument("--pooled", action="store_true",
+                        help="train on the pooled public unmodified sets minus held-out rows")
     parser.add_argument("--split", default="gene", help="outer and inner split (default gene)")
     parser.add_argument("--outer-folds", type=int, default=5)
     parser.add_argument("--inner-folds", type=int, default=5)
