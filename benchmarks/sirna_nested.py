@@ -13,8 +13,8 @@ over its training rows, each variant is fitted and scored on them, and the table
 gain over the first one per outer fold. The outer test rows are only ever left out: with ``--pooled``
 (the public unmodified sets, :mod:`rnakit.sirna.datasets.pooled`) every pool row sharing an outer test
 row's 19-nt core (with gene folds also its gene, accession or transcript) leaves the pool first, and
-each inner fold then leaves out its own the same way (:func:`rnakit.sirna.crossstudy.dataset_cv`). Run the outer folds themselves
-(``sirna_cv.py``) only once a setting has been chosen here.
+each inner fold then leaves out its own the same way (:func:`rnakit.sirna.crossstudy.dataset_cv`).
+Run the outer folds themselves (``sirna_cv.py``) only once a setting has been chosen here.
 
 A variant is ``NAME=JSON``: keyword arguments of the model's constructor. Metrics: ``within`` (mean
 Pearson inside each gene, weighted by rows: the order design ranks by), ``pearson``, ``spearman`` or
