@@ -29,6 +29,7 @@ from sklearn.model_selection import KFold
 
 from rnakit.sirna.datasets.registry import dataset_folder
 from rnakit.sirna.features import compute_features, default_cache_dir
+from rnakit.sirna.metrics import fold_pearson
 from rnakit.sirna.models.gnn4sirna import Gnn4sirnaModel, InteractionGraph
 from rnakit.sirna.models.registry import model_inputs
 from rnakit.files import json_safe
@@ -64,15 +65,14 @@ def published(args: argparse.Namespace) -> list[dict]:
         graph, efficacy = published_graph(dataset_folder("gnn4sirna") / "processed" / dataset)
         for optimizer in ("adam", "adamax"):
             start = time.perf_counter()
-            pooled, per_fold = np.zeros(len(efficacy)), []
-            for train, test in KFold(n_splits=10, shuffle=True, random_state=2).split(efficacy):
+            pooled, fold = np.zeros(len(efficacy)), np.zeros(len(efficacy), dtype=int)
+            for k, (train, test) in enumerate(KFold(n_splits=10, shuffle=True, random_state=2).split(efficacy)):
                 model = Gnn4sirnaModel(optimizer=optimizer, n_jobs=args.threads, random_state=args.seed)
                 pooled[test] = model.fit_graph(graph, train, efficacy[train]).predict_graph(graph)[test]
-                per_fold.append(pearsonr(efficacy[test], pooled[test])[0])
+                fold[test] = k
             rows.append({"data": f"gnn4sirna {dataset} (published files)", "split": "10-fold KFold(random_state=2)",
                          "model": f"gnn4sirna ({optimizer})", "seconds": round(time.perf_counter() - start, 1),
-                         "n": len(efficacy), "pearson_fold_mean": float(np.mean(per_fold)),
-                         "pearson_fold_sd": float(np.std(per_fold)), "pearson": float(pearsonr(efficacy, pooled)[0]),
+                         "n": len(efficacy), **fold_pearson(efficacy, pooled, fold), "pearson": float(pearsonr(efficacy, pooled)[0]),
                          "mse_fold_mean": float(np.mean([np.mean((efficacy[t] - pooled[t]) ** 2) for _, t in
                                                          KFold(n_splits=10, shuffle=True, random_state=2).split(efficacy)]))})
             report(rows[-1], args)
@@ -93,7 +93,7 @@ def on_folds(args: argparse.Namespace) -> list[dict]:
                                 strategy, folds, args.seed)
             rows.append({"data": data, "split": f"{folds}-fold {strategy}", "model": name,
                          "seconds": round(time.perf_counter() - start, 1), **cv.overall,
-                         "pearson_fold_mean": float(np.mean([f["test"]["pearson"] for f in cv.folds]))})
+                         **fold_pearson(table["remaining_pct"], cv.oof, cv.fold)})
             report(rows[-1], args)
     return rows
 

@@ -78,6 +78,8 @@ def test_each_fold_trains_on_the_pool_without_its_genes():
     assert sorted(len({"H0", "H1", "H2"} - genes) for genes in trained_genes) == [1, 1, 1]
     assert all({"G0", "G1", "G2"} <= genes for genes in trained_genes)
     assert metrics["within_group_pearson"] > 0.999 and metrics["n"] == len(test)
+    # Inside each fold the predictions are one constant plus the label / 1000: Pearson 1 in every fold.
+    assert metrics["pearson_fold_mean"] == pytest.approx(1.0) and metrics["pearson_fold_sd"] == pytest.approx(0.0)
 
 
 def test_leave_one_study_out_scores_each_large_study_unseen():

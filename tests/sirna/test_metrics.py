@@ -6,7 +6,7 @@ import warnings
 import pytest
 
 from rnakit.errors import ValueRangeError
-from rnakit.sirna.metrics import competition_score, evaluate, f1_below_30, range_mae
+from rnakit.sirna.metrics import competition_score, evaluate, f1_below_30, fold_pearson, range_mae
 
 
 def test_mixed_example():
@@ -96,3 +96,23 @@ def test_auc_and_correlations_on_a_hand_case():
 def test_bad_inputs(truth, pred, message):
     with pytest.raises(ValueRangeError, match=message):
         evaluate(truth, pred)
+
+
+def test_fold_pearson_is_the_mean_and_sample_sd_of_each_folds_own_pearson():
+    truth = [1, 2, 3, 1, 2, 3]
+    pred = [1, 2, 3, 3, 2, 1]
+    # Fold 0 is predicted in order (r = 1), fold 1 in reverse (r = −1): mean 0, sample sd sqrt(((1)² + (−1)²) / 1).
+    result = fold_pearson(truth, pred, [0, 0, 0, 1, 1, 1])
+    assert result["pearson_fold_mean"] == pytest.approx(0.0)
+    assert result["pearson_fold_sd"] == pytest.approx(math.sqrt(2))
+    # One Pearson over both folds' rows differs: each fold predicted in order but fold 1 shifted by +10
+    # gives r = 1 in each fold (mean 1, sd 0) while the pooled r is below 1.
+    shifted = [1, 2, 3, 11, 12, 13]
+    result = fold_pearson(truth, shifted, [0, 0, 0, 1, 1, 1])
+    assert result == {"pearson_fold_mean": pytest.approx(1.0), "pearson_fold_sd": pytest.approx(0.0)}
+    assert evaluate(truth, shifted)["pearson"] < 0.5
+
+
+def test_fold_pearson_needs_a_fold_label_per_row():
+    with pytest.raises(ValueRangeError, match="2 fold labels for 3 rows"):
+        fold_pearson([1, 2, 3], [1, 2, 3], [0, 1])

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from rnakit.sirna.datasets.pooled import GENE_ALIASES, PooledSet, guide_core
-from rnakit.sirna.metrics import evaluate
+from rnakit.sirna.metrics import evaluate, fold_pearson
 from rnakit.sirna.models.ranker import within_group_pearson
 from rnakit.sirna.splits import assign_folds, group_keys
 
@@ -99,8 +99,9 @@ def dataset_cv(pooled: PooledSet, pool_features: pd.DataFrame, test: pd.DataFram
     """Out-of-fold metrics on ``test`` (one dataset's table, its own ``strategy`` folds: gene or random)
     of models trained on the pool.
 
-    ``within_group_pearson`` is taken inside each gene of ``test``; ``study_not_given`` (models that
-    take studies) holds the metrics of the same models' predictions without them.
+    ``within_group_pearson`` is taken inside each gene of ``test``, ``pearson_fold_mean``/``_sd`` inside each
+    fold (:func:`~rnakit.sirna.metrics.fold_pearson`); ``study_not_given`` (models that take studies) holds
+    the metrics of the same models' predictions without them.
     """
     if strategy not in ("gene", "random"):
         raise ValueError(f"pooled folds are gene or random, not {strategy!r}")
@@ -116,9 +117,9 @@ def dataset_cv(pooled: PooledSet, pool_features: pd.DataFrame, test: pd.DataFram
         plain[rows] = model.predict(test_features.iloc[rows])
     y = test["remaining_pct"].to_numpy(dtype=float)
     genes = group_keys(test, "gene").to_numpy()
-    report = _report(y, oof, genes)
+    report = {**_report(y, oof, genes), **fold_pearson(y, oof, fold)}
     if not np.array_equal(oof, plain):
-        report["study_not_given"] = _report(y, plain, genes)
+        report["study_not_given"] = {**_report(y, plain, genes), **fold_pearson(y, plain, fold)}
     return report
 
 
